@@ -1,0 +1,77 @@
+"""The one error hierarchy of `capture`, and the exit codes the CLI maps it to.
+
+Messages follow one shape: `<what failed> (<why>). <what to do>`.
+"""
+
+from __future__ import annotations
+
+import enum
+
+
+class ExitCode(enum.IntEnum):
+    """Process exit codes; documented in `capture --help` and the README."""
+
+    OK = 0
+    """Every capture is complete."""
+    INTERNAL = 1
+    """A bug in capture: please report it with the traceback."""
+    USAGE = 2
+    """Bad command line, config or input; nothing was captured."""
+    BROWSER = 3
+    """No browser could be found or launched."""
+    OUTPUT = 4
+    """The output folder could not be written (permissions, full disk)."""
+    PARTIAL = 10
+    """Every URL was captured, but at least one only partially (see its capture.json)."""
+    FAILED = 11
+    """At least one URL failed to capture (see its capture.json)."""
+    INTERRUPTED = 130
+    """Stopped by Ctrl-C or SIGTERM; finished captures are kept."""
+
+
+class CaptureError(Exception):
+    """Base of every error `capture` raises on purpose."""
+
+    exit_code: ExitCode = ExitCode.INTERNAL
+
+
+class UsageError(CaptureError):
+    """The user asked for something that cannot work as given."""
+
+    exit_code = ExitCode.USAGE
+
+
+class ConfigError(UsageError):
+    """A config file or option is invalid."""
+
+
+class BrowserNotFoundError(CaptureError):
+    """No Chromium could be found."""
+
+    exit_code = ExitCode.BROWSER
+
+
+class BrowserLaunchError(CaptureError):
+    """A Chromium was found but did not start."""
+
+    exit_code = ExitCode.BROWSER
+
+
+class OutputError(CaptureError):
+    """Writing the output failed."""
+
+    exit_code = ExitCode.OUTPUT
+
+
+class PageError(CaptureError):
+    """Capturing one page failed; the run goes on with the others."""
+
+    exit_code = ExitCode.FAILED
+
+
+class NavigationError(PageError):
+    """The page could not be loaded at all (DNS, refused connection, TLS, timeout)."""
+
+
+class BudgetExceededError(PageError):
+    """The whole-page time budget ran out."""

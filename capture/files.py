@@ -1,0 +1,59 @@
+"""Writing files atomically: a temporary name beside the target, fsync, then rename."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+from capture.errors import OutputError
+
+
+def write_bytes(path: Path, data: bytes) -> Path:
+    """Write data to path atomically and return path; a reader never sees half a file."""
+    temporary = path.with_name(f".{path.name}.tmp")
+    try:
+        with temporary.open("wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        temporary.replace(path)
+    except OSError as exc:
+        temporary.unlink(missing_ok=True)
+        raise OutputError(
+            f"Could not write {path} ({exc.strerror}). Free some space or choose another --output."
+        ) from exc
+    return path
+
+
+def write_text(path: Path, text: str) -> Path:
+    """Write UTF-8 text atomically and return path."""
+    return write_bytes(path, text.encode("utf-8"))
+
+
+def write_json(path: Path, data: Any) -> Path:
+    """Write data as indented, key-sorted UTF-8 JSON atomically and return path."""
+    return write_text(path, json.dumps(data, indent=2, ensure_ascii=False, sort_keys=False) + "\n")
+
+
+def make_folder(path: Path) -> Path:
+    """Create path and its parents and return it, or raise OutputError saying why not."""
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(
+            f"Could not create the folder {path} ({exc.strerror}). "
+            "Choose an --output folder you can write to."
+        ) from exc
+    return path
+
+
+def sha256_file(path: Path) -> str:
+    """Return the hex SHA-256 of a file, read in chunks."""
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()

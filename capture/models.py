@@ -1,0 +1,256 @@
+"""Frozen data passed between the stages of a capture."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+Header = tuple[str, str]
+"""One header line as sent or received, name and value, order and case kept."""
+
+
+class CaptureState(enum.StrEnum):
+    """The outcome of one capture."""
+
+    COMPLETE = "complete"
+    PARTIAL = "partial"
+    FAILED = "failed"
+
+
+class StepState(enum.StrEnum):
+    """The outcome of one named step of a capture."""
+
+    OK = "ok"
+    FAILED = "failed"
+    SKIPPED = "skipped"
+
+
+@dataclass(frozen=True, slots=True)
+class Viewport:
+    """The browser window size in CSS pixels."""
+
+    width: int = 1280
+    height: int = 800
+
+    def __str__(self) -> str:
+        return f"{self.width}x{self.height}"
+
+
+@dataclass(frozen=True, slots=True)
+class CaptureOptions:
+    """Every option that changes how a page is captured; recorded in capture.json."""
+
+    viewport: Viewport = field(default_factory=Viewport)
+    timeout_s: float = 60.0
+    """The whole-page budget, from navigation to the last screenshot."""
+    proxy: str | None = None
+    ignore_https_errors: bool = False
+    max_screenshot_height_px: int = 100_000
+    """Full-page screenshots stop at this height; hitting it is recorded."""
+    settle_s: float = 2.0
+    """How long the network must be quiet before the page counts as loaded (bounded)."""
+    scroll: bool = True
+    """Scroll through the page once so lazy content loads."""
+    user_agent: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        """Return the options as JSON-ready data."""
+        return {
+            "viewport": str(self.viewport),
+            "timeout_s": self.timeout_s,
+            "proxy": self.proxy,
+            "ignore_https_errors": self.ignore_https_errors,
+            "max_screenshot_height_px": self.max_screenshot_height_px,
+            "settle_s": self.settle_s,
+            "scroll": self.scroll,
+            "user_agent": self.user_agent,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class CaptureRequest:
+    """One URL to capture, with where its folder goes and how to capture it."""
+
+    url: str
+    folder: Path
+    options: CaptureOptions
+
+
+@dataclass(frozen=True, slots=True)
+class HttpRequest:
+    """An HTTP request as the browser sent it."""
+
+    method: str
+    url: str
+    headers: tuple[Header, ...]
+    body: bytes | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class HttpResponse:
+    """An HTTP response as the browser received it; `body` is already decoded."""
+
+    status: int
+    reason: str
+    headers: tuple[Header, ...]
+    body: bytes
+    http_version: str = "HTTP/1.1"
+    remote_ip: str | None = None
+    remote_port: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Exchange:
+    """One request and its response, as one WARC request/response pair."""
+
+    request: HttpRequest
+    response: HttpResponse
+    started_at: datetime
+    resource_type: str = "other"
+
+
+@dataclass(frozen=True, slots=True)
+class TlsDetails:
+    """What the browser reported of the TLS connection of one response."""
+
+    protocol: str | None
+    issuer: str | None
+    subject: str | None
+    valid_from: datetime | None
+    valid_to: datetime | None
+
+    def to_json(self) -> dict[str, Any]:
+        """Return the details as JSON-ready data."""
+        return {
+            "protocol": self.protocol,
+            "issuer": self.issuer,
+            "subject": self.subject,
+            "valid_from": self.valid_from.isoformat() if self.valid_from else None,
+            "valid_to": self.valid_to.isoformat() if self.valid_to else None,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class StepResult:
+    """How one named step of a capture went."""
+
+    name: str
+    state: StepState
+    duration_s: float
+    error: str | None = None
+    detail: dict[str, Any] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        """Return the result as JSON-ready data."""
+        data: dict[str, Any] = {
+            "name": self.name,
+            "state": self.state.value,
+            "duration_s": round(self.duration_s, 3),
+        }
+        if self.error:
+            data["error"] = self.error
+        if self.detail:
+            data["detail"] = self.detail
+        return data
+
+
+@dataclass(frozen=True, slots=True)
+class PageEvent:
+    """Something the page did that the capture answered or noted (a dialog, a download)."""
+
+    kind: str
+    message: str
+    at: datetime
+    action: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class FailedRequest:
+    """A request that got no response."""
+
+    url: str
+    method: str
+    error: str
+    resource_type: str
+
+
+@dataclass(frozen=True, slots=True)
+class Screenshot:
+    """A full-page screenshot and what it covers."""
+
+    png: bytes
+    width_px: int
+    height_px: int
+    page_height_px: int
+    tiles: int = 1
+    truncated: bool = False
+    """True when the page was taller than the configured limit."""
+
+
+@dataclass(frozen=True, slots=True)
+class BrowserInfo:
+    """Which browser captured, and how it was found."""
+
+    executable: str
+    version: str
+    source: str
+    playwright_version: str
+    user_agent: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class TrafficSummary:
+    """Counts of what the page loaded."""
+
+    exchanges: int = 0
+    bytes: int = 0
+    failed: tuple[FailedRequest, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class PageCapture:
+    """Everything the browser gave us for one page, apart from the exchanges (streamed)."""
+
+    url: str
+    final_url: str | None
+    started_at: datetime
+    ended_at: datetime
+    browser: BrowserInfo
+    viewport: Viewport
+    steps: tuple[StepResult, ...]
+    redirect_chain: tuple[str, ...] = ()
+    status: int | None = None
+    content_type: str | None = None
+    remote_ip: str | None = None
+    tls: TlsDetails | None = None
+    dom_html: str | None = None
+    screenshot: Screenshot | None = None
+    layout: Any = None
+    """What the page looked like, for extraction (`capture.extract` defines the shape)."""
+    layout_html: str | None = None
+    """The DOM again after the layout script stamped its element ids: extraction input only."""
+    events: tuple[PageEvent, ...] = ()
+    traffic: TrafficSummary = field(default_factory=TrafficSummary)
+    error: str | None = None
+    """Why the capture failed, when it did."""
+
+    @property
+    def state(self) -> CaptureState:
+        """Return complete, partial or failed from the error and the step states."""
+        if self.error is not None or self.final_url is None:
+            return CaptureState.FAILED
+        if any(step.state is StepState.FAILED for step in self.steps):
+            return CaptureState.PARTIAL
+        return CaptureState.COMPLETE
+
+    @property
+    def partial_reasons(self) -> tuple[str, ...]:
+        """Return one line per failed step."""
+        return tuple(
+            f"{step.name}: {step.error or 'failed'}"
+            for step in self.steps
+            if step.state is StepState.FAILED
+        )

@@ -1,0 +1,321 @@
+"""Rendering one page in Chromium: the ordered capture steps, from navigation to the last shot."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from capture import screenshot
+from capture.browser import choose_browser, launch
+from capture.errors import NavigationError
+from capture.models import (
+    BrowserInfo,
+    CaptureRequest,
+    PageCapture,
+    PageEvent,
+    Screenshot,
+    StepState,
+)
+from capture.recorder import Clock, ExchangeSink, Recorder, tls_details, utc_now
+from capture.steps import Budget, StepLog
+
+if TYPE_CHECKING:
+    from playwright.async_api import Browser, BrowserContext, Dialog, Download, Page, Response
+
+log = logging.getLogger(__name__)
+
+SHOT_RESERVE_S = 10.0
+"""Budget kept back for the screenshot and the DOM, so a slow page still leaves a record."""
+
+SCROLL_JS = """async (maxSteps) => {
+  const pause = () => new Promise(r => requestAnimationFrame(() => setTimeout(r, 120)));
+  let steps = 0, last = -1;
+  while (steps < maxSteps) {
+    const root = document.documentElement, body = document.body;
+    const bottom = Math.max(root.scrollHeight, body ? body.scrollHeight : 0);
+    window.scrollBy(0, window.innerHeight);
+    steps += 1;
+    await pause();
+    const y = window.scrollY + window.innerHeight;
+    if (y >= bottom - 2 && y === last) break;
+    last = y;
+  }
+  window.scrollTo(0, 0);
+  await pause();
+  return steps;
+}"""
+
+MAX_SCROLL_STEPS = 60
+
+
+def ms(seconds: float) -> float:
+    """Return seconds in the milliseconds Playwright wants (the one place we convert)."""
+    return max(1.0, seconds * 1000.0)
+
+
+def _playwright_version() -> str:
+    from importlib.metadata import version
+
+    return version("playwright")
+
+
+class ChromiumRenderer:
+    """Renders pages in one running Chromium, one fresh context per capture."""
+
+    def __init__(self, browser: Browser, info: BrowserInfo, clock: Clock = utc_now) -> None:
+        self.browser = browser
+        self.info = info
+        self._clock = clock
+
+    async def render(self, request: CaptureRequest, sink: ExchangeSink) -> PageCapture:
+        """Return what the browser saw of request.url; exchanges go to sink as they finish."""
+        page_run = _PageRun(self, request, sink)
+        return await page_run.run()
+
+
+class _PageRun:
+    """The state of one page's capture while its steps run."""
+
+    def __init__(self, renderer: ChromiumRenderer, request: CaptureRequest, sink: ExchangeSink):
+        self.renderer = renderer
+        self.request = request
+        self.options = request.options
+        self.clock = renderer._clock
+        self.recorder = Recorder(sink, self.clock)
+        self.steps = StepLog()
+        self.budget = Budget(self.options.timeout_s)
+        self.events: list[PageEvent] = []
+        self.downloads: list[asyncio.Task[None]] = []
+        self.answers: set[asyncio.Future[None]] = set()
+        self.reserve_s = min(SHOT_RESERVE_S, self.options.timeout_s * 0.25)
+
+    async def run(self) -> PageCapture:
+        started = self.clock()
+        context = await self._new_context()
+        facts: dict[str, Any] = {"final_url": None}
+        try:
+            page = await context.new_page()
+            page.on("dialog", self._on_dialog)
+            page.on("download", self._on_download)
+            try:
+                response = await self._navigate(page)
+            except NavigationError as exc:
+                facts["error"] = str(exc)
+            else:
+                facts.update(await self._main_document(page, response))
+                await self._after_navigation(page, facts)
+            await self._wind_down(context, page)
+        finally:
+            await context.close()
+        return PageCapture(
+            url=self.request.url,
+            started_at=started,
+            ended_at=self.clock(),
+            browser=self.renderer.info,
+            viewport=self.options.viewport,
+            steps=tuple(self.steps.results),
+            events=tuple(self.events),
+            traffic=self.recorder.summary(),
+            **facts,
+        )
+
+    async def _new_context(self) -> BrowserContext:
+        options = self.options
+        kwargs: dict[str, Any] = {
+            "viewport": {"width": options.viewport.width, "height": options.viewport.height},
+            "ignore_https_errors": options.ignore_https_errors,
+            "service_workers": "block",
+            "accept_downloads": True,
+        }
+        if options.user_agent:
+            kwargs["user_agent"] = options.user_agent
+        if options.proxy:
+            kwargs["proxy"] = {"server": options.proxy}
+        context = await self.renderer.browser.new_context(**kwargs)
+        self.recorder.attach(context)
+        return context
+
+    # -- steps --------------------------------------------------------------------------------
+
+    async def _navigate(self, page: Page) -> Response | None:
+        from playwright.async_api import Error as PlaywrightError
+
+        timeout_s = self.budget.allow(self.options.timeout_s, reserve_s=self.reserve_s)
+        async with self.steps.step("navigate", timeout_s=timeout_s + 1, required=True) as step:
+            try:
+                response = await page.goto(
+                    self.request.url, wait_until="domcontentloaded", timeout=ms(timeout_s)
+                )
+            except PlaywrightError as exc:
+                if "Download is starting" in str(exc):
+                    step.detail["download"] = True
+                    return None
+                if page.url in ("about:blank", "") or "ERR_" in str(exc):
+                    raise NavigationError(_navigation_reason(self.request.url, exc)) from exc
+                step.fail(_navigation_reason(self.request.url, exc))
+                return None
+            step.detail["status"] = response.status if response else None
+            return response
+        raise NavigationError(f"Could not load {self.request.url} (navigation did not finish).")
+
+    async def _main_document(self, page: Page, response: Response | None) -> dict[str, Any]:
+        facts: dict[str, Any] = {"final_url": page.url if page.url != "about:blank" else None}
+        if facts["final_url"] is None:
+            facts["final_url"] = self.request.url
+        if response is None:
+            return facts
+        chain: list[str] = []
+        previous = response.request.redirected_from
+        while previous is not None:
+            chain.insert(0, previous.url)
+            previous = previous.redirected_from
+        address = await response.server_addr()
+        headers = await response.all_headers()
+        facts.update(
+            final_url=page.url,
+            redirect_chain=(*chain, response.url),
+            status=response.status,
+            content_type=headers.get("content-type"),
+            remote_ip=address["ipAddress"] if address else None,
+            tls=tls_details(dict(await response.security_details() or {})),
+        )
+        return facts
+
+    async def _after_navigation(self, page: Page, facts: dict[str, Any]) -> None:
+        budget, reserve = self.budget, self.reserve_s
+        async with self.steps.step("settle", timeout_s=budget.allow(15, reserve_s=reserve)) as step:
+            await self._settle(page, step.detail, budget.allow(15, reserve_s=reserve))
+            if not step.detail.get("load"):
+                step.fail("the page's load event did not fire (a resource never finished)")
+        if self.options.scroll:
+            async with self.steps.step(
+                "scroll", timeout_s=budget.allow(20, reserve_s=reserve)
+            ) as step:
+                step.detail["steps"] = await page.evaluate(SCROLL_JS, MAX_SCROLL_STEPS)
+                step.detail["network_quiet"] = await self.recorder.wait_quiet(
+                    self.options.settle_s / 2, budget.allow(5, reserve_s=reserve)
+                )
+        else:
+            self.steps.skip("scroll", "disabled by options")
+        facts["screenshot"] = await self._screenshot(page)
+        async with self.steps.step("dom", timeout_s=max(budget.allow(10), 2)) as step:
+            # dom.html is the page as rendered; the layout script's stamps go only to extraction.
+            facts["dom_html"] = await page.content()
+            step.detail["chars"] = len(facts["dom_html"])
+            facts["layout"] = await _collect_layout(page)
+            facts["layout_html"] = await page.content()
+
+    async def _settle(self, page: Page, detail: dict[str, Any], limit_s: float) -> None:
+        from playwright.async_api import Error as PlaywrightError
+
+        try:
+            await page.wait_for_load_state("load", timeout=ms(limit_s))
+            detail["load"] = True
+        except PlaywrightError:
+            detail["load"] = False
+        quiet_limit = self.budget.allow(max(self.options.settle_s * 3, 3), reserve_s=self.reserve_s)
+        detail["network_quiet"] = await self.recorder.wait_quiet(self.options.settle_s, quiet_limit)
+
+    async def _screenshot(self, page: Page) -> Screenshot | None:
+        timeout_s = max(self.budget.allow(60), min(self.reserve_s, 5))
+        async with self.steps.step("screenshot", timeout_s=timeout_s) as step:
+            shot = await screenshot.full_page(
+                page,
+                viewport_width_px=self.options.viewport.width,
+                max_height_px=self.options.max_screenshot_height_px,
+            )
+            step.detail.update(tiles=shot.tiles, height_px=shot.height_px)
+            if shot.truncated:
+                step.fail(
+                    f"page is {shot.page_height_px} px tall; the screenshot stops at the "
+                    f"configured limit of {self.options.max_screenshot_height_px} px"
+                )
+            return shot
+        return None
+
+    async def _wind_down(self, context: BrowserContext, page: Page) -> None:
+        """Freeze the page so no late request starts, then wait for bodies in flight."""
+        async with self.steps.step("freeze", timeout_s=5) as step:
+            try:
+                session = await context.new_cdp_session(page)
+                await session.send("Page.setWebLifecycleState", {"state": "frozen"})
+            except Exception as exc:  # A page that is gone or crashed cannot be frozen.
+                step.detail["frozen"] = False
+                step.detail["reason"] = str(exc).splitlines()[0] if str(exc) else ""
+            else:
+                step.detail["frozen"] = True
+            if self.downloads:
+                await asyncio.wait(self.downloads, timeout=self.budget.allow(30) or 1)
+            step.detail["abandoned_bodies"] = await self.recorder.drain(
+                max(self.budget.allow(10), 2)
+            )
+
+    # -- page events --------------------------------------------------------------------------
+
+    def _on_dialog(self, dialog: Dialog) -> None:
+        # A dialog nobody answers blocks the page; answer every one and say so.
+        action = "dismissed" if dialog.type == "prompt" else "accepted"
+        self.events.append(
+            PageEvent(
+                kind=f"dialog:{dialog.type}", message=dialog.message, at=self.clock(), action=action
+            )
+        )
+        coro = dialog.dismiss() if action == "dismissed" else dialog.accept()
+        self.answers.add(asyncio.ensure_future(coro))
+
+    def _on_download(self, download: Download) -> None:
+        self.events.append(
+            PageEvent(kind="download", message=download.url, at=self.clock(), action="recorded")
+        )
+        self.downloads.append(asyncio.ensure_future(self._save_download(download)))
+
+    async def _save_download(self, download: Download) -> None:
+        try:
+            path = await download.path()
+        except Exception:  # The file was cancelled; the exchange keeps what the network gave.
+            path = None
+        self.recorder.record_download(download, Path(path) if path else None)
+
+
+def _navigation_reason(url: str, exc: Exception) -> str:
+    first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    first = first.removeprefix("Page.goto: ")
+    return f"Could not load {url} ({first})."
+
+
+async def _collect_layout(page: Page) -> Any:
+    from capture.extract import collect_layout
+
+    return await collect_layout(page)
+
+
+@asynccontextmanager
+async def open_renderer(browser_path: str | None = None) -> AsyncIterator[ChromiumRenderer]:
+    """Yield a renderer on a freshly launched Chromium; the browser closes on exit."""
+    from playwright.async_api import async_playwright
+
+    async with async_playwright() as playwright:
+        choice = choose_browser(playwright, browser_path)
+        browser = await launch(playwright, choice)
+        try:
+            context = await browser.new_context()
+            page = await context.new_page()
+            user_agent = await page.evaluate("navigator.userAgent")
+            await context.close()
+            info = BrowserInfo(
+                executable=choice.executable,
+                version=browser.version,
+                source=choice.source,
+                playwright_version=_playwright_version(),
+                user_agent=user_agent,
+            )
+            yield ChromiumRenderer(browser, info)
+        finally:
+            await browser.close()
+
+
+__all__ = ["ChromiumRenderer", "StepState", "open_renderer"]

@@ -1,0 +1,106 @@
+"""Named capture steps with explicit states, timings and a shared time budget."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from types import TracebackType
+from typing import Any
+
+from capture.models import StepResult, StepState
+
+
+class Budget:
+    """A whole-page time budget that steps draw on."""
+
+    def __init__(self, total_s: float) -> None:
+        self.total_s = total_s
+        self._deadline = time.monotonic() + total_s
+
+    def remaining_s(self) -> float:
+        """Return the seconds left (never negative)."""
+        return max(0.0, self._deadline - time.monotonic())
+
+    def allow(self, wanted_s: float, *, reserve_s: float = 0.0) -> float:
+        """Return the seconds a step may take: wanted_s, within what is left after reserve_s."""
+        return max(0.0, min(wanted_s, self.remaining_s() - reserve_s))
+
+
+class StepLog:
+    """Records each step's outcome; optional steps that fail leave the capture partial."""
+
+    def __init__(self) -> None:
+        self.results: list[StepResult] = []
+
+    def step(self, name: str, *, timeout_s: float, required: bool = False) -> Step:
+        """Return an async context manager that times, bounds and records one step.
+
+        A failure of an optional step is recorded and swallowed; a required step re-raises.
+        """
+        return Step(self, name, timeout_s, required)
+
+    def skip(self, name: str, reason: str) -> None:
+        """Record a step that did not run."""
+        self.results.append(StepResult(name, StepState.SKIPPED, 0.0, error=reason))
+
+    def add(self, result: StepResult) -> None:
+        """Record a step result made elsewhere."""
+        self.results.append(result)
+
+
+class Step:
+    """One running step; `detail` is free-form facts recorded with it."""
+
+    def __init__(self, log: StepLog, name: str, timeout_s: float, required: bool) -> None:
+        self.log = log
+        self.name = name
+        self.timeout_s = timeout_s
+        self.required = required
+        self.detail: dict[str, Any] = {}
+        self.failure: str | None = None
+        self._timeout = asyncio.timeout(timeout_s)
+        self._start = 0.0
+
+    def fail(self, reason: str) -> None:
+        """Mark the step failed without raising (the capture goes on, partial)."""
+        self.failure = reason
+
+    async def __aenter__(self) -> Step:
+        self._start = time.monotonic()
+        await self._timeout.__aenter__()
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> bool:
+        error: BaseException | None = exc
+        try:
+            await self._timeout.__aexit__(exc_type, exc, tb)
+        except TimeoutError as timeout:
+            error = timeout
+        duration = time.monotonic() - self._start
+        if error is None:
+            state = StepState.FAILED if self.failure else StepState.OK
+            self.log.add(StepResult(self.name, state, duration, self.failure, self.detail))
+            return False
+        if not isinstance(error, Exception):
+            return False  # Cancellation and interrupts pass through untouched.
+        reason = describe(error, self.timeout_s)
+        self.log.add(StepResult(self.name, StepState.FAILED, duration, reason, self.detail))
+        if self.required:
+            if error is not exc:
+                raise error
+            return False
+        return True
+
+
+def describe(error: BaseException, timeout_s: float) -> str:
+    """Return a one-line reason for a step failure."""
+    if isinstance(error, TimeoutError):
+        return f"timed out after {timeout_s:.1f} s"
+    text = str(error).strip().splitlines()
+    first = text[0] if text else type(error).__name__
+    return first[:300]
