@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import logging
+import signal
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -264,8 +266,19 @@ def run(argv: Sequence[str]) -> ExitCode:
     return asyncio.run(_capture(args, args.urls))
 
 
+def _interrupt_on_sigterm() -> None:
+    """Make SIGTERM stop a run as Ctrl-C does: finished captures kept, open files left `.open`."""
+
+    def handler(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    with contextlib.suppress(ValueError):  # Not the main thread (embedded use): leave it alone.
+        signal.signal(signal.SIGTERM, handler)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `capture` command: returns the process exit code."""
+    _interrupt_on_sigterm()
     try:
         return int(run(list(sys.argv[1:] if argv is None else argv)))
     except CaptureError as exc:
