@@ -1,0 +1,114 @@
+"""Pure: drop from an extracted block list what is page furniture rather than article.
+
+Rules are about kinds of text that no article body holds (its own headline, teaser links, share
+and subscribe prompts, credits, copyright lines), never about particular sites.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from capture.extract.render import Block
+
+_WORD = re.compile(r"\w+")
+_SENTENCE_END = re.compile('[.!?:;\u2026)\\]"\u201d\u2019\u00bb]\\s*$')
+_MACHINE_VALUE = re.compile(
+    r"^(?:\d{4}-\d{2}-\d{2}(?:[T ][\d:.]+(?:Z|[+-]\d{2}:?\d{2})?)?"
+    r"|https?://\S+\.(?:jpe?g|png|gif|webp|svg)(?:\?\S*)?)$",
+    re.IGNORECASE,
+)
+_CROSS_LINK = re.compile(
+    r"^(?:related|see also|read more|read also|more from|more on this|recommended|"
+    r"you may also like|you might also like|also read|also see|leggi anche|lire aussi|"
+    r"lesen sie auch|veja também|leia também|ver también|advertisement|sponsored)\b",
+    re.IGNORECASE,
+)
+_PROMPT = re.compile(
+    r"^(?:comments?|tags?|filed under|share this|share on|click here|follow us|sign up|"
+    r"subscribe)\b",
+    re.IGNORECASE,
+)
+_CREDIT = re.compile(
+    r"\b(?:write to \w+|email \w+(?: \w+)? at|follow (?:him|her|them|us) (?:on|@)|"
+    r"follow us on|subscribe to|sign up for|newsletter|all rights reserved|copyright|"
+    r"\u00a9|\u24d2|order reprints|print article|click here)",
+    re.IGNORECASE,
+)
+EDGE_BLOCKS = 3
+"""How many blocks at each end of the body count as its edges, where furniture collects."""
+MAX_FURNITURE_WORDS = 40
+
+
+def _words(text: str) -> list[str]:
+    return _WORD.findall(text.lower())
+
+
+def _same_text(first: str, second: str) -> bool:
+    a, b = _words(first), _words(second)
+    return bool(a) and a == b
+
+
+def is_headline(block: Block, title: str | None) -> bool:
+    """Return True when `block` repeats the page title (or the title repeats it)."""
+    if not title:
+        return False
+    text, head = " ".join(_words(block.text)), " ".join(_words(title))
+    if not text or not head:
+        return False
+    return text == head or (len(text) > 20 and (text in head or head.startswith(text)))
+
+
+def is_teaser_link(block: Block) -> bool:
+    """Return True for a short block that is only a link to another story."""
+    words = _words(block.text)
+    if block.link_share < 0.8 or not 3 <= len(words) <= 25 or block.kind == "head":
+        return False
+    text = block.text.strip()
+    if "@" in text or "http" in text or "www." in text:
+        return False
+    return not _SENTENCE_END.search(text) or text.startswith("(")
+
+
+def is_furniture(block: Block) -> bool:
+    """Return True for a prompt, credit, copyright or machine value that is not article text."""
+    text = block.text.strip()
+    if _MACHINE_VALUE.match(text):
+        return True
+    if len(_words(text)) > MAX_FURNITURE_WORDS:
+        return False
+    return bool(_CROSS_LINK.match(text) or _PROMPT.match(text) or _CREDIT.search(text))
+
+
+def _drop_repeats(blocks: list[Block]) -> list[Block]:
+    """Drop short blocks that occur more than once: labels repeated by markup, not prose."""
+    counts = Counter(" ".join(_words(block.text)) for block in blocks)
+    seen: set[str] = set()
+    kept: list[Block] = []
+    for block in blocks:
+        key = " ".join(_words(block.text))
+        if counts[key] > 1 and len(key.split()) <= 12:
+            if key in seen:
+                continue
+            seen.add(key)
+        kept.append(block)
+    return kept
+
+
+def strip_furniture(blocks: list[Block], title: str | None) -> list[Block]:
+    """Return `blocks` without headline repeats, teaser links, repeats and edge furniture."""
+    kept = [block for block in blocks if not is_headline(block, title)]
+    kept = _drop_repeats([block for block in kept if not is_teaser_link(block)])
+    kept = [
+        block
+        for block in kept
+        if not (_MACHINE_VALUE.match(block.text.strip()) or _CROSS_LINK.match(block.text.strip()))
+        or len(_words(block.text)) > MAX_FURNITURE_WORDS
+    ]
+    # Credits and prompts sit at the edges; in the middle the same words may be quoted prose.
+    while kept and is_furniture(kept[-1]):
+        kept.pop()
+    head = 0
+    while head < min(EDGE_BLOCKS, len(kept)) and is_furniture(kept[head]):
+        head += 1
+    return kept[head:]

@@ -1,0 +1,101 @@
+"""Pure: recover article paragraphs an extractor missed because the body was split in chunks.
+
+Pages often cut one article into several containers (ads between them, "chunks" of a grid).
+Extractors then keep the biggest chunk only. Paragraphs of the other chunks sit at the same
+place in the page's template: the same chain of tags and classes above them. This module finds
+the paragraphs that share the chain of the paragraphs already extracted, and adds them in
+document order.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from lxml.html import HtmlElement
+
+from capture.extract.render import Block, tidy
+
+_WORD = re.compile(r"\w+")
+MIN_MATCHED = 2
+"""How many extracted paragraphs must share a template chain before it is trusted."""
+MIN_WORDS = 8
+MAX_LINK_SHARE = 0.5
+
+Chain = tuple[str, ...]
+
+
+def _key(text: str) -> str:
+    return " ".join(_WORD.findall(text.lower()))
+
+
+def _chain(element: HtmlElement) -> Chain:
+    return tuple(
+        f"{ancestor.tag}.{' '.join(sorted((ancestor.get('class') or '').split()))}"
+        for ancestor in element.iterancestors()
+    )
+
+
+_TEXT = "descendant-or-self::text()[not(ancestor::script or ancestor::style or ancestor::noscript)]"
+_UNWANTED = "ancestor::figure or ancestor::figcaption or ancestor::aside or ancestor::footer"
+
+
+def _text(element: HtmlElement) -> str:
+    return " ".join(str(part) for part in element.xpath(_TEXT))
+
+
+def _block_of(element: HtmlElement) -> Block:
+    text = tidy(_text(element))
+    linked = sum(len("".join(_text(link).split())) for link in element.iter("a"))
+    share = min(1.0, linked / max(1, len("".join(text.split()))))
+    return Block("p", text, text, share)
+
+
+def add_chunk_siblings(blocks: list[Block], tree: HtmlElement) -> tuple[list[Block], int]:
+    """Return `blocks` with the paragraphs of `tree` that share their template, and how many.
+
+    Only `<p>` elements are considered; they are inserted after the extracted paragraph that
+    precedes them in the document.
+    """
+    paragraphs = list(tree.iter("p"))
+    position = {id(element): index for index, element in enumerate(paragraphs)}
+    by_text: dict[str, HtmlElement] = {}
+    for element in paragraphs:
+        by_text.setdefault(_key(element.text_content()), element)
+    matched: dict[int, int] = {}
+    for index, block in enumerate(blocks):
+        element = by_text.get(_key(block.text))
+        if block.kind == "p" and element is not None:
+            matched[index] = position[id(element)]
+    chains = Counter(_chain(paragraphs[place]) for place in matched.values())
+    trusted = {chain for chain, count in chains.items() if count >= MIN_MATCHED}
+    used = set(matched.values())
+    known = " ".join(_key(block.text) for block in blocks)
+    extra: list[tuple[int, Block]] = []
+    for place, element in enumerate(paragraphs):
+        if place in used or _chain(element) not in trusted or element.xpath(_UNWANTED):
+            continue
+        block = _block_of(element)
+        if (
+            len(block.text.split()) >= MIN_WORDS
+            and block.link_share <= MAX_LINK_SHARE
+            and _key(block.text) not in known
+        ):
+            extra.append((place, block))
+    if not extra or not matched:
+        return blocks, 0
+    return _merge(blocks, matched, extra), len(extra)
+
+
+def _merge(
+    blocks: list[Block], matched: dict[int, int], extra: list[tuple[int, Block]]
+) -> list[Block]:
+    """Interleave `extra` into `blocks` by document position."""
+    keyed: list[tuple[float, int, Block]] = []
+    last = -1.0
+    for index, block in enumerate(blocks):
+        last = float(matched.get(index, last))
+        keyed.append((last, 0, block))
+    keyed.extend((float(place), 1, block) for place, block in extra)
+    keyed.sort(key=lambda item: (item[0], item[1]))
+    return [block for _, _, block in keyed]

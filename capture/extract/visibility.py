@@ -1,0 +1,99 @@
+"""Pure: drop from a parsed DOM what the reader never saw, using the rendered layout."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from lxml.html import HtmlElement
+
+from capture.extract.layout import CAPTURE_ID_ATTRIBUTE
+from capture.extract.model import RenderedPage
+
+MAX_DROPPED_SHARE = 0.5
+"""Above this share of the page's text, hiding looks like a rendering accident: keep it all."""
+MAX_FIXED_SHARE = 0.3
+"""A fixed or sticky element holding more of the text than this is a main column, not a bar."""
+
+
+@dataclass(frozen=True, slots=True)
+class Pruning:
+    """What `drop_unseen` removed, for the article's notes."""
+
+    hidden: int = 0
+    fixed: int = 0
+    chars: int = 0
+    skipped: str = ""
+
+
+def _text_length(element: HtmlElement) -> int:
+    return len("".join(element.itertext()).split())
+
+
+def _unseen(
+    tree: HtmlElement, rendered: RenderedPage
+) -> tuple[list[HtmlElement], list[HtmlElement]]:
+    boxes = rendered.box_map()
+    hidden: list[HtmlElement] = []
+    fixed: list[HtmlElement] = []
+    for element in tree.iter():
+        raw = element.get(CAPTURE_ID_ATTRIBUTE) if isinstance(element.tag, str) else None
+        box = boxes.get(int(raw)) if raw and raw.isdigit() else None
+        if box is None:
+            continue
+        if box.hidden or box.offscreen:
+            hidden.append(element)
+        elif box.fixed:
+            fixed.append(element)
+    return hidden, fixed
+
+
+def _outermost(elements: list[HtmlElement]) -> list[HtmlElement]:
+    chosen = set(elements)
+    return [
+        element
+        for element in elements
+        if not any(ancestor in chosen for ancestor in element.iterancestors())
+    ]
+
+
+def drop_unseen(tree: HtmlElement, rendered: RenderedPage) -> Pruning:
+    """Remove hidden, off-page and fixed-position elements from `tree`, which the caller owns.
+
+    Keeps everything when the hidden part would hold most of the page's text, and keeps a fixed
+    element that holds a large share of it: both mean the layout cannot be trusted for this page.
+    """
+    body = tree.find("body")
+    total = _text_length(body if body is not None else tree) or 1
+    hidden, fixed = _unseen(tree, rendered)
+    hidden = _outermost(hidden)
+    hidden_words = sum(_text_length(element) for element in hidden)
+    if hidden_words > MAX_DROPPED_SHARE * total:
+        hidden, skipped = [], f"hidden text kept ({hidden_words} of {total} words)"
+    else:
+        skipped = ""
+    hidden_set = set(hidden)
+    fixed = [
+        element
+        for element in _outermost(fixed)
+        if _text_length(element) <= MAX_FIXED_SHARE * total
+        and not any(ancestor in hidden_set for ancestor in element.iterancestors())
+    ]
+    removed = 0
+    for element in hidden + fixed:
+        removed += _text_length(element)
+        _remove(element)
+    return Pruning(len(hidden), len(fixed), removed, skipped)
+
+
+def _remove(element: HtmlElement) -> None:
+    """Remove `element` and its subtree, keeping its tail text in place."""
+    parent = element.getparent()
+    if parent is None:
+        return
+    if element.tail and element.tail.strip():
+        previous = element.getprevious()
+        if previous is not None:
+            previous.tail = (previous.tail or "") + element.tail
+        else:
+            parent.text = (parent.text or "") + element.tail
+    parent.remove(element)
