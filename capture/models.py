@@ -39,6 +39,10 @@ class Viewport:
         return f"{self.width}x{self.height}"
 
 
+OUTPUTS = ("screenshot", "viewport", "thumbnail", "dom", "article")
+"""Files a capture can produce besides page.warc.gz and capture.json (always written)."""
+
+
 @dataclass(frozen=True, slots=True)
 class CaptureOptions:
     """Every option that changes how a page is captured; recorded in capture.json."""
@@ -55,6 +59,17 @@ class CaptureOptions:
     scroll: bool = True
     """Scroll through the page once so lazy content loads."""
     user_agent: str | None = None
+    dismiss: bool = True
+    """Clear consent banners, pop-ups and walls before the final screenshot and text."""
+    consent: str = "accept"
+    """Answer consent banners `accept` (embedded content loads as readers saw it) or `reject`."""
+    allow_scripts: bool = False
+    """Let site configs run their `script` actions (page JavaScript)."""
+    outputs: frozenset[str] = frozenset(OUTPUTS)
+
+    def wants(self, output: str) -> bool:
+        """Return True when this capture should write the named output (see OUTPUTS)."""
+        return output in self.outputs
 
     def to_json(self) -> dict[str, Any]:
         """Return the options as JSON-ready data."""
@@ -67,6 +82,10 @@ class CaptureOptions:
             "settle_s": self.settle_s,
             "scroll": self.scroll,
             "user_agent": self.user_agent,
+            "dismiss": self.dismiss,
+            "consent": self.consent,
+            "allow_scripts": self.allow_scripts,
+            "outputs": sorted(self.outputs),
         }
 
 
@@ -168,6 +187,34 @@ class PageEvent:
 
 
 @dataclass(frozen=True, slots=True)
+class Intervention:
+    """One thing the capture did to the page, and whether it worked: evidence of alteration."""
+
+    action: str
+    """What was done: click, remove, hide, press, unlock_scroll, unclamp, block, login, ..."""
+    rule: str
+    """Which rule asked for it: `site:<file>#<index>`, `builtin:<platform>` or `generic:<kind>`."""
+    at: datetime
+    ok: bool
+    selector: str | None = None
+    frame: str | None = None
+    """The frame's URL when the element was not in the main document."""
+    detail: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        """Return the intervention as JSON-ready data."""
+        return {
+            "action": self.action,
+            "rule": self.rule,
+            "selector": self.selector,
+            "frame": self.frame,
+            "at": self.at.isoformat(),
+            "ok": self.ok,
+            "detail": self.detail,
+        }
+
+
+@dataclass(frozen=True, slots=True)
 class FailedRequest:
     """A request that got no response."""
 
@@ -228,6 +275,12 @@ class PageCapture:
     tls: TlsDetails | None = None
     dom_html: str | None = None
     screenshot: Screenshot | None = None
+    served_screenshot: Screenshot | None = None
+    """The full page as served, before any intervention (only when something was done)."""
+    interventions: tuple[Intervention, ...] = ()
+    gated: str | None = None
+    """Why the article is behind a wall the capture could not clear (publisher-declared or
+    server-side), with the remedy; None when nothing was gated."""
     layout: Any = None
     """What the page looked like, for extraction (`capture.extract` defines the shape)."""
     layout_html: str | None = None

@@ -1,0 +1,195 @@
+"""The job file (`configs/jobs/*.yaml`): which URLs to capture, how, and how to run."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, Field, field_validator, model_validator
+
+from capture.config.loader import StrictModel, load
+from capture.errors import ConfigError
+from capture.models import CaptureOptions, Viewport
+from capture.plan import normalise_url
+
+VIEWPORT = re.compile(r"^\s*(\d{3,4})\s*x\s*(\d{3,4})\s*$")
+NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
+
+Output = Literal["screenshot", "viewport", "thumbnail", "dom", "article"]
+
+
+def parse_viewport(text: str) -> Viewport:
+    """Return the Viewport written as `WIDTHxHEIGHT`, or raise ValueError saying how to write it."""
+    found = VIEWPORT.match(text)
+    if not found:
+        raise ValueError(f"{text!r} is not a viewport. Write WIDTHxHEIGHT, e.g. 1280x800")
+    width, height = int(found[1]), int(found[2])
+    if not (200 <= width <= 8000 and 200 <= height <= 8000):
+        raise ValueError(f"viewport {text} is out of range (200 to 8000 px each)")
+    return Viewport(width, height)
+
+
+def _all_outputs() -> list[Output]:
+    return ["screenshot", "viewport", "thumbnail", "dom", "article"]
+
+
+class CaptureSettings(StrictModel):
+    """Capture options a job sets for every URL (`defaults:`); the CLI's flags, snake_case."""
+
+    viewport: str = "1280x800"
+    timeout: float = Field(default=60.0, ge=1, le=3600, description="whole-page budget, seconds")
+    proxy: str | None = None
+    ignore_https_errors: bool = False
+    user_agent: str | None = None
+    scroll: bool = True
+    max_screenshot_height: int = Field(default=100_000, ge=1000, le=1_000_000)
+    dismiss: bool = Field(default=True, description="clear consent banners and walls")
+    consent: Literal["accept", "reject"] = "accept"
+    allow_scripts: bool = Field(default=False, description="let site configs run `script` actions")
+    outputs: list[Output] = Field(default_factory=_all_outputs)
+
+    @field_validator("viewport")
+    @classmethod
+    def _viewport(cls, value: str) -> str:
+        parse_viewport(value)
+        return value
+
+    def options(self) -> CaptureOptions:
+        """Return these settings as the pipeline's CaptureOptions."""
+        return CaptureOptions(
+            viewport=parse_viewport(self.viewport),
+            timeout_s=self.timeout,
+            proxy=self.proxy,
+            ignore_https_errors=self.ignore_https_errors,
+            user_agent=self.user_agent,
+            scroll=self.scroll,
+            max_screenshot_height_px=self.max_screenshot_height,
+            dismiss=self.dismiss,
+            consent=self.consent,
+            allow_scripts=self.allow_scripts,
+            outputs=frozenset(self.outputs),
+        )
+
+
+def _checked_url(value: str) -> str:
+    from capture.errors import UsageError
+
+    try:
+        return normalise_url(value)
+    except UsageError as exc:
+        raise ValueError(str(exc)) from None
+
+
+Url = Annotated[str, AfterValidator(_checked_url)]
+
+
+class UrlOverride(StrictModel):
+    """Settings for one URL that differ from the job's defaults."""
+
+    url: Url
+    viewport: str | None = None
+    timeout: float | None = Field(default=None, ge=1, le=3600)
+    user_agent: str | None = None
+    scroll: bool | None = None
+    dismiss: bool | None = None
+    consent: Literal["accept", "reject"] | None = None
+
+    @field_validator("viewport")
+    @classmethod
+    def _viewport(cls, value: str | None) -> str | None:
+        if value is not None:
+            parse_viewport(value)
+        return value
+
+    def apply(self, base: CaptureSettings) -> CaptureSettings:
+        """Return base with this override's set values."""
+        changes = self.model_dump(exclude={"url"}, exclude_none=True)
+        return base.model_copy(update=changes)
+
+
+class Job(StrictModel):
+    """A batch of URLs and how to capture them."""
+
+    version: Literal[1]
+    name: str = Field(description="names the run folder: <output>/<name>/<run id>/")
+    urls: list[Url] = Field(default_factory=list)
+    urls_file: Path | None = Field(default=None, description="one URL a line; # comments")
+    defaults: CaptureSettings = Field(default_factory=CaptureSettings)
+    overrides: list[UrlOverride] = Field(default_factory=list)
+    sites: list[Path] = Field(default_factory=list, description="site config folders")
+    browser: str | None = None
+    concurrency: int = Field(default=2, ge=1, le=64)
+    retries: int = Field(default=2, ge=0, le=10)
+    retry_backoff: float = Field(default=2.0, ge=0, le=600, description="seconds, doubled")
+    host_delay: float = Field(
+        default=0.0, ge=0, le=600, description="seconds between pages of a host"
+    )
+    output: Path = Path("archives")
+    wacz: bool = True
+
+    @field_validator("name")
+    @classmethod
+    def _name(cls, value: str) -> str:
+        if not NAME.match(value):
+            raise ValueError(
+                f"{value!r} cannot name a folder. Use letters, digits, '.', '_' or '-' (64 at most)"
+            )
+        return value
+
+    @model_validator(mode="after")
+    def _some_urls(self) -> Job:
+        if not self.urls and self.urls_file is None:
+            raise ValueError("the job lists no URLs. Add `urls:` or `urls_file:`")
+        return self
+
+    def settings_for(self, url: str) -> CaptureSettings:
+        """Return the capture settings of url: defaults with its override applied."""
+        for override in self.overrides:
+            if override.url == url:
+                return override.apply(self.defaults)
+        return self.defaults
+
+
+def read_urls_file(path: Path) -> list[str]:
+    """Return the URLs of a URL file (one a line; blank lines and # comments skipped)."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: no such URL file. Check `urls_file:` in the job.") from None
+    urls = []
+    for number, line in enumerate(lines, start=1):
+        text = line.split("#", 1)[0].strip() if line.lstrip().startswith("#") else line.strip()
+        if not text:
+            continue
+        try:
+            urls.append(_checked_url(text))
+        except ValueError as exc:
+            raise ConfigError(f"{path}:{number}: {exc}") from None
+    return urls
+
+
+def load_job(path: Path) -> tuple[Job, list[str]]:
+    """Return the job at path and all its URLs (inline, then from urls_file), deduplicated.
+
+    Relative paths inside the job (urls_file, sites, output) are read from the job's folder.
+    """
+    job = load(Job, path)
+    base = path.parent
+    updates: dict[str, object] = {"sites": [_resolve(base, p) for p in job.sites]}
+    if job.urls_file is not None:
+        updates["urls_file"] = _resolve(base, job.urls_file)
+    job = job.model_copy(update=updates)
+    urls = list(job.urls)
+    if job.urls_file is not None:
+        urls += read_urls_file(job.urls_file)
+    for folder in job.sites:
+        if not folder.is_dir():
+            raise ConfigError(
+                f"{path}: sites: {folder} is not a folder. Fix the path or remove it."
+            )
+    return job, list(dict.fromkeys(urls))
+
+
+def _resolve(base: Path, path: Path) -> Path:
+    return path if path.is_absolute() else base / path
