@@ -90,12 +90,35 @@ class CaptureOptions:
 
 
 @dataclass(frozen=True, slots=True)
+class Attempt:
+    """One try at a capture: when, how it ended, and why it was tried again."""
+
+    number: int
+    started_at: datetime
+    ended_at: datetime
+    state: CaptureState
+    error: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        """Return the attempt as JSON-ready data."""
+        return {
+            "number": self.number,
+            "started_at": self.started_at.isoformat(),
+            "ended_at": self.ended_at.isoformat(),
+            "state": self.state.value,
+            "error": self.error,
+        }
+
+
+@dataclass(frozen=True, slots=True)
 class CaptureRequest:
     """One URL to capture, with where its folder goes and how to capture it."""
 
     url: str
     folder: Path
     options: CaptureOptions
+    site: Any = None
+    """The site config that matched the URL (`capture.config.site.SiteConfig`), if any."""
 
 
 @dataclass(frozen=True, slots=True)

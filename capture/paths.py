@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 
 WARC = "page.warc.gz"
 SCREENSHOT = "screenshot.png"
+SERVED_SCREENSHOT = "screenshot-as-served.png"
 VIEWPORT = "viewport.png"
 THUMBNAIL = "thumbnail.webp"
 DOM = "dom.html"

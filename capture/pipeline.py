@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -12,7 +13,13 @@ from typing import Any, Protocol
 from capture import images, paths, provenance
 from capture.extract import Article, extract_article
 from capture.files import make_folder, write_bytes, write_json
-from capture.models import BrowserInfo, CaptureRequest, CaptureState, PageCapture
+from capture.models import (
+    Attempt,
+    BrowserInfo,
+    CaptureRequest,
+    CaptureState,
+    PageCapture,
+)
 from capture.recorder import ExchangeSink, utc_now
 from capture.records import exchange_records, resource_record, warcinfo_record
 from capture.warc import WarcFile, new_record_id
@@ -42,6 +49,8 @@ class CaptureResult:
     exchanges: int = 0
     bytes: int = 0
     duration_s: float = 0.0
+    status: int | None = None
+    attempts: int = 1
 
     def to_json(self) -> dict[str, Any]:
         """Return the result as one JSON line's data."""
@@ -54,6 +63,8 @@ class CaptureResult:
             "exchanges": self.exchanges,
             "bytes": self.bytes,
             "duration_s": round(self.duration_s, 3),
+            "status": self.status,
+            "attempts": self.attempts,
         }
 
 
@@ -67,10 +78,15 @@ class Seams:
 
 
 async def capture_page(
-    request: CaptureRequest, renderer: Renderer, seams: Seams | None = None
+    request: CaptureRequest,
+    renderer: Renderer,
+    seams: Seams | None = None,
+    *,
+    earlier: Sequence[Attempt] = (),
 ) -> CaptureResult:
     """Capture request.url into request.folder and return the result; never raises PageError.
 
+    `earlier` are the failed attempts before this one, recorded in capture.json.
     Raises OutputError when the folder cannot be written: that stops a run, unlike a bad page.
     """
     seams = seams or Seams()
@@ -92,12 +108,12 @@ async def capture_page(
 
         page = await renderer.render(request, sink)
         article = _extract(page)
-        _write_outputs(folder, page, article, warc, seams)
+        _write_outputs(request, page, article, warc, seams)
     except BaseException:
         warc.abandon()
         raise
     warc.close()
-    return _finish(request, folder, page, article, machine)
+    return _finish(request, page, article, machine, earlier)
 
 
 def _extract(page: PageCapture) -> Article | None:
@@ -108,20 +124,36 @@ def _extract(page: PageCapture) -> Article | None:
 
 
 def _write_outputs(
-    folder: Path, page: PageCapture, article: Article | None, warc: WarcFile, seams: Seams
+    request: CaptureRequest,
+    page: PageCapture,
+    article: Article | None,
+    warc: WarcFile,
+    seams: Seams,
 ) -> None:
+    folder, options = request.folder, request.options
     url = page.final_url or page.url
+    wants = options.wants
     outputs: list[tuple[str, str, str, bytes]] = []  # (file name, urn kind, mime, data)
+    if page.served_screenshot is not None and wants("screenshot"):
+        outputs.append(
+            (
+                paths.SERVED_SCREENSHOT,
+                "screenshot-as-served",
+                "image/png",
+                page.served_screenshot.png,
+            )
+        )
     if page.screenshot is not None:
         view = images.crop_top(page.screenshot.png, page.viewport.height)
-        outputs += [
-            (paths.SCREENSHOT, "screenshot", "image/png", page.screenshot.png),
-            (paths.VIEWPORT, "view", "image/png", view),
-            (paths.THUMBNAIL, "thumbnail", "image/webp", images.thumbnail(view)),
-        ]
-    if page.dom_html is not None:
+        if wants("screenshot"):
+            outputs.append((paths.SCREENSHOT, "screenshot", "image/png", page.screenshot.png))
+        if wants("viewport"):
+            outputs.append((paths.VIEWPORT, "view", "image/png", view))
+        if wants("thumbnail"):
+            outputs.append((paths.THUMBNAIL, "thumbnail", "image/webp", images.thumbnail(view)))
+    if page.dom_html is not None and wants("dom"):
         outputs.append((paths.DOM, "dom", "text/html; charset=utf-8", page.dom_html.encode()))
-    if article is not None:
+    if article is not None and wants("article"):
         outputs += [
             (paths.ARTICLE_TXT, "text", "text/plain; charset=utf-8", _text_file(article.text)),
             (
@@ -138,7 +170,19 @@ def _write_outputs(
                 f"urn:{kind}:{url}", mime, data, date=seams.clock(), record_id=seams.new_id()
             )
         )
-    if article is not None:
+    if page.interventions:
+        log_json = json.dumps([entry.to_json() for entry in page.interventions], indent=2)
+        warc.write(
+            resource_record(
+                f"urn:interventions:{url}",
+                "application/json",
+                log_json.encode("utf-8"),
+                date=seams.clock(),
+                record_id=seams.new_id(),
+                record_type="metadata",
+            )
+        )
+    if article is not None and wants("article"):
         write_json(folder / paths.ARTICLE_JSON, article.to_json())
 
 
@@ -148,11 +192,12 @@ def _text_file(text: str) -> bytes:
 
 def _finish(
     request: CaptureRequest,
-    folder: Path,
     page: PageCapture,
     article: Article | None,
     machine: provenance.Machine,
+    earlier: Sequence[Attempt],
 ) -> CaptureResult:
+    folder = request.folder
     names = [path.name for path in folder.iterdir() if path.is_file()]
     names = [n for n in names if n != paths.CAPTURE_JSON and not n.startswith(".")]
     summary = None
@@ -170,6 +215,8 @@ def _finish(
         article=summary,
         files=provenance.manifest(folder, names),
     )
+    this = Attempt(len(earlier) + 1, page.started_at, page.ended_at, page.state, page.error)
+    document["attempts"] = [attempt.to_json() for attempt in (*earlier, this)]
     write_json(folder / paths.CAPTURE_JSON, document)
     log.info("captured", extra={"url": request.url, "state": page.state.value})
     return CaptureResult(
@@ -181,4 +228,6 @@ def _finish(
         exchanges=page.traffic.exchanges,
         bytes=page.traffic.bytes,
         duration_s=(page.ended_at - page.started_at).total_seconds(),
+        status=page.status,
+        attempts=len(earlier) + 1,
     )

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 from capture import paths
@@ -29,8 +30,21 @@ def normalise_url(url: str) -> str:
     return urlunsplit((parts.scheme.lower(), netloc, parts.path or "/", parts.query, ""))
 
 
-def plan(urls: Iterable[str], run_folder: Path, options: CaptureOptions) -> list[CaptureRequest]:
-    """Return one request per distinct URL, in first-seen order, each with its own folder."""
+OptionsFor = Callable[[str], CaptureOptions]
+SiteFor = Callable[[str], Any]
+
+
+def plan(
+    urls: Iterable[str],
+    run_folder: Path,
+    options: CaptureOptions | OptionsFor,
+    site_for: SiteFor | None = None,
+) -> list[CaptureRequest]:
+    """Return one request per distinct URL, in first-seen order, each with its own folder.
+
+    `options` is the same for every URL, or a function of the URL (a job's per-URL overrides);
+    `site_for` returns the site config that applies to a URL, or None.
+    """
     seen: set[str] = set()
     requests = []
     for raw in urls:
@@ -38,7 +52,10 @@ def plan(urls: Iterable[str], run_folder: Path, options: CaptureOptions) -> list
         if url in seen:
             continue
         seen.add(url)
-        requests.append(CaptureRequest(url, run_folder / "captures" / paths.slug(url), options))
+        url_options = options(url) if callable(options) else options
+        site = site_for(url) if site_for else None
+        folder = run_folder / "captures" / paths.slug(url)
+        requests.append(CaptureRequest(url, folder, url_options, site))
     if not requests:
         raise UsageError("Nothing to capture (no URLs given). Pass one or more URLs.")
     return requests

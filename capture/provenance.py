@@ -127,6 +127,8 @@ def record(
         "options": options.to_json(),
         "machine": machine.to_json(),
         "steps": [step.to_json() for step in page.steps],
+        "interventions": [entry.to_json() for entry in page.interventions],
+        "gated": page.gated,
         "events": [
             {"kind": e.kind, "message": e.message, "action": e.action, "at": e.at.isoformat()}
             for e in page.events

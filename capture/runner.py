@@ -1,22 +1,57 @@
-"""Many captures: bounded concurrency, the per-URL error boundary, progress events."""
+"""Many captures: bounded concurrency, per-host politeness, retries, stopping, progress events."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import shutil
+import time
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
-from capture import paths
+from capture import paths, retry
 from capture.errors import OutputError
 from capture.files import make_folder, write_json
-from capture.models import CaptureRequest, CaptureState
+from capture.models import Attempt, CaptureRequest, CaptureState
 from capture.pipeline import CaptureResult, Renderer, Seams, capture_page
-from capture.progress import CaptureFinished, CaptureStarted, ProgressEvent
+from capture.progress import CaptureFinished, CaptureRetrying, CaptureStarted, ProgressEvent
 
 log = logging.getLogger(__name__)
 
 OnEvent = Callable[[ProgressEvent], None]
+
+
+@dataclass(frozen=True, slots=True)
+class RunPolicy:
+    """How a run schedules its captures."""
+
+    concurrency: int = 1
+    retries: int = 0
+    retry_backoff_s: float = 2.0
+    host_delay_s: float = 0.0
+
+
+class HostGate:
+    """Spaces out the starts of captures on the same host by at least delay_s."""
+
+    def __init__(self, delay_s: float) -> None:
+        self.delay_s = delay_s
+        self._next: dict[str, float] = {}
+        self._locks: dict[str, asyncio.Lock] = {}
+
+    async def wait(self, url: str) -> None:
+        """Return when a capture of url's host may start."""
+        if self.delay_s <= 0:
+            return
+        host = urlsplit(url).netloc
+        lock = self._locks.setdefault(host, asyncio.Lock())
+        async with lock:
+            pause = self._next.get(host, 0.0) - time.monotonic()
+            if pause > 0:
+                await asyncio.sleep(pause)
+            self._next[host] = time.monotonic() + self.delay_s
 
 
 async def run_captures(
@@ -26,22 +61,27 @@ async def run_captures(
     concurrency: int = 1,
     on_event: OnEvent | None = None,
     seams: Seams | None = None,
+    policy: RunPolicy | None = None,
+    stop: asyncio.Event | None = None,
 ) -> list[CaptureResult]:
-    """Capture every request, at most `concurrency` at once; return results in request order.
+    """Capture every request and return the results of those that ran, in request order.
 
-    One URL's failure never stops the others; an OutputError (the disk) stops the run.
+    At most `policy.concurrency` at once (or `concurrency`); transient failures are retried.
+    Once `stop` is set no new capture starts; those in flight finish. One URL's failure never
+    stops the others; an OutputError (the disk) stops the run.
     """
-    seams = seams or Seams()
-    emit = on_event or (lambda event: None)
-    gate = asyncio.Semaphore(max(1, concurrency))
+    run = _Run(
+        renderer,
+        seams or Seams(),
+        policy=policy or RunPolicy(concurrency=concurrency),
+        emit=on_event or (lambda event: None),
+        stop=stop or asyncio.Event(),
+        total=len(requests),
+    )
     results: list[CaptureResult | None] = [None] * len(requests)
 
     async def one(index: int, request: CaptureRequest) -> None:
-        async with gate:
-            emit(CaptureStarted(url=request.url, index=index, total=len(requests)))
-            result = await _bounded(request, renderer, seams)
-            results[index] = result
-            emit(CaptureFinished(result=result, index=index, total=len(requests)))
+        results[index] = await run.capture(index, request)
 
     async with asyncio.TaskGroup() as group:
         for index, request in enumerate(requests):
@@ -49,21 +89,115 @@ async def run_captures(
     return [result for result in results if result is not None]
 
 
-async def _bounded(request: CaptureRequest, renderer: Renderer, seams: Seams) -> CaptureResult:
+class _Run:
+    """The shared state of one run's captures."""
+
+    def __init__(
+        self,
+        renderer: Renderer,
+        seams: Seams,
+        *,
+        policy: RunPolicy,
+        emit: OnEvent,
+        stop: asyncio.Event,
+        total: int,
+    ) -> None:
+        self.renderer = renderer
+        self.seams = seams
+        self.policy = policy
+        self.emit = emit
+        self.stop = stop
+        self.total = total
+        self.gate = asyncio.Semaphore(max(1, policy.concurrency))
+        self.hosts = HostGate(policy.host_delay_s)
+
+    async def capture(self, index: int, request: CaptureRequest) -> CaptureResult | None:
+        """Return the final result of request after its attempts, or None if stopped first."""
+        earlier: list[Attempt] = []
+        while True:
+            async with self.gate:
+                if self.stop.is_set():
+                    return None
+                await self.hosts.wait(request.url)
+                self.emit(CaptureStarted(request.url, index, self.total, len(earlier) + 1))
+                started = self.seams.clock()
+                result = await _bounded(request, self.renderer, self.seams, earlier)
+            attempt = Attempt(
+                len(earlier) + 1, started, self.seams.clock(), result.state, result.error
+            )
+            if not self._worth_retrying(result, attempt.number):
+                self.emit(CaptureFinished(result, index, self.total))
+                return result
+            delay = retry.backoff_s(attempt.number, self.policy.retry_backoff_s)
+            self.emit(
+                CaptureRetrying(
+                    request.url,
+                    index,
+                    self.total,
+                    attempt.number,
+                    delay,
+                    result.error or result.state.value,
+                )
+            )
+            earlier.append(attempt)
+            if await self._stopped_within(delay):
+                self.emit(CaptureFinished(result, index, self.total))
+                return result
+            _clear_folder(request)
+
+    def _worth_retrying(self, result: CaptureResult, attempt: int) -> bool:
+        if attempt > self.policy.retries or self.stop.is_set():
+            return False
+        return retry.is_transient(result.state, result.status, result.error)
+
+    async def _stopped_within(self, delay_s: float) -> bool:
+        try:
+            await asyncio.wait_for(self.stop.wait(), timeout=delay_s)
+        except TimeoutError:
+            return False
+        return True
+
+
+def _clear_folder(request: CaptureRequest) -> None:
+    """Empty a capture folder before another attempt, so nothing of the last one lingers."""
+    try:
+        shutil.rmtree(request.folder, ignore_errors=False)
+    except FileNotFoundError:
+        pass
+    except OSError as exc:
+        raise OutputError(
+            f"Could not clear {request.folder} for another attempt ({exc.strerror}). "
+            "Check the output folder's permissions."
+        ) from exc
+
+
+async def _bounded(
+    request: CaptureRequest, renderer: Renderer, seams: Seams, earlier: Sequence[Attempt]
+) -> CaptureResult:
     """Return the capture's result; an unexpected error fails this URL only, with a record."""
     try:
-        return await capture_page(request, renderer, seams)
+        return await capture_page(request, renderer, seams, earlier=earlier)
     except OutputError:
         raise
     except Exception as exc:
         log.exception("capture crashed", extra={"url": request.url})
         error = f"Capture crashed ({type(exc).__name__}: {exc}). This is a bug; please report it."
-        _write_failure(request, error, seams)
-        return CaptureResult(request.url, CaptureState.FAILED, request.folder, error=error)
+        _write_failure(request, error, seams, earlier)
+        return CaptureResult(
+            request.url,
+            CaptureState.FAILED,
+            request.folder,
+            error=error,
+            attempts=len(earlier) + 1,
+        )
 
 
-def _write_failure(request: CaptureRequest, error: str, seams: Seams) -> None:
+def _write_failure(
+    request: CaptureRequest, error: str, seams: Seams, earlier: Sequence[Attempt]
+) -> None:
     folder = make_folder(request.folder)
+    for leftover in folder.glob("*.open"):
+        leftover.unlink(missing_ok=True)
     document: dict[str, Any] = {
         "format": "capture/1",
         "url": request.url,
@@ -72,6 +206,7 @@ def _write_failure(request: CaptureRequest, error: str, seams: Seams) -> None:
         "error": error,
         "ended_at": seams.clock().isoformat(),
         "options": request.options.to_json(),
+        "attempts": [attempt.to_json() for attempt in earlier],
         "files": [],
     }
     write_json(folder / paths.CAPTURE_JSON, document)

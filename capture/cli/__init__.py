@@ -1,0 +1,217 @@
+"""The command line: argv -> library calls; results -> lines; errors -> messages and exit codes.
+
+This package is the only code that parses arguments, prints, sets up logging or picks exit codes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import signal
+import sys
+from collections.abc import Callable, Coroutine, Sequence
+from pathlib import Path
+from typing import Any
+
+from capture import __version__, api
+from capture.api import RunResult
+from capture.cli.display import Printer
+from capture.cli.parser import COMMANDS, EXIT_CODES_HELP, build_parser
+from capture.errors import CaptureError, ExitCode
+from capture.models import CaptureOptions, CaptureState
+
+__all__ = ["COMMANDS", "EXIT_CODES_HELP", "Printer", "build_parser", "exit_code_for", "main", "run"]
+
+GRACE_S = 20.0
+"""After the first Ctrl-C, how long captures in flight may take to finish before they are cut."""
+
+Command = Callable[[argparse.Namespace, asyncio.Event], Coroutine[Any, Any, ExitCode]]
+
+
+def exit_code_for(run: RunResult) -> ExitCode:
+    """Return the exit code of a finished (or stopped) run."""
+    if run.not_started:
+        return ExitCode.INTERRUPTED
+    return {
+        CaptureState.COMPLETE: ExitCode.OK,
+        CaptureState.PARTIAL: ExitCode.PARTIAL,
+        CaptureState.FAILED: ExitCode.FAILED,
+    }[run.worst_state]
+
+
+def _options(args: argparse.Namespace) -> CaptureOptions:
+    return CaptureOptions(
+        viewport=args.viewport,
+        timeout_s=args.timeout,
+        proxy=args.proxy,
+        ignore_https_errors=args.ignore_https_errors,
+        dismiss=True if args.dismiss is None else args.dismiss,
+        consent=args.consent or "accept",
+    )
+
+
+async def _capture(args: argparse.Namespace, stop: asyncio.Event, urls: Sequence[str]) -> ExitCode:
+    printer = Printer(args.json)
+    result = await api.capture_urls(
+        urls,
+        output=args.output,
+        options=_options(args),
+        browser_path=args.browser,
+        concurrency=args.concurrency,
+        on_event=printer,
+        wacz=bool(args.wacz),
+        stop=stop,
+    )
+    if not args.json:
+        print(f"run folder: {result.folder}")
+    return exit_code_for(result)
+
+
+async def _urls(args: argparse.Namespace, stop: asyncio.Event) -> ExitCode:
+    return await _capture(args, stop, args.urls)
+
+
+async def _demo(args: argparse.Namespace, stop: asyncio.Event) -> ExitCode:
+    from capture.demo import DEMO_ARTICLE_PATH, demo_site
+
+    with demo_site() as site:
+        if not args.json:
+            print(f"demo site serving on {site.base_url}")
+        return await _capture(args, stop, [site.url(DEMO_ARTICLE_PATH)])
+
+
+async def _run_job(args: argparse.Namespace, stop: asyncio.Event) -> ExitCode:
+    from capture.cli.jobs import job_with_flags
+
+    job, urls = job_with_flags(args)
+    resume: bool | Path = Path(args.resume) if isinstance(args.resume, str) else args.resume
+    result = await api.run_job(job, urls, resume=resume, on_event=Printer(args.json), stop=stop)
+    if not args.json:
+        print(f"run folder: {result.folder}")
+    return exit_code_for(result)
+
+
+async def _doctor(args: argparse.Namespace, stop: asyncio.Event) -> ExitCode:
+    from capture.render import open_renderer
+
+    print(f"capture {__version__}, Python {sys.version.split()[0]}")
+    async with open_renderer(args.browser) as renderer:
+        info = renderer.info
+        print(f"browser: {info.executable} (found by {info.source})")
+        print(f"browser version: {info.version}; Playwright {info.playwright_version}")
+        print(f"user agent: {info.user_agent}")
+    print("everything needed to capture is here")
+    return ExitCode.OK
+
+
+def _extract(args: argparse.Namespace) -> ExitCode:
+    from capture.extract import extract_article
+    from capture.extract.sources import load_page_html
+
+    if args.path == "-":
+        html, url = sys.stdin.read(), args.url
+    else:
+        html, found_url = load_page_html(Path(args.path), args.url)
+        url = args.url or found_url
+    article = extract_article(html, url)
+    if args.format == "json":
+        print(json.dumps(article.to_json(), indent=2, ensure_ascii=False))
+    elif args.format == "md":
+        print(article.markdown)
+    else:
+        print(article.text)
+    return ExitCode.OK
+
+
+def _run_async(command: Command, args: argparse.Namespace) -> ExitCode:
+    """Run an async command; the first Ctrl-C/SIGTERM stops new work, the second stops at once."""
+
+    async def supervised() -> ExitCode:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        task = asyncio.current_task()
+        presses = 0
+
+        def on_signal() -> None:
+            nonlocal presses
+            presses += 1
+            if presses == 1 and task is not None:
+                stop.set()
+                print(
+                    "capture: stopping; captures in flight finish (again to stop now)",
+                    file=sys.stderr,
+                    flush=True,
+                )
+                loop.call_later(GRACE_S, task.cancel)
+            elif task is not None:
+                task.cancel()
+
+        installed = []
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            try:
+                loop.add_signal_handler(sig, on_signal)
+                installed.append(sig)
+            except (NotImplementedError, RuntimeError, ValueError):
+                pass  # Windows or not the main thread: Ctrl-C still raises KeyboardInterrupt.
+        try:
+            return await command(args, stop)
+        finally:
+            for sig in installed:
+                loop.remove_signal_handler(sig)
+
+    try:
+        return asyncio.run(supervised())
+    except asyncio.CancelledError:
+        print(
+            "capture: stopped; finished captures are kept, unfinished ones left `.open`.",
+            file=sys.stderr,
+        )
+        return ExitCode.INTERRUPTED
+
+
+ASYNC_COMMANDS: dict[str | None, Command] = {
+    None: _urls,
+    "run": _run_job,
+    "demo": _demo,
+    "doctor": _doctor,
+}
+
+
+def run(argv: Sequence[str]) -> ExitCode:
+    """Run the command line argv (without the program name) and return its exit code."""
+    command = argv[0] if argv and argv[0] in COMMANDS else None
+    parser = build_parser(command)
+    try:
+        args = parser.parse_args(list(argv[1:] if command else argv))
+    except SystemExit as stop:  # argparse exits 2 on bad usage and 0 for --help.
+        return ExitCode.OK if stop.code in (0, None) else ExitCode.USAGE
+    logging.basicConfig(
+        level=logging.INFO if args.verbose else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+    if command == "extract":
+        return _extract(args)
+    if command in ("check-config", "schema"):
+        from capture.cli import configs
+
+        return configs.check(args.paths) if command == "check-config" else configs.schema(args.kind)
+    return _run_async(ASYNC_COMMANDS[command], args)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the `capture` command: returns the process exit code."""
+    try:
+        return int(run(list(sys.argv[1:] if argv is None else argv)))
+    except CaptureError as exc:
+        print(f"capture: error: {exc}", file=sys.stderr)
+        return int(exc.exit_code)
+    except KeyboardInterrupt:
+        print("capture: interrupted; finished captures are kept.", file=sys.stderr)
+        return int(ExitCode.INTERRUPTED)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,200 @@
+"""The argument parsers of every command; flags are the config's snake_case names in kebab-case."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from capture import __version__
+from capture.config.job import parse_viewport
+from capture.errors import ExitCode
+from capture.models import CaptureOptions, Viewport
+
+COMMANDS = ("run", "demo", "doctor", "extract", "check-config", "schema")
+
+EXIT_CODES_HELP = "exit codes:\n" + "\n".join(
+    f"  {code.value:<4} {code.name.lower():<12} {(code.__doc__ or '').strip()}" for code in ExitCode
+)
+
+DESCRIPTION = """Capture web pages into self-contained evidence folders.
+
+  capture URL [URL ...]      capture pages into archives/<run id>/captures/<slug>/
+  capture run JOB.yaml       run a job file into <output>/<job name>/<run id>/ (--resume continues)
+  capture demo               capture the bundled demo article (served on 127.0.0.1)
+  capture doctor             show which browser will be used and what is missing
+  capture extract PATH       re-extract the article from an HTML file, capture folder or WARC
+  capture check-config PATH  validate job and site config files without capturing
+  capture schema             print the JSON Schema of job and site config files
+
+Each capture folder holds page.warc.gz, screenshot.png, viewport.png, thumbnail.webp,
+dom.html, article.txt, article.md, article.json and capture.json (see the README)."""
+
+
+def _viewport(text: str) -> Viewport:
+    try:
+        return parse_viewport(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
+    if not 1 <= value <= 3600:
+        raise argparse.ArgumentTypeError("the timeout must be between 1 and 3600 seconds")
+    return value
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return value
+
+
+def _new(prog: str, description: str) -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog=prog,
+        description=description,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=EXIT_CODES_HELP,
+    )
+    parser.add_argument("-v", "--verbose", action="store_true", help="log what happens to stderr")
+    return parser
+
+
+def _add_capture_options(parser: argparse.ArgumentParser, *, job: bool = False) -> None:
+    """Add the capture flags; for a job they default to None so the file's values stand."""
+    defaults = CaptureOptions()
+
+    def default(value: object) -> object:
+        return None if job else value
+
+    parser.add_argument(
+        "--output",
+        type=Path,
+        default=default(Path("archives")),
+        help="the archive root (default: archives)",
+    )
+    parser.add_argument(
+        "--json",
+        action="store_true",
+        help="print JSON lines (one per capture) instead of plain lines",
+    )
+    parser.add_argument(
+        "--browser",
+        metavar="PATH",
+        help="the Chromium executable (default: CAPTURE_BROWSER, Playwright's, then the system's)",
+    )
+    parser.add_argument("--proxy", metavar="URL", help="send the browser's traffic through URL")
+    parser.add_argument(
+        "--ignore-https-errors",
+        action="store_true",
+        default=default(False),
+        help="accept invalid certificates (e.g. a recording proxy's)",
+    )
+    parser.add_argument(
+        "--viewport",
+        type=_viewport,
+        default=default(defaults.viewport),
+        help="window size WIDTHxHEIGHT (default: 1280x800)",
+    )
+    parser.add_argument(
+        "--timeout",
+        type=_seconds,
+        default=default(defaults.timeout_s),
+        help="whole-page budget in seconds (default: 60)",
+    )
+    parser.add_argument(
+        "--concurrency",
+        type=_positive,
+        default=default(1),
+        help="pages at once, one browser context each (default: 1; jobs: 2)",
+    )
+    parser.add_argument(
+        "--no-dismiss",
+        dest="dismiss",
+        action="store_false",
+        default=None,
+        help="capture the page exactly as served: clear no banner or wall",
+    )
+    parser.add_argument(
+        "--consent",
+        choices=("accept", "reject"),
+        default=None,
+        help="answer consent banners this way (default: accept)",
+    )
+    parser.add_argument(
+        "--wacz", action="store_true", default=None, help="also package the run as <name>.wacz"
+    )
+
+
+def build_parser(command: str | None) -> argparse.ArgumentParser:
+    """Return the parser for a subcommand, or for plain `capture URL...` when command is None."""
+    if command is None:
+        parser = _new("capture", DESCRIPTION)
+        parser.add_argument("urls", nargs="+", metavar="URL", help="pages to capture")
+        parser.add_argument("--version", action="version", version=f"capture {__version__}")
+        _add_capture_options(parser)
+    elif command == "run":
+        parser = _new(
+            "capture run",
+            "Run a job file: its URLs, with its settings; flags given here override the file.",
+        )
+        parser.add_argument("job", type=Path, help="a job file (configs/jobs/*.yaml)")
+        parser.add_argument(
+            "--resume",
+            nargs="?",
+            const=True,
+            default=False,
+            metavar="RUN_FOLDER",
+            help="continue the newest unfinished run of this job (or RUN_FOLDER)",
+        )
+        parser.add_argument("--retries", type=int, default=None, help="attempts after the first")
+        parser.add_argument(
+            "--no-wacz",
+            dest="no_wacz",
+            action="store_true",
+            help="do not package the run as a WACZ",
+        )
+        _add_capture_options(parser, job=True)
+    elif command == "demo":
+        parser = _new(
+            "capture demo", "Serve the bundled demo site on 127.0.0.1 and capture its article."
+        )
+        _add_capture_options(parser)
+    elif command == "doctor":
+        parser = _new(
+            "capture doctor", "Show which browser will be used, the versions, and what is missing."
+        )
+        parser.add_argument("--browser", metavar="PATH")
+    elif command == "extract":
+        parser = _new(
+            "capture extract",
+            "Re-extract the article from a saved HTML file (- for "
+            "stdin), a capture folder or a WARC.",
+        )
+        parser.add_argument("path", help="an .html file, a capture folder, a .warc.gz, or -")
+        parser.add_argument("--url", help="the page's URL, when the input does not say")
+        parser.add_argument("--format", choices=("txt", "md", "json"), default="txt")
+    elif command == "check-config":
+        parser = _new(
+            "capture check-config",
+            "Validate job and site config files (or folders of them) without capturing.",
+        )
+        parser.add_argument(
+            "paths",
+            nargs="*",
+            type=Path,
+            default=[Path("configs")],
+            help="files or folders (default: configs)",
+        )
+    else:
+        parser = _new("capture schema", "Print the JSON Schema of job and site config files.")
+        parser.add_argument("kind", nargs="?", choices=("job", "site", "all"), default="all")
+    return parser

@@ -1,0 +1,131 @@
+"""A job's run folder: run.json, results.jsonl, and what an interrupted run already finished.
+
+`<output>/<job name>/<run id>/` holds `captures/<slug>/` (one per URL), `run.json` (the job as
+resolved, times, counts, state), `results.jsonl` (one row per finished URL, appended as each
+finishes), and at the end `index.html` and `<job name>.wacz`.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable, Iterable
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from capture import paths
+from capture.errors import OutputError, UsageError
+from capture.files import make_folder, write_json, write_text
+
+RUN_JSON = "run.json"
+RESULTS = "results.jsonl"
+RUN_FORMAT = "capture-run/1"
+
+
+class RunFolder:
+    """One run's folder on disk."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    @classmethod
+    def create(cls, root: Path, clock: Callable[[], datetime]) -> RunFolder:
+        """Return a new run folder under root named by the run id (suffixed if taken)."""
+        base = paths.run_id(clock())
+        candidate, counter = root / base, 1
+        while candidate.exists():
+            counter += 1
+            candidate = root / f"{base}-{counter}"
+        make_folder(candidate / "captures")
+        return cls(candidate)
+
+    @classmethod
+    def latest_unfinished(cls, root: Path) -> RunFolder | None:
+        """Return the newest run folder under root whose run did not finish, if any."""
+        if not root.is_dir():
+            return None
+        for folder in sorted((p for p in root.iterdir() if p.is_dir()), reverse=True):
+            state = cls(folder).read_run().get("state")
+            if state in ("running", "interrupted"):
+                return cls(folder)
+        return None
+
+    @classmethod
+    def existing(cls, path: Path) -> RunFolder:
+        """Return the run folder at path, or raise UsageError when it is not one."""
+        if not (path / RUN_JSON).is_file():
+            raise UsageError(
+                f"{path} is not a run folder (no {RUN_JSON}). "
+                "Point --resume at a folder made by `capture run`, or leave it out."
+            )
+        return cls(path)
+
+    @property
+    def captures(self) -> Path:
+        """Return the folder that holds one folder per URL."""
+        return self.path / "captures"
+
+    def read_run(self) -> dict[str, Any]:
+        """Return run.json's data ({} when missing or unreadable)."""
+        try:
+            data = json.loads((self.path / RUN_JSON).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
+        return data if isinstance(data, dict) else {}
+
+    def write_run(self, data: dict[str, Any]) -> None:
+        """Write run.json atomically."""
+        write_json(self.path / RUN_JSON, {"format": RUN_FORMAT, **data})
+
+    def append_result(self, row: dict[str, Any]) -> None:
+        """Append one row to results.jsonl and push it to disk (it survives a SIGKILL)."""
+        line = json.dumps(row, ensure_ascii=False) + "\n"
+        try:
+            with (self.path / RESULTS).open("a", encoding="utf-8") as handle:
+                handle.write(line)
+                handle.flush()
+                os.fsync(handle.fileno())
+        except OSError as exc:
+            raise OutputError(
+                f"Could not append to {self.path / RESULTS} ({exc.strerror}). "
+                "Free some space; the run can be resumed with --resume."
+            ) from exc
+
+    def finished(self, folder: Path) -> dict[str, Any] | None:
+        """Return the capture.json of a finished capture folder, or None if it did not finish.
+
+        A capture finished when its capture.json (written last) exists and nothing is `.open`.
+        """
+        document = folder / paths.CAPTURE_JSON
+        if not document.is_file() or any(folder.glob("*.open")):
+            return None
+        try:
+            data = json.loads(document.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        return data if isinstance(data, dict) else None
+
+    def rewrite_results(self, rows: Iterable[dict[str, Any]]) -> None:
+        """Replace results.jsonl with rows (the canonical list at the end of a run)."""
+        text = "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows)
+        write_text(self.path / RESULTS, text)
+
+
+def result_row(capture: dict[str, Any], folder: Path) -> dict[str, Any]:
+    """Return the results.jsonl row of a finished capture, from its capture.json."""
+    traffic = capture.get("traffic") or {}
+    attempts = capture.get("attempts") or []
+    return {
+        "url": capture.get("url"),
+        "state": capture.get("state"),
+        "attempts": len(attempts) or 1,
+        "error": capture.get("error"),
+        "started_at": capture.get("started_at"),
+        "ended_at": capture.get("ended_at"),
+        "duration_s": capture.get("duration_s"),
+        "exchanges": traffic.get("exchanges", 0),
+        "bytes": traffic.get("bytes", 0),
+        "title": (capture.get("article") or {}).get("title"),
+        "folder": str(folder),
+    }
