@@ -32,7 +32,8 @@ def slug(url: str) -> str:
     `https://example.org/news/story?id=3` -> `example.org-news-story-id-3-1a2b3c4d`
     """
     parts = urlsplit(url)
-    host = (parts.hostname or "local").removeprefix("www.")
+    host = re.sub(r"[^A-Za-z0-9._]+", "-", (parts.hostname or "local").removeprefix("www."))
+    host = host.strip("-") or "local"
     if parts.port:
         host = f"{host}-{parts.port}"
     words = re.sub(r"[^A-Za-z0-9._]+", "-", f"{parts.path}-{parts.query}").strip("-._")

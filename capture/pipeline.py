@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from capture import images, paths, provenance
+from capture.errors import PageError
 from capture.extract import Article, extract_article
 from capture.files import make_folder, write_bytes, write_json
 from capture.models import (
@@ -106,7 +107,7 @@ async def capture_page(
         def sink(exchange: Any) -> None:
             warc.write(*exchange_records(exchange, seams.new_id))
 
-        page = await renderer.render(request, sink)
+        page = await _render(request, renderer, sink, seams)
         article = _extract(page)
         _write_outputs(request, page, article, warc, seams)
     except BaseException:
@@ -114,6 +115,26 @@ async def capture_page(
         raise
     warc.close()
     return _finish(request, page, article, machine, earlier)
+
+
+async def _render(
+    request: CaptureRequest, renderer: Renderer, sink: ExchangeSink, seams: Seams
+) -> PageCapture:
+    """Return the renderer's page; a PageError it raises becomes a failed capture, not a crash."""
+    started = seams.clock()
+    try:
+        return await renderer.render(request, sink)
+    except PageError as exc:
+        return PageCapture(
+            url=request.url,
+            final_url=None,
+            started_at=started,
+            ended_at=seams.clock(),
+            browser=renderer.info,
+            viewport=request.options.viewport,
+            steps=(),
+            error=str(exc),
+        )
 
 
 def _extract(page: PageCapture) -> Article | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
@@ -11,6 +12,9 @@ from capture import paths
 from capture.errors import UsageError
 from capture.models import CaptureOptions, CaptureRequest
 
+OTHER_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:(?!\d)")
+"""`mailto:`, `javascript:`, `data:`... but not `host:8080`."""
+
 
 def normalise_url(url: str) -> str:
     """Return url with a lower-case scheme and host and a `/` path, or raise UsageError.
@@ -18,7 +22,7 @@ def normalise_url(url: str) -> str:
     Only http and https are captured; a bare host (`example.org/x`) is read as https.
     """
     text = url.strip()
-    if "://" not in text:
+    if "://" not in text and not OTHER_SCHEME.match(text):
         text = "https://" + text
     parts = urlsplit(text)
     if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
@@ -26,6 +30,12 @@ def normalise_url(url: str) -> str:
             f"Cannot capture {url!r} (not an http or https URL). "
             "Give a full address such as https://example.org/page."
         )
+    try:
+        parts.port  # noqa: B018 - urlsplit checks the port only when it is read
+    except ValueError:
+        raise UsageError(
+            f"Cannot capture {url!r} (the port is not a number from 0 to 65535). Fix the port."
+        ) from None
     netloc = parts.netloc.lower() if "@" not in parts.netloc else parts.netloc
     return urlunsplit((parts.scheme.lower(), netloc, parts.path or "/", parts.query, ""))
 

@@ -10,6 +10,7 @@ import hashlib
 import json
 from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, datetime
+from http import HTTPStatus
 from io import BytesIO
 from typing import Any
 from urllib.parse import urlsplit
@@ -82,6 +83,14 @@ def request_headers(request: HttpRequest) -> list[Header]:
     return headers
 
 
+def _phrase(status: int) -> str:
+    """Return the standard reason phrase (HTTP/2 sends none), or "" for an unknown status."""
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return ""
+
+
 def _request_target(url: str) -> str:
     parts = urlsplit(url)
     path = parts.path or "/"
@@ -114,7 +123,8 @@ def response_record(
     response: HttpResponse, uri: str, *, date: datetime, record_id: str
 ) -> WarcRecord:
     """Return the `response` record of one exchange."""
-    status_line = f"{response.status} {response.reason}".strip()
+    reason = response.reason or _phrase(response.status)
+    status_line = f"{response.status} {reason}".strip()
     http_headers = StatusAndHeaders(
         status_line,
         normalise_response_headers(response.headers, len(response.body)),
@@ -133,9 +143,8 @@ def request_record(
 ) -> WarcRecord:
     """Return the `request` record of one exchange, linked to its response."""
     http_headers = StatusAndHeaders(
-        f"{request.method} {_request_target(request.url)}",
+        f"{request.method} {_request_target(request.url)} HTTP/1.1",
         request_headers(request),
-        protocol="HTTP/1.1",
         is_http_request=True,
     )
     warc_headers = {

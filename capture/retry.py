@@ -20,7 +20,8 @@ TRANSIENT_MARKERS = (
     "target page, context or browser has been closed",
     "browser has been closed",
     "page crashed",
-    "crash",
+    "target crashed",
+    "browser crashed",
 )
 """Lower-case fragments of errors that another attempt may not meet."""
 

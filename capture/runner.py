@@ -83,9 +83,12 @@ async def run_captures(
     async def one(index: int, request: CaptureRequest) -> None:
         results[index] = await run.capture(index, request)
 
-    async with asyncio.TaskGroup() as group:
-        for index, request in enumerate(requests):
-            group.create_task(one(index, request))
+    try:
+        async with asyncio.TaskGroup() as group:
+            for index, request in enumerate(requests):
+                group.create_task(one(index, request))
+    except* OutputError as failures:  # The disk failed: say so plainly, not as a group.
+        raise failures.exceptions[0] from None
     return [result for result in results if result is not None]
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import uuid
 from pathlib import Path
@@ -73,7 +74,8 @@ class WarcFile:
     def abandon(self) -> None:
         """Close without renaming: the `.open` file stays as evidence of an unfinished capture."""
         if not self._file.closed:
-            self._file.close()
+            with contextlib.suppress(OSError):  # A full disk must not hide the first error.
+                self._file.close()
 
     def __enter__(self) -> WarcFile:
         return self

@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, Field, field_validator, model_validator
 
-from capture.config.loader import StrictModel, load
+from capture.config.loader import KeyPath, StrictModel, read_yaml, validate
 from capture.errors import ConfigError
 from capture.models import CaptureOptions, Viewport
 from capture.plan import normalise_url
@@ -174,7 +174,8 @@ def load_job(path: Path) -> tuple[Job, list[str]]:
 
     Relative paths inside the job (urls_file, sites, output) are read from the job's folder.
     """
-    job = load(Job, path)
+    data, lines = read_yaml(path)
+    job = validate(Job, data, path, lines)
     base = path.parent
     updates: dict[str, object] = {"sites": [_resolve(base, p) for p in job.sites]}
     if job.urls_file is not None:
@@ -182,13 +183,25 @@ def load_job(path: Path) -> tuple[Job, list[str]]:
     job = job.model_copy(update=updates)
     urls = list(job.urls)
     if job.urls_file is not None:
-        urls += read_urls_file(job.urls_file)
-    for folder in job.sites:
-        if not folder.is_dir():
+        if not job.urls_file.is_file():
+            where = _where(path, lines, ("urls_file",))
             raise ConfigError(
-                f"{path}: sites: {folder} is not a folder. Fix the path or remove it."
+                f"{where}: urls_file: {job.urls_file}: no such URL file. Fix the path "
+                "(relative paths are read from the job file's folder)."
+            )
+        urls += read_urls_file(job.urls_file)
+    for index, folder in enumerate(job.sites):
+        if not folder.is_dir():
+            where = _where(path, lines, ("sites", index))
+            raise ConfigError(
+                f"{where}: sites[{index}]: {folder} is not a folder. Fix the path or remove it."
             )
     return job, list(dict.fromkeys(urls))
+
+
+def _where(path: Path, lines: dict[KeyPath, int], key: KeyPath) -> str:
+    line = lines.get(key)
+    return f"{path}:{line}" if line else str(path)
 
 
 def _resolve(base: Path, path: Path) -> Path:

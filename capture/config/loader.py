@@ -34,7 +34,7 @@ class _LineLoader(yaml.SafeLoader):
             key = self.construct_object(key_node, deep=deep)
             if key in seen:
                 raise ConfigError(
-                    f"line {key_node.start_mark.line + 1}: the key {key!r} appears twice "
+                    f"{key_node.start_mark.line + 1}: the key {key!r} appears twice "
                     f"(first on line {seen[key] + 1}). Keep one of them."
                 )
             seen[key] = key_node.start_mark.line

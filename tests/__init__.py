@@ -1,0 +1,1 @@
+"""The test suite (a package, so `tests.fakes` wins over the `tests` package pywb installs)."""

@@ -1,0 +1,1 @@
+"""Unit tests: no browser, no network, milliseconds each."""
