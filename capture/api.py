@@ -13,6 +13,7 @@ from typing import Any
 
 from capture import __version__
 from capture.config.job import Job
+from capture.errors import NothingToPackageError
 from capture.models import CaptureOptions, CaptureRequest, CaptureState
 from capture.pipeline import CaptureResult, Renderer, Seams
 from capture.plan import SiteFor, plan
@@ -253,9 +254,12 @@ def _finish_outputs(
         from capture.wacz import write_wacz
 
         name = settings.title if settings.job else "capture"
-        wacz = write_wacz(
-            folder.path, folder.path / f"{name}.wacz", title=settings.title, clock=seams.clock
-        )
+        try:
+            wacz = write_wacz(
+                folder.path, folder.path / f"{name}.wacz", title=settings.title, clock=seams.clock
+            )
+        except NothingToPackageError:
+            log.warning("no WACZ: no capture of the run wrote a WARC")
     return wacz, report
 
 

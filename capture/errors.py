@@ -75,3 +75,15 @@ class NavigationError(PageError):
 
 class BudgetExceededError(PageError):
     """The whole-page time budget ran out."""
+
+
+class PackageError(CaptureError):
+    """A run folder could not be packaged as a WACZ."""
+
+    exit_code = ExitCode.OUTPUT
+
+
+class NothingToPackageError(PackageError):
+    """No capture in the run folder has a WARC (every capture failed before writing one)."""
+
+    exit_code = ExitCode.FAILED
