@@ -260,6 +260,15 @@ def _finish_outputs(
             )
         except NothingToPackageError:
             log.warning("no WACZ: no capture of the run wrote a WARC")
+        else:
+            if seams.sealing.active:
+                from capture.evidence import seal_wacz
+
+                seal = seal_wacz(
+                    wacz, key=seams.sealing.key, tsa_urls=seams.sealing.tsa_urls, clock=seams.clock
+                )
+                for failure in seal.failures:
+                    log.warning("timestamp failed", extra={"wacz": str(wacz), "error": failure})
     return wacz, report
 
 

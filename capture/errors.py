@@ -25,6 +25,8 @@ class ExitCode(enum.IntEnum):
     """Every URL was captured, but at least one only partially (see its capture.json)."""
     FAILED = 11
     """At least one URL failed to capture (see its capture.json)."""
+    NOT_VERIFIED = 12
+    """`capture verify` found something that does not hold (the report says what)."""
     INTERRUPTED = 130
     """Stopped by Ctrl-C or SIGTERM; finished captures are kept."""
 

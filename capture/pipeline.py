@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
-import json
+import asyncio
 import logging
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Protocol
 
-from capture import images, paths, provenance
+from capture import folder as folder_files
+from capture import paths, provenance
 from capture.errors import PageError
+from capture.evidence.keys import SigningKey
+from capture.evidence.seal import seal_capture
 from capture.extract import Article, extract_article
-from capture.files import make_folder, write_bytes, write_json
+from capture.files import make_folder, write_json
 from capture.models import (
     Attempt,
     BrowserInfo,
@@ -22,7 +25,7 @@ from capture.models import (
     PageCapture,
 )
 from capture.recorder import ExchangeSink, utc_now
-from capture.records import exchange_records, resource_record, warcinfo_record
+from capture.records import exchange_records, warcinfo_record
 from capture.warc import WarcFile, new_record_id
 
 log = logging.getLogger(__name__)
@@ -70,12 +73,26 @@ class CaptureResult:
 
 
 @dataclass(frozen=True, slots=True)
+class Sealing:
+    """How captures are sealed: an Ed25519 key and RFC 3161 time stamp authorities."""
+
+    key: SigningKey | None = None
+    tsa_urls: tuple[str, ...] = ()
+
+    @property
+    def active(self) -> bool:
+        """Return True when there is anything to seal with."""
+        return self.key is not None or bool(self.tsa_urls)
+
+
+@dataclass(frozen=True, slots=True)
 class Seams:
-    """What a capture needs from outside: the clock, record ids, the machine facts."""
+    """What a capture needs from outside: the clock, record ids, the machine facts, sealing."""
 
     clock: Callable[[], datetime] = utc_now
     new_id: Callable[[], str] = new_record_id
     machine: provenance.Machine | None = None
+    sealing: Sealing = field(default_factory=Sealing)
 
 
 async def capture_page(
@@ -109,12 +126,43 @@ async def capture_page(
 
         page = await _render(request, renderer, sink, seams)
         article = _extract(page)
-        _write_outputs(request, page, article, warc, seams)
+        folder_files.write_outputs(request, page, article, warc, seams)
+        summary = _summary(article)
+        folder_files.write_provenance_page(
+            request, page=page, summary=summary, machine=machine, warc=warc, seams=seams
+        )
     except BaseException:
         warc.abandon()
         raise
     warc.close()
-    return _finish(request, page, article, machine, earlier)
+    result = _finish(request, page, summary, machine, earlier)
+    if seams.sealing.active:
+        await _seal(request.folder, seams)
+    return result
+
+
+async def _seal(folder: Path, seams: Seams) -> None:
+    """Sign and timestamp capture.json (the TSAs are asked off the event loop)."""
+    seal = await asyncio.to_thread(
+        seal_capture,
+        folder,
+        key=seams.sealing.key,
+        tsa_urls=seams.sealing.tsa_urls,
+        clock=seams.clock,
+    )
+    for failure in seal.failures:
+        log.warning("timestamp failed", extra={"folder": str(folder), "error": failure})
+
+
+def _summary(article: Article | None) -> dict[str, Any] | None:
+    if article is None:
+        return None
+    return {
+        "title": article.title,
+        "word_count": article.word_count,
+        "is_article": article.is_article,
+        "text_source": article.text_source,
+    }
 
 
 async def _render(
@@ -144,97 +192,20 @@ def _extract(page: PageCapture) -> Article | None:
     return extract_article(html, page.final_url or page.url, rendered=page.layout)
 
 
-def _write_outputs(
-    request: CaptureRequest,
-    page: PageCapture,
-    article: Article | None,
-    warc: WarcFile,
-    seams: Seams,
-) -> None:
-    folder, options = request.folder, request.options
-    url = page.final_url or page.url
-    wants = options.wants
-    outputs: list[tuple[str, str, str, bytes]] = []  # (file name, urn kind, mime, data)
-    if page.served_screenshot is not None and wants("screenshot"):
-        outputs.append(
-            (
-                paths.SERVED_SCREENSHOT,
-                "screenshot-as-served",
-                "image/png",
-                page.served_screenshot.png,
-            )
-        )
-    if page.screenshot is not None:
-        view = images.crop_top(page.screenshot.png, page.viewport.height)
-        if wants("screenshot"):
-            outputs.append((paths.SCREENSHOT, "screenshot", "image/png", page.screenshot.png))
-        if wants("viewport"):
-            outputs.append((paths.VIEWPORT, "view", "image/png", view))
-        if wants("thumbnail"):
-            outputs.append((paths.THUMBNAIL, "thumbnail", "image/webp", images.thumbnail(view)))
-    if page.dom_html is not None and wants("dom"):
-        outputs.append((paths.DOM, "dom", "text/html; charset=utf-8", page.dom_html.encode()))
-    if article is not None and wants("article"):
-        outputs += [
-            (paths.ARTICLE_TXT, "text", "text/plain; charset=utf-8", _text_file(article.text)),
-            (
-                paths.ARTICLE_MD,
-                "markdown",
-                "text/markdown; charset=utf-8",
-                _text_file(article.markdown),
-            ),
-        ]
-    for name, kind, mime, data in outputs:
-        write_bytes(folder / name, data)
-        warc.write(
-            resource_record(
-                f"urn:{kind}:{url}", mime, data, date=seams.clock(), record_id=seams.new_id()
-            )
-        )
-    if page.interventions:
-        log_json = json.dumps([entry.to_json() for entry in page.interventions], indent=2)
-        warc.write(
-            resource_record(
-                f"urn:interventions:{url}",
-                "application/json",
-                log_json.encode("utf-8"),
-                date=seams.clock(),
-                record_id=seams.new_id(),
-                record_type="metadata",
-            )
-        )
-    if article is not None and wants("article"):
-        write_json(folder / paths.ARTICLE_JSON, article.to_json())
-
-
-def _text_file(text: str) -> bytes:
-    return (text + "\n").encode("utf-8") if text else b""
-
-
 def _finish(
     request: CaptureRequest,
     page: PageCapture,
-    article: Article | None,
+    summary: dict[str, Any] | None,
     machine: provenance.Machine,
     earlier: Sequence[Attempt],
 ) -> CaptureResult:
     folder = request.folder
-    names = [path.name for path in folder.iterdir() if path.is_file()]
-    names = [n for n in names if n != paths.CAPTURE_JSON and not n.startswith(".")]
-    summary = None
-    if article is not None:
-        summary = {
-            "title": article.title,
-            "word_count": article.word_count,
-            "is_article": article.is_article,
-            "text_source": article.text_source,
-        }
     document = provenance.record(
         page,
         options=request.options,
         machine=machine,
         article=summary,
-        files=provenance.manifest(folder, names),
+        files=provenance.manifest(folder, folder_files.files_so_far(folder)),
     )
     this = Attempt(len(earlier) + 1, page.started_at, page.ended_at, page.state, page.error)
     document["attempts"] = [attempt.to_json() for attempt in (*earlier, this)]
@@ -245,7 +216,7 @@ def _finish(
         state=page.state,
         folder=folder,
         error=page.error or ("; ".join(page.partial_reasons) or None),
-        title=article.title if article else None,
+        title=summary["title"] if summary else None,
         exchanges=page.traffic.exchanges,
         bytes=page.traffic.bytes,
         duration_s=(page.ended_at - page.started_at).total_seconds(),

@@ -21,6 +21,7 @@ from capture.cli.display import Printer
 from capture.cli.parser import COMMANDS, EXIT_CODES_HELP, build_parser
 from capture.errors import CaptureError, ExitCode
 from capture.models import CaptureOptions, CaptureState
+from capture.pipeline import Sealing, Seams
 
 __all__ = ["COMMANDS", "EXIT_CODES_HELP", "Printer", "build_parser", "exit_code_for", "main", "run"]
 
@@ -63,10 +64,41 @@ async def _capture(args: argparse.Namespace, stop: asyncio.Event, urls: Sequence
         on_event=printer,
         wacz=bool(args.wacz),
         stop=stop,
+        seams=_seams(args.sign_key, args.tsa or ()),
     )
     if not args.json:
         print(f"run folder: {result.folder}")
     return exit_code_for(result)
+
+
+def _seams(sign_key: Path | None, tsa_urls: Sequence[str]) -> Seams:
+    """Return the seams of a run: the signing key is loaded (and checked) before anything starts."""
+    from capture.evidence import load_signing_key
+
+    key = load_signing_key(sign_key) if sign_key else None
+    return Seams(sealing=Sealing(key=key, tsa_urls=tuple(tsa_urls)))
+
+
+def _keygen(args: argparse.Namespace) -> ExitCode:
+    from capture.evidence import generate_key_pair
+    from capture.evidence.keys import public_path
+
+    key = generate_key_pair(args.key)
+    print(f"private key: {args.key} (keep it secret)")
+    print(f"public key:  {public_path(args.key)} (give it to whoever verifies)")
+    print(f"fingerprint: {key.fingerprint}")
+    return ExitCode.OK
+
+
+def _verify(args: argparse.Namespace) -> ExitCode:
+    from capture.evidence import verify_path
+
+    report = verify_path(args.path, tsa_certs=args.tsa_cert, public_key=args.public_key)
+    if args.json:
+        print(json.dumps(report.to_json(), indent=2))
+    else:
+        print(report.to_text())
+    return ExitCode.OK if report.ok else ExitCode.NOT_VERIFIED
 
 
 async def _urls(args: argparse.Namespace, stop: asyncio.Event) -> ExitCode:
@@ -87,7 +119,10 @@ async def _run_job(args: argparse.Namespace, stop: asyncio.Event) -> ExitCode:
 
     job, urls = job_with_flags(args)
     resume: bool | Path = Path(args.resume) if isinstance(args.resume, str) else args.resume
-    result = await api.run_job(job, urls, resume=resume, on_event=Printer(args.json), stop=stop)
+    seams = _seams(job.sign_key, job.tsa)
+    result = await api.run_job(
+        job, urls, resume=resume, on_event=Printer(args.json), stop=stop, seams=seams
+    )
     if not args.json:
         print(f"run folder: {result.folder}")
     return exit_code_for(result)
@@ -194,6 +229,10 @@ def run(argv: Sequence[str]) -> ExitCode:
     )
     if command == "extract":
         return _extract(args)
+    if command == "keygen":
+        return _keygen(args)
+    if command == "verify":
+        return _verify(args)
     if command in ("check-config", "schema"):
         from capture.cli import configs
 

@@ -21,6 +21,10 @@ def job_with_flags(args: argparse.Namespace) -> tuple[Job, list[str]]:
         top["browser"] = args.browser
     if args.retries is not None:
         top["retries"] = args.retries
+    if args.sign_key is not None:
+        top["sign_key"] = args.sign_key
+    if args.tsa:
+        top["tsa"] = list(args.tsa)
     if args.no_wacz:
         top["wacz"] = False
     elif args.wacz:

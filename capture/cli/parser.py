@@ -10,7 +10,7 @@ from capture.config.job import parse_viewport
 from capture.errors import ExitCode
 from capture.models import CaptureOptions, Viewport
 
-COMMANDS = ("run", "demo", "doctor", "extract", "check-config", "schema")
+COMMANDS = ("run", "demo", "doctor", "extract", "check-config", "schema", "keygen", "verify")
 
 EXIT_CODES_HELP = "exit codes:\n" + "\n".join(
     f"  {code.value:<4} {code.name.lower():<12} {(code.__doc__ or '').strip()}" for code in ExitCode
@@ -25,6 +25,8 @@ DESCRIPTION = """Capture web pages into self-contained evidence folders.
   capture extract PATH       re-extract the article from an HTML file, capture folder or WARC
   capture check-config PATH  validate job and site config files without capturing
   capture schema             print the JSON Schema of job and site config files
+  capture keygen KEY         make an Ed25519 key pair for signing (KEY and KEY.pub)
+  capture verify PATH        check a capture folder, run folder or WACZ: hashes, signature, time
 
 Each capture folder holds page.warc.gz, screenshot.png, viewport.png, thumbnail.webp,
 dom.html, article.txt, article.md, article.json and capture.json (see the README)."""
@@ -132,6 +134,18 @@ def _add_capture_options(parser: argparse.ArgumentParser, *, job: bool = False) 
     parser.add_argument(
         "--wacz", action="store_true", default=None, help="also package the run as <name>.wacz"
     )
+    parser.add_argument(
+        "--sign-key",
+        type=Path,
+        metavar="FILE",
+        help="sign every capture (and the WACZ) with this Ed25519 key",
+    )
+    parser.add_argument(
+        "--tsa",
+        action="append",
+        metavar="URL",
+        help="stamp every capture with this RFC 3161 time stamp authority (repeatable)",
+    )
 
 
 def build_parser(command: str | None) -> argparse.ArgumentParser:
@@ -194,6 +208,32 @@ def build_parser(command: str | None) -> argparse.ArgumentParser:
             default=[Path("configs")],
             help="files or folders (default: configs)",
         )
+    elif command == "keygen":
+        parser = _new(
+            "capture keygen",
+            "Make an Ed25519 key pair: the private key in KEY, the public key in KEY.pub. "
+            "Never overwrites.",
+        )
+        parser.add_argument("key", type=Path, help="where to write the private key")
+    elif command == "verify":
+        parser = _new(
+            "capture verify",
+            "Check a capture folder, a run folder or a WACZ: every file hash, every WARC record "
+            "digest, the signature and the timestamps. Exit 0 only when everything holds.",
+        )
+        parser.add_argument("path", type=Path, help="a capture folder, a run folder or a .wacz")
+        parser.add_argument(
+            "--tsa-cert",
+            type=Path,
+            action="append",
+            default=[],
+            metavar="PEM",
+            help="trust timestamps chained to this certificate (repeatable)",
+        )
+        parser.add_argument(
+            "--public-key", type=Path, metavar="PUB", help="require signatures by this key"
+        )
+        parser.add_argument("--json", action="store_true", help="print the report as JSON")
     else:
         parser = _new("capture schema", "Print the JSON Schema of job and site config files.")
         parser.add_argument("kind", nargs="?", choices=("job", "site", "all"), default="all")

@@ -127,6 +127,8 @@ class Job(StrictModel):
     )
     output: Path = Path("archives")
     wacz: bool = True
+    sign_key: Path | None = Field(default=None, description="Ed25519 key that signs captures")
+    tsa: list[str] = Field(default_factory=list, description="RFC 3161 time stamp authorities")
 
     @field_validator("name")
     @classmethod
@@ -180,6 +182,8 @@ def load_job(path: Path) -> tuple[Job, list[str]]:
     updates: dict[str, object] = {"sites": [_resolve(base, p) for p in job.sites]}
     if job.urls_file is not None:
         updates["urls_file"] = _resolve(base, job.urls_file)
+    if job.sign_key is not None:
+        updates["sign_key"] = _resolve(base, job.sign_key)
     job = job.model_copy(update=updates)
     urls = list(job.urls)
     if job.urls_file is not None:

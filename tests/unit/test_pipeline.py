@@ -12,6 +12,7 @@ import pytest
 from PIL import Image
 from warcio.archiveiterator import ArchiveIterator
 
+from capture import folder as folder_files
 from capture import api, files, pipeline, runner
 from capture.api import capture_urls
 from capture.errors import NavigationError, OutputError, UsageError
@@ -39,6 +40,7 @@ EVERY_FILE = [
     "capture.json",
     "dom.html",
     "page.warc.gz",
+    "provenance.html",
     "screenshot.png",
     "thumbnail.webp",
     "viewport.png",
@@ -133,6 +135,7 @@ async def test_the_warc_holds_the_exchanges_then_every_output_as_resources(
         ("resource", f"urn:dom:{URL}"),
         ("resource", f"urn:text:{URL}"),
         ("resource", f"urn:markdown:{URL}"),
+        ("resource", f"urn:provenance:{URL}"),
     ]
     assert found[1][2] == body
     contents = {uri: content for kind, uri, content in found if kind == "resource"}
@@ -153,7 +156,8 @@ async def test_capture_json_is_written_last_and_its_manifest_covers_every_file(
 
         return write
 
-    monkeypatch.setattr(pipeline, "write_bytes", recording(files.write_bytes))
+    monkeypatch.setattr(folder_files, "write_bytes", recording(files.write_bytes))
+    monkeypatch.setattr(folder_files, "write_json", recording(files.write_json))
     monkeypatch.setattr(pipeline, "write_json", recording(files.write_json))
     await capture_page(request_for(tmp_path), FakeRenderer(), seams)
     document = read_capture_json(tmp_path)
@@ -189,11 +193,13 @@ async def test_a_failed_page_still_gets_a_warc_and_capture_json(
 
     assert result.state is CaptureState.FAILED
     assert result.error == f"Could not load {URL} (net::ERR_CONNECTION_REFUSED)."
-    assert files_in(tmp_path) == ["capture.json", "page.warc.gz"]
-    assert [kind for kind, _, _ in warc_records(tmp_path / "page.warc.gz")] == ["warcinfo"]
+    assert files_in(tmp_path) == ["capture.json", "page.warc.gz", "provenance.html"]
+    kinds = [kind for kind, _, _ in warc_records(tmp_path / "page.warc.gz")]
+    assert kinds == ["warcinfo", "resource"]  # the provenance page says why it failed
+    assert "ERR_CONNECTION_REFUSED" in (tmp_path / "provenance.html").read_text()
     document = read_capture_json(tmp_path)
     assert (document["state"], document["error"]) == ("failed", result.error)
-    assert [entry["name"] for entry in document["files"]] == ["page.warc.gz"]
+    assert [entry["name"] for entry in document["files"]] == ["page.warc.gz", "provenance.html"]
 
 
 async def test_a_renderer_page_error_becomes_a_failed_result(tmp_path: Path, seams: Seams) -> None:

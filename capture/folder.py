@@ -1,0 +1,135 @@
+"""Writing a capture folder's files, each also stored in the WARC as a resource record."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from capture import images, paths, provenance
+from capture.evidence.report_html import CONTENT_TYPE as PROVENANCE_TYPE
+from capture.evidence.report_html import PROVENANCE_HTML, PROVENANCE_URN, provenance_html
+from capture.extract import Article
+from capture.files import write_bytes, write_json
+from capture.models import CaptureRequest, PageCapture
+from capture.records import resource_record
+from capture.warc import OPEN_SUFFIX, WarcFile
+
+if TYPE_CHECKING:
+    from capture.pipeline import Seams
+
+
+def files_so_far(folder: Path) -> list[str]:
+    """Return the names of the finished files in folder (not capture.json, temporaries, .open)."""
+    return [
+        path.name
+        for path in folder.iterdir()
+        if path.is_file()
+        and path.name != paths.CAPTURE_JSON
+        and not path.name.startswith(".")
+        and not path.name.endswith(OPEN_SUFFIX)
+    ]
+
+
+def write_provenance_page(
+    request: CaptureRequest,
+    *,
+    page: PageCapture,
+    summary: dict[str, Any] | None,
+    machine: provenance.Machine,
+    warc: WarcFile,
+    seams: Seams,
+) -> None:
+    """Write provenance.html (what happened, in plain words) to the folder and the WARC."""
+    facts = provenance.record(
+        page, options=request.options, machine=machine, article=summary, files=[]
+    )
+    del facts["files"]
+    key = seams.sealing.key
+    html = provenance_html(
+        facts,
+        provenance.manifest(request.folder, files_so_far(request.folder)),
+        signer=key.fingerprint if key else None,
+        tsa_urls=seams.sealing.tsa_urls,
+    )
+    data = html.encode("utf-8")
+    write_bytes(request.folder / PROVENANCE_HTML, data)
+    url = page.final_url or page.url
+    warc.write(
+        resource_record(
+            f"{PROVENANCE_URN}{url}",
+            PROVENANCE_TYPE,
+            data,
+            date=seams.clock(),
+            record_id=seams.new_id(),
+        )
+    )
+
+
+def write_outputs(
+    request: CaptureRequest,
+    page: PageCapture,
+    article: Article | None,
+    warc: WarcFile,
+    seams: Seams,
+) -> None:
+    """Write the screenshots, DOM and article files the options ask for, each also to the WARC."""
+    folder, options = request.folder, request.options
+    url = page.final_url or page.url
+    wants = options.wants
+    outputs: list[tuple[str, str, str, bytes]] = []  # (file name, urn kind, mime, data)
+    if page.served_screenshot is not None and wants("screenshot"):
+        outputs.append(
+            (
+                paths.SERVED_SCREENSHOT,
+                "screenshot-as-served",
+                "image/png",
+                page.served_screenshot.png,
+            )
+        )
+    if page.screenshot is not None:
+        view = images.crop_top(page.screenshot.png, page.viewport.height)
+        if wants("screenshot"):
+            outputs.append((paths.SCREENSHOT, "screenshot", "image/png", page.screenshot.png))
+        if wants("viewport"):
+            outputs.append((paths.VIEWPORT, "view", "image/png", view))
+        if wants("thumbnail"):
+            outputs.append((paths.THUMBNAIL, "thumbnail", "image/webp", images.thumbnail(view)))
+    if page.dom_html is not None and wants("dom"):
+        outputs.append((paths.DOM, "dom", "text/html; charset=utf-8", page.dom_html.encode()))
+    if article is not None and wants("article"):
+        outputs += [
+            (paths.ARTICLE_TXT, "text", "text/plain; charset=utf-8", text_file(article.text)),
+            (
+                paths.ARTICLE_MD,
+                "markdown",
+                "text/markdown; charset=utf-8",
+                text_file(article.markdown),
+            ),
+        ]
+    for name, kind, mime, data in outputs:
+        write_bytes(folder / name, data)
+        warc.write(
+            resource_record(
+                f"urn:{kind}:{url}", mime, data, date=seams.clock(), record_id=seams.new_id()
+            )
+        )
+    if page.interventions:
+        log_json = json.dumps([entry.to_json() for entry in page.interventions], indent=2)
+        warc.write(
+            resource_record(
+                f"urn:interventions:{url}",
+                "application/json",
+                log_json.encode("utf-8"),
+                date=seams.clock(),
+                record_id=seams.new_id(),
+                record_type="metadata",
+            )
+        )
+    if article is not None and wants("article"):
+        write_json(folder / paths.ARTICLE_JSON, article.to_json())
+
+
+def text_file(text: str) -> bytes:
+    """Return text as the bytes of a text file: UTF-8, one final newline, empty when empty."""
+    return (text + "\n").encode("utf-8") if text else b""
