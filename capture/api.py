@@ -69,17 +69,20 @@ async def capture_urls(
     seams: Seams | None = None,
     wacz: bool = False,
     stop: asyncio.Event | None = None,
+    site_for: SiteFor | None = None,
 ) -> RunResult:
     """Capture urls into `<output>/<run id>/captures/<slug>/` and return every result.
+
+    `site_for` returns the site config that applies to a URL (`SiteSet.match`), or None.
 
     Raises UsageError for bad URLs before anything starts, BrowserNotFoundError or
     BrowserLaunchError when no browser runs, OutputError when the disk fails.
     """
     seams = seams or Seams()
     options = options or CaptureOptions()
-    plan(urls, output, options)  # bad URLs stop the run before the disk is touched
+    plan(urls, output, options, site_for)  # bad URLs, tied site configs: stop before the disk
     folder = RunFolder.create(output, seams.clock)
-    requests = plan(urls, folder.path, options)
+    requests = plan(urls, folder.path, options, site_for)
     settings = RunSettings(RunPolicy(concurrency=concurrency), browser_path, wacz=wacz)
     return await execute(
         folder, requests, settings, renderer=renderer, seams=seams, on_event=on_event, stop=stop
@@ -104,7 +107,7 @@ async def run_job(
     """
     seams = seams or Seams()
     root = job.output / job.name
-    plan(urls, root, job.defaults.options())  # validate before the disk is touched
+    plan(urls, root, job.defaults.options(), site_for)  # validate before the disk is touched
     folder = _resumed(root, resume) or RunFolder.create(root, seams.clock)
     requests = plan(urls, folder.path, lambda url: job.settings_for(url).options(), site_for)
     policy = RunPolicy(job.concurrency, job.retries, job.retry_backoff, job.host_delay)

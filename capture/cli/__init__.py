@@ -22,6 +22,7 @@ from capture.cli.parser import COMMANDS, EXIT_CODES_HELP, build_parser
 from capture.errors import CaptureError, ExitCode
 from capture.models import CaptureOptions, CaptureState
 from capture.pipeline import Sealing, Seams
+from capture.plan import SiteFor
 
 __all__ = ["COMMANDS", "EXIT_CODES_HELP", "Printer", "build_parser", "exit_code_for", "main", "run"]
 
@@ -65,6 +66,7 @@ async def _capture(args: argparse.Namespace, stop: asyncio.Event, urls: Sequence
         wacz=bool(args.wacz),
         stop=stop,
         seams=_seams(args.sign_key, args.tsa or ()),
+        site_for=_site_for(args.sites or []),
     )
     if not args.json:
         print(f"run folder: {result.folder}")
@@ -77,6 +79,15 @@ def _seams(sign_key: Path | None, tsa_urls: Sequence[str]) -> Seams:
 
     key = load_signing_key(sign_key) if sign_key else None
     return Seams(sealing=Sealing(key=key, tsa_urls=tuple(tsa_urls)))
+
+
+def _site_for(folders: Sequence[Path]) -> SiteFor | None:
+    """Return the matcher of the site configs in folders (loaded and checked now), or None."""
+    if not folders:
+        return None
+    from capture.config.site import load_sites
+
+    return load_sites(list(folders)).match
 
 
 def _keygen(args: argparse.Namespace) -> ExitCode:
@@ -121,7 +132,13 @@ async def _run_job(args: argparse.Namespace, stop: asyncio.Event) -> ExitCode:
     resume: bool | Path = Path(args.resume) if isinstance(args.resume, str) else args.resume
     seams = _seams(job.sign_key, job.tsa)
     result = await api.run_job(
-        job, urls, resume=resume, on_event=Printer(args.json), stop=stop, seams=seams
+        job,
+        urls,
+        resume=resume,
+        on_event=Printer(args.json),
+        stop=stop,
+        seams=seams,
+        site_for=_site_for(job.sites),
     )
     if not args.json:
         print(f"run folder: {result.folder}")

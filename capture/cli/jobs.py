@@ -7,38 +7,25 @@ import argparse
 from capture.config.job import Job, load_job
 from capture.errors import ConfigError
 
+TOP_FLAGS = ("output", "concurrency", "browser", "retries", "sign_key")
+"""Flags that replace a top-level key of the job file when given."""
+DEFAULT_FLAGS = ("timeout", "proxy", "dismiss", "consent")
+"""Flags that replace a key of the job's `defaults:` when given."""
+
 
 def job_with_flags(args: argparse.Namespace) -> tuple[Job, list[str]]:
     """Return the job file's job with the flags given on the command line applied, and its URLs."""
     job, urls = load_job(args.job)
-    top: dict[str, object] = {}
-    defaults: dict[str, object] = {}
-    if args.output is not None:
-        top["output"] = args.output
-    if args.concurrency is not None:
-        top["concurrency"] = args.concurrency
-    if args.browser is not None:
-        top["browser"] = args.browser
-    if args.retries is not None:
-        top["retries"] = args.retries
-    if args.sign_key is not None:
-        top["sign_key"] = args.sign_key
+    top = {key: getattr(args, key) for key in TOP_FLAGS if getattr(args, key) is not None}
+    defaults = {key: getattr(args, key) for key in DEFAULT_FLAGS if getattr(args, key) is not None}
+    if args.sites:
+        top["sites"] = list(args.sites)
     if args.tsa:
         top["tsa"] = list(args.tsa)
-    if args.no_wacz:
-        top["wacz"] = False
-    elif args.wacz:
-        top["wacz"] = True
+    if args.no_wacz or args.wacz:
+        top["wacz"] = not args.no_wacz
     if args.viewport is not None:
         defaults["viewport"] = str(args.viewport)
-    for flag, key in (
-        ("timeout", "timeout"),
-        ("proxy", "proxy"),
-        ("dismiss", "dismiss"),
-        ("consent", "consent"),
-    ):
-        if getattr(args, flag) is not None:
-            defaults[key] = getattr(args, flag)
     if args.ignore_https_errors:
         defaults["ignore_https_errors"] = True
     return _revalidated(job, top, defaults), urls

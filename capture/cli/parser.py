@@ -135,6 +135,13 @@ def _add_capture_options(parser: argparse.ArgumentParser, *, job: bool = False) 
         "--wacz", action="store_true", default=None, help="also package the run as <name>.wacz"
     )
     parser.add_argument(
+        "--sites",
+        type=Path,
+        action="append",
+        metavar="DIR",
+        help="a folder of site configs (repeatable; jobs: `sites:` in the file)",
+    )
+    parser.add_argument(
         "--sign-key",
         type=Path,
         metavar="FILE",

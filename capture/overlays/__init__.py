@@ -1,0 +1,136 @@
+"""Clearing what stands between a reader and the page: the entry points the renderer calls.
+
+In order, for one capture:
+
+1. `context_options(site, options)`: keyword arguments for `browser.new_context`.
+2. `prepare(context, site, options, log)`: before navigation (blocking, cookies, storage).
+3. the renderer navigates, settles and takes the screenshot as served;
+4. `clear(page, site, options, log)`: login, the site's actions and `when_visible` rules, then
+   the built-in consent and generic passes; returns failures (partial) and gating;
+5. `stop_watching(page)`: before the final screenshot.
+
+With `dismiss: false` (the run's or the site's) none of them changes anything.
+"""
+
+from __future__ import annotations
+
+import importlib
+import time
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from capture.overlays import context as before
+from capture.overlays import watch
+from capture.overlays.actions import Navigations, Run, run_action
+from capture.overlays.login import log_in
+
+if TYPE_CHECKING:
+    from playwright.async_api import BrowserContext, Page
+
+    from capture.config.site import SiteConfig
+    from capture.models import CaptureOptions
+    from capture.overlays.log import InterventionLog
+
+CLEAR_BUDGET_S = 30.0
+"""The most `clear` spends on a page before it stops and reports what it could not do."""
+
+
+@dataclass(frozen=True, slots=True)
+class OverlayOutcome:
+    """What clearing a page left undone: failures make the capture partial."""
+
+    failures: tuple[str, ...] = ()
+    gated: str | None = None
+    """Why the article stays behind a wall the capture could not clear, with the remedy."""
+
+
+def active(site: SiteConfig | None, options: CaptureOptions) -> bool:
+    """Return True when the capture may change the page (dismiss is on for run and site)."""
+    return options.dismiss and (site is None or site.dismiss)
+
+
+def context_options(site: SiteConfig | None, options: CaptureOptions) -> dict[str, Any]:
+    """Return the keyword arguments to merge into browser.new_context for this site."""
+    if site is None or not active(site, options):
+        return {}
+    return before.context_kwargs(site)
+
+
+async def prepare(
+    context: BrowserContext, site: SiteConfig | None, options: CaptureOptions, log: InterventionLog
+) -> None:
+    """Apply the site's before-navigation settings to a fresh context, recording each."""
+    if site is None or not active(site, options):
+        return
+    await before.apply_before(context, site, log)
+
+
+async def clear(
+    page: Page,
+    site: SiteConfig | None,
+    options: CaptureOptions,
+    log: InterventionLog,
+    *,
+    budget_s: float = CLEAR_BUDGET_S,
+) -> OverlayOutcome:
+    """Clear the page as a reader would and return what could not be done.
+
+    A site config's login and actions run in order while its when_visible rules watch; then,
+    unless it says `builtin: false`, the generic pass. Without a config (or one with no
+    actions) the built-in consent and generic passes run.
+    """
+    if not active(site, options):
+        return OverlayOutcome()
+    failures = before.failures_of(page.context)
+    run = Run(page, site, options, log, time.monotonic() + budget_s, Navigations(page))
+    if site is not None and (site.actions or site.when_visible or site.login):
+        watch.start(run)
+        if site.login is not None:
+            failure = await log_in(run)
+            failures += [failure] if failure else []
+        for index, item in enumerate(site.actions):
+            failure = await run_action(run, item, site.rule("actions", index, item.chosen[0]))
+            failures += [failure] if failure else []
+        if site.builtin:
+            failures += await _generic(page, options.consent, log)
+    else:
+        await _consent(page, options.consent, log)
+        failures += await _generic(page, options.consent, log)
+    return OverlayOutcome(tuple(failures), await _gating(page))
+
+
+async def stop_watching(page: Page) -> tuple[str, ...]:
+    """Stop the page's when_visible rules (after a short quiet spell); return their failures."""
+    return tuple(await watch.stop(page))
+
+
+def _builtin(name: str) -> Any:
+    """Return the built-in module capture.overlays.<name>, or None while it is not there."""
+    try:
+        return importlib.import_module(f"capture.overlays.{name}")
+    except ImportError:
+        return None
+
+
+async def _consent(page: Page, choice: str, log: InterventionLog) -> None:
+    module = _builtin("consent")
+    if module is not None:
+        await module.clear_consent(page, choice, log)
+
+
+async def _generic(page: Page, choice: str, log: InterventionLog) -> list[str]:
+    module = _builtin("generic")
+    if module is None:
+        return []
+    return list(await module.clear_generic(page, log, choice=choice))
+
+
+async def _gating(page: Page) -> str | None:
+    module = _builtin("gating")
+    if module is None:
+        return None
+    found: str | None = await module.detect_gating(page)
+    return found
+
+
+__all__ = ["OverlayOutcome", "active", "clear", "context_options", "prepare", "stop_watching"]

@@ -1,0 +1,325 @@
+// The page side of the generic overlay pass: it reports facts about what covers the page and
+// carries out the changes the Python side decides on. It decides nothing itself.
+// Evaluated as an expression; installs `window.__captureGeneric` (again on every evaluation).
+(() => {
+  const previous = window.__captureGeneric;
+  const refs = previous ? previous.refs : new Map();
+  const keys = previous ? previous.keys : new WeakMap();
+  let nextToken = previous ? previous.nextToken : 1;
+  const html = document.documentElement;
+  const HIDDEN = ["hidden", "clip"];
+  const CLICKABLE = "button, [role=button], a, input[type=button], input[type=submit], " +
+    "[aria-label], [class*=close i], [class*=dismiss i]";
+  const MEDIA = "video, iframe[src*=youtube], iframe[src*=vimeo], iframe[src*=dailymotion], " +
+    "iframe[src*=player], iframe[src*=video], iframe[src*=jwplayer], iframe[src*=brightcove]";
+
+  const token = (el) => {
+    if (!keys.has(el)) {
+      keys.set(el, nextToken);
+      refs.set(nextToken, el);
+      nextToken += 1;
+    }
+    return keys.get(el);
+  };
+  const parentOf = (el) => el.parentElement ||
+    (el.getRootNode && el.getRootNode() instanceof ShadowRoot ? el.getRootNode().host : null);
+  const squash = (text) => (text || "").replace(/\s+/g, " ").trim();
+  const describe = (el) => {
+    if (el === html) { return "html"; }
+    if (el === document.body) { return "body"; }
+    const parts = [];
+    for (let node = el; node && node !== document.body && parts.length < 4; node = parentOf(node)) {
+      if (node.id) { parts.unshift("#" + CSS.escape(node.id)); break; }
+      const classes = [...node.classList].slice(0, 2).map((c) => "." + CSS.escape(c)).join("");
+      parts.unshift(node.localName + classes);
+    }
+    return parts.join(" > ");
+  };
+  const visible = (el) => {
+    const rect = el.getBoundingClientRect();
+    return rect.width > 0 && rect.height > 0 &&
+      (!el.checkVisibility || el.checkVisibility({ opacityProperty: true, visibilityProperty: true }));
+  };
+  const longParagraphs = (el) =>
+    [...el.querySelectorAll("p")].filter((p) => squash(p.textContent).length > 120).length;
+
+  // The outermost fixed or sticky ancestor (the overlay's root), or a full-window layer on top.
+  const overlayRoot = (el) => {
+    let root = null;
+    for (let node = el; node && node !== document.body && node !== html; node = parentOf(node)) {
+      const style = getComputedStyle(node);
+      if (style.position === "fixed" || style.position === "sticky") { root = node; continue; }
+      if (!root && style.position === "absolute" && Number(style.zIndex) > 0 && covers(node) > 0.9) {
+        root = node;
+      }
+    }
+    return root;
+  };
+  const covers = (el) => {
+    const r = el.getBoundingClientRect();
+    const w = Math.max(0, Math.min(r.right, innerWidth) - Math.max(r.left, 0));
+    const h = Math.max(0, Math.min(r.bottom, innerHeight) - Math.max(r.top, 0));
+    return (w * h) / (innerWidth * innerHeight);
+  };
+
+  const buttonFacts = (root) => {
+    const seen = new Set();
+    const buttons = [];
+    for (const el of root.querySelectorAll(CLICKABLE)) {
+      if (buttons.length >= 25 || seen.has(el) || !visible(el)) { continue; }
+      seen.add(el);
+      const href = el.localName === "a" ? (el.getAttribute("href") || "").trim() : "";
+      const form = el.form || null;
+      const submits = (el.type === "submit" || (el.localName === "button" && !el.getAttribute("type"))) &&
+        form && (form.getAttribute("method") || "").toLowerCase() !== "dialog" &&
+        (el.getAttribute("formmethod") || "").toLowerCase() !== "dialog";
+      buttons.push({
+        token: token(el),
+        text: squash(el.innerText || el.value || "").slice(0, 80).toLowerCase(),
+        label: squash(el.getAttribute("aria-label") || el.getAttribute("title") || "").toLowerCase(),
+        cls: (typeof el.className === "string" ? el.className : "").toLowerCase().slice(0, 80),
+        navigates: Boolean((href && !href.startsWith("#") && !href.startsWith("javascript:")) || submits),
+      });
+    }
+    return buttons;
+  };
+
+  const candidateFacts = (root) => {
+    const style = getComputedStyle(root);
+    const rect = root.getBoundingClientRect();
+    const text = squash(root.innerText || "");
+    const media = [...root.querySelectorAll(MEDIA)].filter(visible);
+    const mediaArea = media.reduce((sum, m) => {
+      const r = m.getBoundingClientRect();
+      return sum + r.width * r.height;
+    }, 0);
+    return {
+      token: token(root),
+      selector: describe(root),
+      tag: root.localName,
+      role: root.getAttribute("role") || "",
+      aria_modal: root.getAttribute("aria-modal") === "true" ||
+        Boolean(root.querySelector("[aria-modal=true]")),
+      modal_dialog: Boolean(root.matches(":modal") || root.querySelector("dialog:modal")),
+      position: style.position,
+      rect: { x: rect.x, y: rect.y, width: rect.width, height: rect.height },
+      coverage: covers(root),
+      z_index: Number(style.zIndex) || 0,
+      text: text.slice(0, 600).toLowerCase(),
+      text_len: text.length,
+      long_paragraphs: longParagraphs(root),
+      media_share: rect.width * rect.height > 0 ? mediaArea / (rect.width * rect.height) : 0,
+      inputs: root.querySelectorAll("input:not([type=hidden]), textarea, select").length,
+      buttons: buttonFacts(root),
+    };
+  };
+
+  const GRID_X = [0.03, 0.25, 0.5, 0.75, 0.97];
+  const GRID_Y = [0.02, 0.2, 0.4, 0.6, 0.8, 0.98];
+  const overlayRoots = () => {
+    const roots = new Set();
+    for (const fx of GRID_X) {
+      for (const fy of GRID_Y) {
+        for (const hit of document.elementsFromPoint(fx * innerWidth, fy * innerHeight)) {
+          const root = overlayRoot(hit);
+          if (!root) { break; }  // page content: nothing below it covers the reader's view
+          roots.add(root);
+        }
+      }
+    }
+    const declared = "dialog[open], [aria-modal=true], [role=dialog], [role=alertdialog]";
+    for (const el of document.querySelectorAll(declared)) {
+      if (visible(el) && covers(el) > 0) { roots.add(overlayRoot(el) || el); }
+    }
+    // Keep the outermost of nested roots.
+    return [...roots].filter((el) => ![...roots].some((other) => other !== el && other.contains(el)));
+  };
+
+  // Containers of the article's text: every ancestor of a long paragraph.
+  const textContainers = () => {
+    const found = new Set();
+    const paragraphs = [...document.querySelectorAll("p")].slice(0, 400)
+      .filter((p) => squash(p.textContent).length > 80);
+    for (const p of paragraphs) {
+      for (let node = p; node && node !== html && !found.has(node); node = parentOf(node)) {
+        found.add(node);
+      }
+    }
+    return [...found];
+  };
+  const gradient = (value) => Boolean(value) && value.includes("gradient");
+  const fadeOf = (el) => {
+    const near = [...el.children, ...(el.parentElement ? el.parentElement.children : [])];
+    for (const child of near) {
+      if (child === el) { continue; }
+      const s = getComputedStyle(child);
+      if (["absolute", "sticky", "fixed"].includes(s.position) && gradient(s.backgroundImage) &&
+          squash(child.innerText || "").length < 40 && !child.querySelector("p, img, video")) {
+        return { fade: child, pseudo: "" };
+      }
+    }
+    for (const pseudo of ["::after", "::before"]) {
+      if (gradient(getComputedStyle(el, pseudo).backgroundImage)) { return { fade: null, pseudo }; }
+    }
+    const s = getComputedStyle(el);
+    if (gradient(s.maskImage || s.webkitMaskImage)) { return { fade: null, pseudo: "mask" }; }
+    return null;
+  };
+
+  const pageFacts = () => {
+    const body = document.body;
+    const content = Math.max(html.scrollHeight, body ? body.scrollHeight : 0);
+    const locked = [];
+    for (const el of [html, body].filter(Boolean)) {
+      const s = getComputedStyle(el);
+      if (HIDDEN.includes(s.overflowY)) { locked.push({ selector: describe(el), how: "overflow " + s.overflowY }); }
+    }
+    let fixedTop = null;
+    if (body && getComputedStyle(body).position === "fixed") {
+      fixedTop = parseFloat(getComputedStyle(body).top) || 0;
+      locked.push({ selector: "body", how: `position fixed, top ${fixedTop}px` });
+    }
+    const containers = textContainers();
+    const blurred = containers.filter((el) => /blur\(/.test(getComputedStyle(el).filter))
+      .map((el) => ({ token: token(el), selector: describe(el), how: getComputedStyle(el).filter }));
+    const inert = [...document.querySelectorAll("[inert], [aria-hidden=true]")]
+      .filter((el) => longParagraphs(el) > 0)
+      .map((el) => ({ token: token(el), selector: describe(el),
+        how: el.hasAttribute("inert") ? "inert" : "aria-hidden" }));
+    const clamped = [];
+    for (const el of containers) {
+      const s = getComputedStyle(el);
+      if (el === html || el === body || !HIDDEN.includes(s.overflowY)) { continue; }
+      const hiddenPx = el.scrollHeight - el.clientHeight;
+      const fade = hiddenPx > 40 ? fadeOf(el) : null;
+      if (fade) {
+        clamped.push({ token: token(el), selector: describe(el), hidden_px: hiddenPx,
+          fade: fade.fade ? describe(fade.fade) : fade.pseudo,
+          how: `max-height ${s.maxHeight}, overflow ${s.overflowY}, ${hiddenPx}px hidden` });
+        if (fade.fade) { clamped[clamped.length - 1].fade_token = token(fade.fade); }
+      }
+    }
+    return {
+      viewport: { width: innerWidth, height: innerHeight },
+      content_height: content,
+      locked, fixed_top: fixedTop, blurred, inert, clamped,
+    };
+  };
+
+  const gone = (el) => !el.isConnected || !visible(el);
+  const frame = () => new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
+
+  window.__captureGeneric = {
+    refs,
+    keys,
+    get nextToken() { return nextToken; },
+    scan() {
+      return { candidates: overlayRoots().map(candidateFacts), page: pageFacts() };
+    },
+    click(key) {
+      const el = refs.get(key);
+      if (!el || !el.isConnected) { return false; }
+      el.click();
+      return true;
+    },
+    // Resolve with the tokens of the elements that went, once any went or after ms.
+    async waitGone(keys, ms) {
+      const end = performance.now() + ms;
+      for (;;) {
+        await frame();
+        const done = keys.filter((key) => !refs.get(key) || gone(refs.get(key)));
+        if (done.length || performance.now() >= end) { return done; }
+      }
+    },
+    async remove(key) {
+      const el = refs.get(key);
+      if (!el) { return false; }
+      if (el.localName === "dialog" && el.open) { el.close(); }
+      el.remove();
+      await frame();
+      return !el.isConnected;
+    },
+    unlock(fixedTop) {
+      const body = document.body;
+      const rules = [];
+      for (const el of [html, body].filter(Boolean)) {
+        if (HIDDEN.includes(getComputedStyle(el).overflowY)) {
+          el.style.setProperty("overflow", "visible", "important");
+          rules.push(el === html ? "html" : "body");
+        }
+      }
+      let css = rules.length ? `${rules.join(", ")} { overflow: visible !important; }` : "";
+      if (body && getComputedStyle(body).position === "fixed") {
+        body.style.setProperty("position", "static", "important");
+        body.style.setProperty("top", "auto", "important");
+        css += " body { position: static !important; top: auto !important; }";
+      }
+      if (css) {
+        // A stylesheet rule too, so a script that re-locks through style.overflow loses.
+        const style = document.createElement("style");
+        style.setAttribute("data-capture", "generic:scroll_lock");
+        style.textContent = css;
+        (document.head || html).appendChild(style);
+      }
+      if (fixedTop && fixedTop < 0) { window.scrollTo(0, -fixedTop); }
+      return css.trim();
+    },
+    unblur(key) {
+      const el = refs.get(key);
+      if (!el) { return false; }
+      el.style.setProperty("filter", "none", "important");
+      return !/blur\(/.test(getComputedStyle(el).filter);
+    },
+    uninert(key) {
+      const el = refs.get(key);
+      if (!el) { return false; }
+      el.removeAttribute("inert");
+      el.removeAttribute("aria-hidden");
+      return !el.hasAttribute("inert") && !el.hasAttribute("aria-hidden");
+    },
+    unclamp(key, fadeKey, pseudo) {
+      const el = refs.get(key);
+      if (!el) { return false; }
+      for (const [prop, value] of [["max-height", "none"], ["height", "auto"], ["overflow", "visible"],
+        ["mask-image", "none"], ["-webkit-mask-image", "none"]]) {
+        el.style.setProperty(prop, value, "important");
+      }
+      if (fadeKey && refs.get(fadeKey)) { refs.get(fadeKey).remove(); }
+      if (pseudo === "::after" || pseudo === "::before") {
+        el.setAttribute("data-capture-unclamped", "");
+        const style = document.createElement("style");
+        style.setAttribute("data-capture", "generic:truncation");
+        style.textContent = `[data-capture-unclamped]${pseudo} { display: none !important; }`;
+        (document.head || html).appendChild(style);
+      }
+      return el.scrollHeight - el.clientHeight <= 2;
+    },
+    // Resolve "changed" when something that could be an overlay appears or html/body change,
+    // or "quiet" after ms without that.
+    watch(ms) {
+      return new Promise((resolve) => {
+        const relevant = (record) => {
+          if (record.type === "attributes") {
+            return record.target === html || record.target === document.body ||
+              record.attributeName === "open";
+          }
+          return [...record.addedNodes].some((node) => node.nodeType === 1 &&
+            (node.parentElement === document.body || node.localName === "dialog" ||
+             ["fixed", "sticky"].includes(getComputedStyle(node).position)));
+        };
+        const observer = new MutationObserver((records) => {
+          if (records.some(relevant)) { finish("changed"); }
+        });
+        const timer = setTimeout(() => finish("quiet"), ms);
+        const finish = (result) => {
+          observer.disconnect();
+          clearTimeout(timer);
+          frame().then(() => resolve(result));
+        };
+        observer.observe(html, { childList: true, subtree: true, attributes: true,
+          attributeFilter: ["style", "class", "open"] });
+      });
+    },
+  };
+  return true;
+})()

@@ -1,0 +1,242 @@
+"""Generic overlay handling for pages no site config covers.
+
+Finds what covers the page (modal dialogs, fixed or sticky layers over a large part of the window,
+consent bars, backdrops) and what stops it being read (scroll locks, blur on the article, `inert`
+or `aria-hidden` on the content, truncated containers with a fade). Each round closes politely
+first (Escape, a close button, "no thanks", or the consent choice), then removes what stayed,
+then unlocks and unclamps, then watches briefly for walls that come back. The facts come from
+generic.js; what they mean is decided in `capture.overlays.heuristics`.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from capture.overlays.heuristics import (
+    BLOCKING,
+    Candidate,
+    candidate,
+    close_button,
+    consent_button,
+    overlay_kind,
+    still_there,
+)
+
+if TYPE_CHECKING:
+    from playwright.async_api import Page
+
+    from capture.overlays.log import InterventionLog
+
+ESCAPE_WAIT_MS = 250
+"""How long an overlay gets to go after Escape."""
+
+CLICK_WAIT_MS = 700
+"""How long an overlay gets to go after its close or consent button is clicked."""
+
+QUIET_MS = 400
+"""After a round, how long the page must stay free of new overlays before the pass ends."""
+
+CLIPPED_PX = 20
+"""Content taller than the window by more than this, under a scroll lock, cannot be read."""
+
+
+@functools.cache
+def generic_js() -> str:
+    """Return the page side of this pass (generic.js beside this module), read once."""
+    return Path(__file__).with_name("generic.js").read_text(encoding="utf-8")
+
+
+@dataclass(frozen=True, slots=True)
+class Overlay:
+    """A candidate that the heuristics call an overlay, with its kind."""
+
+    item: Candidate
+    kind: str
+
+
+@dataclass(frozen=True, slots=True)
+class Scan:
+    """What one look at the page found to clear."""
+
+    overlays: tuple[Overlay, ...]
+    locked: tuple[dict[str, Any], ...] = ()
+    """html/body scroll locks, only when content is cut off by them."""
+    fixed_top: float | None = None
+    blurred: tuple[dict[str, Any], ...] = ()
+    inert: tuple[dict[str, Any], ...] = ()
+    clamped: tuple[dict[str, Any], ...] = ()
+
+    @property
+    def clean(self) -> bool:
+        """Return True when nothing is left to clear."""
+        return not (self.overlays or self.locked or self.blurred or self.inert or self.clamped)
+
+
+def scan_from(data: dict[str, Any]) -> Scan:
+    """Return the Scan that generic.js's facts describe (pure)."""
+    facts = data["page"]
+    viewport = (int(facts["viewport"]["width"]), int(facts["viewport"]["height"]))
+    overlays = []
+    for raw in data["candidates"]:
+        item = candidate(raw)
+        kind = overlay_kind(item, viewport)
+        if kind is not None:
+            overlays.append(Overlay(item, kind))
+    clipped = float(facts.get("content_height") or 0) > viewport[1] + CLIPPED_PX
+    return Scan(
+        overlays=tuple(overlays),
+        locked=tuple(facts.get("locked") or ()) if clipped else (),
+        fixed_top=facts.get("fixed_top"),
+        blurred=tuple(facts.get("blurred") or ()),
+        inert=tuple(facts.get("inert") or ()),
+        clamped=tuple(facts.get("clamped") or ()),
+    )
+
+
+@dataclass
+class _Round:
+    page: Page
+    log: InterventionLog
+    choice: str
+    left: list[Overlay] = field(default_factory=list)
+
+    async def call(self, method: str, *args: Any) -> Any:
+        return await self.page.evaluate(
+            "([method, args]) => window.__captureGeneric[method](...args)", [method, list(args)]
+        )
+
+    async def gone(self, overlays: list[Overlay], wait_ms: int) -> set[int]:
+        tokens = [overlay.item.token for overlay in overlays]
+        return set(await self.call("waitGone", tokens, wait_ms))
+
+
+async def _scan(page: Page) -> Scan:
+    data = await page.evaluate("() => window.__captureGeneric.scan()")
+    return scan_from(data)
+
+
+async def clear_generic(
+    page: Page, log: InterventionLog, *, max_rounds: int = 3, choice: str = "accept"
+) -> list[str]:
+    """Return why the page could not be cleared of overlays ([] when it was).
+
+    Every change is logged with the rule `generic:<kind>`. `choice` answers consent banners
+    that no consent platform rule knew ("accept" or "reject"). Walls that come back are
+    cleared again, up to `max_rounds` rounds.
+    """
+    await page.evaluate(generic_js())
+    for _ in range(max_rounds):
+        scan = await _scan(page)
+        if scan.clean:
+            return []
+        work = _Round(page, log, choice, list(scan.overlays))
+        await _answer_consent(work)
+        await _press_escape(work)
+        await _click_close(work)
+        await _remove(work)
+        await _fix_page(work, await _scan(page))
+        await page.evaluate("ms => window.__captureGeneric.watch(ms)", QUIET_MS)
+    return _reasons(await _scan(page), max_rounds)
+
+
+async def _answer_consent(work: _Round) -> None:
+    for overlay in [o for o in work.left if o.kind == "consent"]:
+        button = consent_button(overlay.item.buttons, work.choice)
+        button = button or close_button(overlay.item.buttons)
+        if button is None:
+            continue
+        await work.call("click", button.token)
+        ok = overlay.item.token in await work.gone([overlay], CLICK_WAIT_MS)
+        work.log.add(
+            "click",
+            "generic:consent",
+            ok=ok,
+            selector=overlay.item.selector,
+            detail=f"{work.choice}: clicked {button.text or button.label!r}",
+        )
+        if ok:
+            work.left.remove(overlay)
+
+
+async def _press_escape(work: _Round) -> None:
+    blocking = [o for o in work.left if o.kind in BLOCKING]
+    if not blocking:
+        return
+    await work.page.keyboard.press("Escape")
+    gone = await work.gone(blocking, ESCAPE_WAIT_MS)
+    for overlay in blocking:
+        if overlay.item.token in gone:
+            work.log.add("press", f"generic:{overlay.kind}", ok=True,
+                         selector=overlay.item.selector, detail="Escape")  # fmt: skip
+            work.left.remove(overlay)
+    if not gone:
+        first = blocking[0]
+        work.log.add("press", f"generic:{first.kind}", ok=False, selector=first.item.selector,
+                     detail="Escape: nothing closed")  # fmt: skip
+
+
+async def _click_close(work: _Round) -> None:
+    for overlay in [o for o in work.left if o.kind in BLOCKING]:
+        button = close_button(overlay.item.buttons)
+        if button is None:
+            continue
+        await work.call("click", button.token)
+        ok = overlay.item.token in await work.gone([overlay], CLICK_WAIT_MS)
+        work.log.add("click", f"generic:{overlay.kind}", ok=ok, selector=overlay.item.selector,
+                     detail=f"clicked {button.text or button.label or button.cls!r}")  # fmt: skip
+        if ok:
+            work.left.remove(overlay)
+
+
+async def _remove(work: _Round) -> None:
+    if not work.left:
+        return
+    already = await work.gone(work.left, 0)  # went with the overlay that was closed
+    for overlay in work.left:
+        if overlay.item.token in already:
+            continue
+        ok = bool(await work.call("remove", overlay.item.token))
+        work.log.add("remove", f"generic:{overlay.kind}", ok=ok, selector=overlay.item.selector,
+                     detail=_summary(overlay.item))  # fmt: skip
+    work.left.clear()
+
+
+async def _fix_page(work: _Round, scan: Scan) -> None:
+    log = work.log
+    if scan.locked:
+        css = await work.call("unlock", scan.fixed_top)
+        how = "; ".join(f"{lock['selector']}: {lock['how']}" for lock in scan.locked)
+        ok = not (await _scan(work.page)).locked
+        selector = ", ".join(dict.fromkeys(str(lock["selector"]) for lock in scan.locked))
+        log.add("unlock_scroll", "generic:scroll_lock", ok=ok, selector=selector,
+                detail=f"{how} -> {css}")  # fmt: skip
+    for item in scan.blurred:
+        ok = bool(await work.call("unblur", item["token"]))
+        log.add("unblur", "generic:blur", ok=ok, selector=item["selector"], detail=item["how"])
+    for item in scan.inert:
+        ok = bool(await work.call("uninert", item["token"]))
+        log.add("uninert", "generic:inert", ok=ok, selector=item["selector"], detail=item["how"])
+    for item in scan.clamped:
+        ok = bool(await work.call("unclamp", item["token"], item.get("fade_token"), item["fade"]))
+        log.add("unclamp", "generic:truncation", ok=ok, selector=item["selector"],
+                detail=f"{item['how']}; fade: {item['fade']}")  # fmt: skip
+
+
+def _summary(item: Candidate) -> str:
+    text = item.text[:80] + ("…" if len(item.text) > 80 else "")
+    return f"{item.position}, covers {item.coverage:.0%} of the window: {text!r}"
+
+
+def _reasons(scan: Scan, rounds: int) -> list[str]:
+    reasons = [still_there(o.kind, o.item.selector, rounds) for o in scan.overlays]
+    if scan.locked:
+        where = ", ".join(str(lock["selector"]) for lock in scan.locked)
+        reasons.append(f"the page still does not scroll ({where} locked) after {rounds} rounds")
+    for item in scan.blurred:
+        reasons.append(f"the article is still blurred ({item['selector']})")
+    for item in scan.clamped:
+        reasons.append(f"the article is still cut short ({item['selector']})")
+    return reasons

@@ -1,0 +1,130 @@
+"""Logging in with credentials from the environment, and keeping them out of every output.
+
+The config names environment variables, never values. The values are typed into the page and
+nowhere else: the intervention names the variables, the password field is emptied afterwards,
+and `redact` (for the recorder) replaces the values wherever they would be written.
+"""
+
+from __future__ import annotations
+
+import os
+import urllib.parse
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING
+
+from capture.overlays import pagejs
+from capture.overlays.actions import Run, ms
+from capture.overlays.selectors import frame_url, scope
+
+if TYPE_CHECKING:
+    from capture.config.site import Login, SiteConfig
+
+REDACTED = b"[redacted by capture: login credential]"
+"""What replaces a credential in any recorded bytes."""
+
+
+def credential_values(
+    site: SiteConfig | None, env: Mapping[str, str] | None = None
+) -> tuple[str, ...]:
+    """Return the secret values a site's login uses (empty when it has none or they are unset)."""
+    if site is None or site.login is None:
+        return ()
+    source = os.environ if env is None else env
+    names = (site.login.username_env, site.login.password_env)
+    return tuple(value for name in names if (value := source.get(name, "")))
+
+
+def redact(data: bytes, secrets: Iterable[str]) -> tuple[bytes, bool]:
+    """Return data with every secret (as typed and URL-encoded) replaced, and whether any was."""
+    found = False
+    for secret in secrets:
+        forms = {secret, urllib.parse.quote(secret, safe=""), urllib.parse.quote_plus(secret)}
+        for form in sorted(forms, key=len, reverse=True):
+            raw = form.encode()
+            if raw and raw in data:
+                data = data.replace(raw, REDACTED)
+                found = True
+    return data, found
+
+
+async def log_in(run: Run) -> str | None:
+    """Log in as the site's `login` says; return why it failed (None when it worked)."""
+    from playwright.async_api import Error as PlaywrightError
+
+    assert run.site is not None and run.site.login is not None
+    login, rule = run.site.login, run.site.rule("login")
+    missing = [
+        name for name in (login.username_env, login.password_env) if not os.environ.get(name)
+    ]
+    if missing:
+        reason = (
+            f"login not tried: the environment variable {' and '.join(missing)} is not set. "
+            "Export it before the run"
+        )
+        run.log.add("login", rule, ok=False, detail=reason)
+        return f"{rule}: {reason}"
+    article = run.page.url
+    try:
+        await _submit(run, login)
+        success = scope(run.page, login.frame).locator(login.success).first
+        await success.wait_for(state="visible", timeout=ms(run.remaining_s(login.timeout)))
+    except (PlaywrightError, TimeoutError) as exc:
+        reason = (
+            f"login did not work: {login.success} did not appear within {login.timeout:g} s "
+            f"({_first_line(exc)}). Check the credentials in ${login.username_env} and "
+            f"${login.password_env}, and the selectors of `login`"
+        )
+        await _forget(run)
+        run.log.add("login", rule, ok=False, selector=login.success, detail=reason)
+        return f"{rule}: {reason}"
+    await _forget(run)
+    where = await frame_url(run.page, login.frame)
+    detail = (
+        f"logged in as ${login.username_env}; credentials from the environment, "
+        "never recorded (the login request body is redacted)"
+    )
+    if login.url and login.back and run.page.url != article:
+        await run.page.goto(article, wait_until="load", timeout=ms(run.remaining_s(30)))
+        detail += f"; back to {article}"
+    run.log.add("login", rule, ok=True, selector=login.success, frame=where, detail=detail)
+    return None
+
+
+async def _submit(run: Run, login: Login) -> None:
+    page = run.page
+    if login.url:
+        target = urllib.parse.urljoin(page.url, login.url)
+        await page.goto(target, wait_until="load", timeout=ms(run.remaining_s(30)))
+    if login.open:
+        await (
+            scope(page, login.frame)
+            .locator(login.open)
+            .first.click(timeout=ms(run.remaining_s(login.timeout)))
+        )
+    form = scope(page, login.frame)
+    timeout = ms(run.remaining_s(login.timeout))
+    await form.locator(login.username_field).first.fill(
+        os.environ[login.username_env], timeout=timeout
+    )
+    password = form.locator(login.password_field).first
+    await password.fill(os.environ[login.password_env], timeout=timeout)
+    if login.submit:
+        await form.locator(login.submit).first.click(timeout=timeout)
+    else:
+        await password.press("Enter", timeout=timeout)
+
+
+async def _forget(run: Run) -> None:
+    """Empty password fields so no later DOM snapshot can hold the typed value."""
+    from playwright.async_api import Error as PlaywrightError
+
+    for frame in run.page.frames:
+        try:
+            await frame.evaluate(pagejs.FORGET_PASSWORDS_JS)
+        except PlaywrightError:
+            continue  # a frame that went away holds nothing
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return text[0] if text else type(exc).__name__
