@@ -148,7 +148,7 @@ async def execute(
             *earlier_run.get("resumed_at", []),
             *([seams.clock().isoformat()] if earlier_run else []),
         ],
-        "software": {"capture": __version__},
+        "software": _software(),
         "job": settings.job,
         "policy": {
             "concurrency": settings.policy.concurrency,
@@ -168,6 +168,9 @@ async def execute(
 
     try:
         async with _renderer(renderer, settings.browser_path) as chromium:
+            info = chromium.info
+            run_info["software"]["browser"] = f"Chromium {info.version} ({info.executable})"
+            folder.write_run(run_info)
             await run_captures(
                 todo, chromium, on_event=on_progress, seams=seams, policy=settings.policy, stop=stop
             )
@@ -195,6 +198,20 @@ async def execute(
         )
     )
     return RunResult(folder.path, tuple(results), len(requests) - len(results), wacz, report)
+
+
+def _software() -> dict[str, str]:
+    """Return the versions of the software a run uses (the browser's is in each capture.json)."""
+    import platform
+    from importlib.metadata import version
+
+    return {
+        "capture": __version__,
+        "playwright": version("playwright"),
+        "warcio": version("warcio"),
+        "python": platform.python_version(),
+        "os": platform.platform(),
+    }
 
 
 @asynccontextmanager

@@ -118,6 +118,11 @@ async def launch(playwright: Playwright, choice: BrowserChoice) -> Browser:
             executable_path=choice.executable,
             args=launch_args(running_as_root=is_root()),
             headless=True,
+            # Ctrl-C in a terminal reaches the whole process group: the run, not Playwright,
+            # decides when the browser closes, so captures in flight can finish.
+            handle_sigint=False,
+            handle_sigterm=False,
+            handle_sighup=False,
         )
     except PlaywrightError as exc:
         reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__

@@ -8,6 +8,7 @@ import shutil
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -34,24 +35,34 @@ class RunPolicy:
 
 
 class HostGate:
-    """Spaces out the starts of captures on the same host by at least delay_s."""
+    """Spaces out the starts of captures on the same host by at least delay_s.
+
+    Waiting for a host holds no concurrency slot: a capture first waits until its host is free,
+    then takes a slot, then claims the host (and goes back to waiting if another claimed it).
+    """
 
     def __init__(self, delay_s: float) -> None:
         self.delay_s = delay_s
         self._next: dict[str, float] = {}
-        self._locks: dict[str, asyncio.Lock] = {}
+
+    def wait_s(self, url: str) -> float:
+        """Return how long until a capture of url's host may start (0 when it may now)."""
+        if self.delay_s <= 0:
+            return 0.0
+        return max(0.0, self._next.get(urlsplit(url).netloc, 0.0) - time.monotonic())
 
     async def wait(self, url: str) -> None:
-        """Return when a capture of url's host may start."""
-        if self.delay_s <= 0:
-            return
-        host = urlsplit(url).netloc
-        lock = self._locks.setdefault(host, asyncio.Lock())
-        async with lock:
-            pause = self._next.get(host, 0.0) - time.monotonic()
-            if pause > 0:
-                await asyncio.sleep(pause)
-            self._next[host] = time.monotonic() + self.delay_s
+        """Return once url's host is claimed for this caller (for callers without slots)."""
+        while not self.claim(url):  # noqa: ASYNC110 - sleeping until a known time, no event
+            await asyncio.sleep(self.wait_s(url))
+
+    def claim(self, url: str) -> bool:
+        """Return True and mark the host busy for delay_s if it is free now, else False."""
+        if self.wait_s(url) > 0:
+            return False
+        if self.delay_s > 0:
+            self._next[urlsplit(url).netloc] = time.monotonic() + self.delay_s
+        return True
 
 
 async def run_captures(
@@ -118,13 +129,10 @@ class _Run:
         """Return the final result of request after its attempts, or None if stopped first."""
         earlier: list[Attempt] = []
         while True:
-            async with self.gate:
-                if self.stop.is_set():
-                    return None
-                await self.hosts.wait(request.url)
-                self.emit(CaptureStarted(request.url, index, self.total, len(earlier) + 1))
-                started = self.seams.clock()
-                result = await _bounded(request, self.renderer, self.seams, earlier)
+            outcome = await self._attempt(index, request, earlier)
+            if outcome is None:
+                return None
+            started, result = outcome
             attempt = Attempt(
                 len(earlier) + 1, started, self.seams.clock(), result.state, result.error
             )
@@ -148,12 +156,30 @@ class _Run:
                 return result
             _clear_folder(request)
 
+    async def _attempt(
+        self, index: int, request: CaptureRequest, earlier: list[Attempt]
+    ) -> tuple[datetime, CaptureResult] | None:
+        """Return when the attempt started and its result, or None when the run was stopped."""
+        while True:
+            if await self._stopped_within(self.hosts.wait_s(request.url)):
+                return None
+            async with self.gate:
+                if self.stop.is_set():
+                    return None
+                if not self.hosts.claim(request.url):
+                    continue  # Another page of the host claimed it first: wait again.
+                self.emit(CaptureStarted(request.url, index, self.total, len(earlier) + 1))
+                started = self.seams.clock()
+                return started, await _bounded(request, self.renderer, self.seams, earlier)
+
     def _worth_retrying(self, result: CaptureResult, attempt: int) -> bool:
         if attempt > self.policy.retries or self.stop.is_set():
             return False
         return retry.is_transient(result.state, result.status, result.error)
 
     async def _stopped_within(self, delay_s: float) -> bool:
+        if delay_s <= 0:
+            return self.stop.is_set()
         try:
             await asyncio.wait_for(self.stop.wait(), timeout=delay_s)
         except TimeoutError:
@@ -178,14 +204,19 @@ async def _bounded(
     request: CaptureRequest, renderer: Renderer, seams: Seams, earlier: Sequence[Attempt]
 ) -> CaptureResult:
     """Return the capture's result; an unexpected error fails this URL only, with a record."""
+    started = seams.clock()
     try:
         return await capture_page(request, renderer, seams, earlier=earlier)
     except OutputError:
         raise
     except Exception as exc:
         log.exception("capture crashed", extra={"url": request.url})
-        error = f"Capture crashed ({type(exc).__name__}: {exc}). This is a bug; please report it."
-        _write_failure(request, error, seams, earlier)
+        first_line = (str(exc).strip().splitlines() or [""])[0][:300]
+        error = (
+            f"Capture crashed ({type(exc).__name__}: {first_line}). "
+            "This is a bug; please report it."
+        )
+        _write_failure(request, error, seams, earlier, started)
         return CaptureResult(
             request.url,
             CaptureState.FAILED,
@@ -196,20 +227,27 @@ async def _bounded(
 
 
 def _write_failure(
-    request: CaptureRequest, error: str, seams: Seams, earlier: Sequence[Attempt]
+    request: CaptureRequest,
+    error: str,
+    seams: Seams,
+    earlier: Sequence[Attempt],
+    started: datetime,
 ) -> None:
     folder = make_folder(request.folder)
     for leftover in folder.glob("*.open"):
         leftover.unlink(missing_ok=True)
+    ended = seams.clock()
+    this = Attempt(len(earlier) + 1, started, ended, CaptureState.FAILED, error)
     document: dict[str, Any] = {
         "format": "capture/1",
         "url": request.url,
         "final_url": None,
         "state": CaptureState.FAILED.value,
         "error": error,
-        "ended_at": seams.clock().isoformat(),
+        "started_at": started.isoformat(),
+        "ended_at": ended.isoformat(),
         "options": request.options.to_json(),
-        "attempts": [attempt.to_json() for attempt in earlier],
+        "attempts": [attempt.to_json() for attempt in (*earlier, this)],
         "files": [],
     }
     write_json(folder / paths.CAPTURE_JSON, document)

@@ -31,6 +31,7 @@ class Printer:
         self.counts = {state: 0 for state in CaptureState}
         self.started = time.monotonic()
         self._bar_shown = False
+        self._finished_run = False
 
     @property
     def out(self) -> TextIO:
@@ -93,6 +94,7 @@ class Printer:
             )
 
     def _run_finished(self, event: RunFinished) -> None:
+        self._finished_run = True
         if self.as_json:
             return
         self._clear_bar()
@@ -136,5 +138,5 @@ class Printer:
     def _line(self, text: str) -> None:
         self._clear_bar()
         print(text, file=self.out, flush=True)
-        if self.bar and self.done < self.total:
+        if self.bar and self.done < self.total and not self._finished_run:
             self._draw()

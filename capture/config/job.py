@@ -174,7 +174,9 @@ def read_urls_file(path: Path) -> list[str]:
 def load_job(path: Path) -> tuple[Job, list[str]]:
     """Return the job at path and all its URLs (inline, then from urls_file), deduplicated.
 
-    Relative paths inside the job (urls_file, sites, output) are read from the job's folder.
+    Relative `urls_file`, `sites` and `sign_key` are read from the job file's folder; `output`
+    from the working directory, as `--output` is. An override for a URL the job does not list
+    is an error (it would silently do nothing).
     """
     data, lines = read_yaml(path)
     job = validate(Job, data, path, lines)
@@ -200,7 +202,16 @@ def load_job(path: Path) -> tuple[Job, list[str]]:
             raise ConfigError(
                 f"{where}: sites[{index}]: {folder} is not a folder. Fix the path or remove it."
             )
-    return job, list(dict.fromkeys(urls))
+    urls = list(dict.fromkeys(urls))
+    listed = set(urls)
+    for index, override in enumerate(job.overrides):
+        if override.url not in listed:
+            where = _where(path, lines, ("overrides", index, "url"))
+            raise ConfigError(
+                f"{where}: overrides[{index}].url: {override.url} is not one of the job's URLs. "
+                "Add it to `urls:` (or the URL file) or fix the address."
+            )
+    return job, urls
 
 
 def _where(path: Path, lines: dict[KeyPath, int], key: KeyPath) -> str:

@@ -1,0 +1,226 @@
+"""`capture worker` and `capture run --broker`: argv -> the distributed library calls.
+
+The broker URL may carry a password (`redis://:PASSWORD@host:6379/0`); to keep it out of the
+process list, leave it out of the URL and set CAPTURE_BROKER_PASSWORD. It is never printed,
+logged or written: everything shown passes through `redact_url`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import os
+import socket
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from capture.distributed.redact import redact_text, redact_url, with_password
+from capture.errors import ExitCode, UsageError
+
+PASSWORD_ENV = "CAPTURE_BROKER_PASSWORD"
+BROKER_SCHEMES = ("redis", "rediss")
+PING_TIMEOUT_S = 5.0
+
+WORKER_DESCRIPTION = """Capture the tasks of `capture run --broker` from a Redis queue.
+
+Run one on each machine with access to the shared archive root (--output). Each of its
+--processes keeps one browser for many captures (a fresh context per capture), restarted after
+--restart-after captures or when it crashes. A task is acknowledged only once its capture folder
+is complete; the tasks of a worker that dies (even by kill -9) are delivered again after
+--visibility-timeout seconds, and a finished folder is never captured twice.
+
+The broker password may be given in CAPTURE_BROKER_PASSWORD instead of the URL."""
+
+
+def add_broker_argument(parser: argparse.ArgumentParser) -> None:
+    """Add `--broker URL` to `capture run` (the lead's parser.py calls this)."""
+    parser.add_argument(
+        "--broker",
+        metavar="URL",
+        help="run through a Redis queue and `capture worker` processes "
+        f"(redis://[:PASSWORD@]HOST:PORT/DB; or the password in {PASSWORD_ENV})",
+    )
+
+
+def add_worker_arguments(parser: argparse.ArgumentParser) -> None:
+    """Add the flags of `capture worker`."""
+    parser.add_argument("--broker", metavar="URL", required=True, help="redis://HOST:PORT/DB")
+    parser.add_argument(
+        "--output",
+        type=Path,
+        default=Path("archives"),
+        help="the shared archive root as this machine mounts it (default: archives)",
+    )
+    parser.add_argument(
+        "--processes",
+        type=_positive,
+        default=1,
+        help="capture processes, one browser each (default: 1; about one per core)",
+    )
+    parser.add_argument("--browser", metavar="PATH", help="the Chromium executable")
+    parser.add_argument(
+        "--restart-after",
+        type=_positive,
+        default=200,
+        help="relaunch a process's browser after this many captures (default: 200)",
+    )
+    parser.add_argument(
+        "--visibility-timeout",
+        type=_positive,
+        default=600,
+        help="seconds before a dead worker's tasks are delivered again (default: 600)",
+    )
+    parser.add_argument(
+        "--lease-timeout",
+        type=_positive,
+        default=30,
+        help="seconds a dead worker's capture stays locked against others (default: 30)",
+    )
+    parser.add_argument("--name", help="the worker's name (default: capture@HOST)")
+
+
+def worker_parser() -> argparse.ArgumentParser:
+    """Return the parser of `capture worker` (for running this module alone)."""
+    from capture.cli.parser import EXIT_CODES_HELP
+
+    parser = argparse.ArgumentParser(
+        prog="capture worker",
+        description=WORKER_DESCRIPTION,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=EXIT_CODES_HELP,
+    )
+    parser.add_argument("-v", "--verbose", action="store_true", help="log what happens to stderr")
+    add_worker_arguments(parser)
+    return parser
+
+
+def broker_url(given: str) -> str:
+    """Return the broker URL with CAPTURE_BROKER_PASSWORD put in; raise UsageError if not Redis."""
+    if urlsplit(given).scheme not in BROKER_SCHEMES:
+        raise UsageError(
+            f"{redact_url(given)} is not a Redis URL. "
+            "Give --broker redis://HOST:PORT/DB (rediss:// for TLS)."
+        )
+    return with_password(given, os.environ.get(PASSWORD_ENV))
+
+
+def check_broker(url: str) -> None:
+    """Return when the broker answers; raise UsageError naming it (without its password)."""
+    import redis
+
+    client = redis.Redis.from_url(
+        url, socket_timeout=PING_TIMEOUT_S, socket_connect_timeout=PING_TIMEOUT_S
+    )
+    try:
+        client.ping()
+    except redis.RedisError as exc:
+        reason = redact_text(str(exc), url)
+        raise UsageError(
+            f"Could not reach the broker at {redact_url(url)} ({reason}). Start Redis there, "
+            f"check the password ({PASSWORD_ENV}) or fix --broker."
+        ) from None
+    finally:
+        client.close()
+
+
+def worker(args: argparse.Namespace) -> ExitCode:
+    """Run `capture worker` until it is stopped (Ctrl-C or SIGTERM: a warm shutdown)."""
+    from capture.distributed.app import make_app
+    from capture.distributed.worker import WorkerSettings
+
+    url = broker_url(args.broker)
+    check_broker(url)
+    settings = WorkerSettings(
+        output=args.output.resolve(),
+        browser_path=args.browser,
+        restart_after=args.restart_after,
+        lease_s=float(args.lease_timeout),
+    )
+    app = make_app(url, worker=settings, visibility_timeout_s=float(args.visibility_timeout))
+    name = args.name or f"capture-{os.getpid()}@{socket.gethostname()}"
+    print(
+        f"capture worker {name}: {args.processes} process(es), broker {redact_url(url)}, "
+        f"archive root {settings.output}",
+        file=sys.stderr,
+        flush=True,
+    )
+    celery_worker = app.Worker(
+        hostname=name,
+        concurrency=args.processes,
+        pool_cls="prefork",
+        loglevel="INFO" if args.verbose else "WARNING",
+        without_gossip=True,
+        without_mingle=True,
+        quiet=True,
+    )
+    celery_worker.start()
+    return ExitCode.OK if not celery_worker.exitcode else ExitCode.INTERNAL
+
+
+async def run_with_broker(args: argparse.Namespace, stop: asyncio.Event) -> ExitCode:
+    """Run `capture run JOB --broker URL`: submit, show progress, write the run folder."""
+    from capture.cli import Printer, exit_code_for
+    from capture.cli.jobs import job_with_flags
+    from capture.distributed.app import make_app
+    from capture.distributed.broker import CeleryQueue
+    from capture.distributed.submit import submit_job
+
+    job, urls = job_with_flags(args)
+    url = broker_url(args.broker)
+    await asyncio.to_thread(check_broker, url)
+    resume: bool | Path = Path(args.resume) if isinstance(args.resume, str) else args.resume
+    queue = CeleryQueue(make_app(url))
+    result = await submit_job(
+        job,
+        urls,
+        queue=queue,
+        broker_url=url,
+        resume=resume,
+        on_event=Printer(args.json),
+        stop=stop,
+    )
+    if not args.json:
+        print(f"run folder: {result.folder}")
+    return exit_code_for(result)
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return value
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run `worker ...` or `run JOB --broker URL ...` before the lead wires them into `capture`."""
+    from capture import cli
+    from capture.cli.parser import build_parser
+    from capture.errors import CaptureError
+
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    try:
+        if args_list[:1] == ["worker"]:
+            args = worker_parser().parse_args(args_list[1:])
+            logging.basicConfig(
+                level="INFO" if args.verbose else "WARNING",
+                format="%(levelname)s %(name)s: %(message)s",
+            )
+            return int(worker(args))
+        parser = build_parser("run")
+        if not any(action.dest == "broker" for action in parser._actions):
+            add_broker_argument(parser)
+        args = parser.parse_args(args_list[1:])
+        return int(cli._run_async(run_with_broker, args))
+    except CaptureError as exc:
+        print(f"capture: error: {exc}", file=sys.stderr)
+        return int(exc.exit_code)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
