@@ -54,7 +54,7 @@ class CaptureOptions:
     ignore_https_errors: bool = False
     max_screenshot_height_px: int = 100_000
     """Full-page screenshots stop at this height; hitting it is recorded."""
-    settle_s: float = 2.0
+    settle_s: float = 0.5
     """How long the network must be quiet before the page counts as loaded (bounded)."""
     scroll: bool = True
     """Scroll through the page once so lazy content loads."""

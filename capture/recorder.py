@@ -8,6 +8,8 @@ pipeline sees only `Exchange` values handed to a sink as each exchange finishes.
 from __future__ import annotations
 
 import asyncio
+import base64
+import contextlib
 import logging
 import time
 from collections.abc import Callable, Coroutine, Sequence
@@ -27,7 +29,14 @@ from capture.models import (
 
 if TYPE_CHECKING:
     from playwright._impl._api_structures import HttpHeader
-    from playwright.async_api import BrowserContext, Download, Request, Response
+    from playwright.async_api import (
+        BrowserContext,
+        CDPSession,
+        Download,
+        Page,
+        Request,
+        Response,
+    )
 
 log = logging.getLogger(__name__)
 
@@ -40,6 +49,9 @@ streams the real bytes to itself under this origin."""
 
 VIEWER_TYPES = ("application/pdf", "application/x-pdf")
 
+SALVAGE_S = 2.0
+"""How long reading one unread body over CDP may take."""
+
 
 def utc_now() -> datetime:
     """Return the current time in UTC (the default clock)."""
@@ -50,11 +62,12 @@ def _headers(raw: Sequence[HttpHeader]) -> tuple[Header, ...]:
     return tuple((item["name"], item["value"]) for item in raw)
 
 
+def _header(headers: tuple[Header, ...], wanted: str) -> str | None:
+    return next((value for name, value in headers if name.lower() == wanted), None)
+
+
 def _content_type(headers: tuple[Header, ...]) -> str:
-    for name, value in headers:
-        if name.lower() == "content-type":
-            return value.split(";")[0].strip().lower()
-    return ""
+    return (_header(headers, "content-type") or "").split(";")[0].strip().lower()
 
 
 def is_recordable(url: str) -> bool:
@@ -84,6 +97,38 @@ def tls_details(raw: dict[str, object] | None) -> TlsDetails | None:
     )
 
 
+class BufferedBodies:
+    """Reads, over CDP, what Chromium holds of bodies the page never read.
+
+    Chromium reports a body finished only once the page consumes it, so a fire-and-forget
+    `fetch()` (a view counter, a beacon) never gets `requestfinished` and Playwright never hands
+    over its body. `Network.streamResourceContent` returns the bytes buffered so far.
+    """
+
+    def __init__(self) -> None:
+        self._ids: dict[tuple[str, str], str] = {}
+        self._session: CDPSession | None = None
+
+    async def watch(self, context: BrowserContext, page: Page) -> None:
+        """Start noting the CDP request ids of page's requests (its own target, not OOPIFs)."""
+        session = await context.new_cdp_session(page)
+        session.on("Network.requestWillBeSent", self._note)
+        await session.send("Network.enable")
+        self._session = session
+
+    def _note(self, event: dict[str, Any]) -> None:
+        request = event["request"]
+        self._ids[(request["method"], request["url"])] = event["requestId"]
+
+    async def read(self, method: str, url: str) -> bytes | None:
+        """Return the bytes buffered for the latest request of method and url, or None."""
+        request_id = self._ids.get((method, url))
+        if self._session is None or request_id is None:
+            return None
+        reply = await self._session.send("Network.streamResourceContent", {"requestId": request_id})
+        return base64.b64decode(reply.get("bufferedData", ""))
+
+
 class Recorder:
     """Turns a browser context's network events into Exchanges handed to a sink."""
 
@@ -92,57 +137,89 @@ class Recorder:
         self._clock = clock
         self._started: dict[Request, datetime] = {}
         self._tasks: set[asyncio.Task[None]] = set()
-        self._held: dict[str, Exchange] = {}
+        self._viewer_held: dict[str, Exchange] = {}
+        """PDF documents whose real body comes later, from the PDF viewer's stream."""
+        self._download_held: dict[str, Exchange] = {}
+        """Navigations that turned into downloads: the body comes from the download."""
+        self._downloaded: dict[str, bytes] = {}
+        """Downloaded files not yet matched with their navigation's response."""
         self._failed: list[FailedRequest] = []
-        self._in_flight = 0
+        self._waiting: set[Request] = set()
+        """Requests with no response yet: they (and PDF bodies not yet streamed) keep it busy."""
+        self._streaming: set[Request] = set()
+        """Requests whose headers came but whose body has not finished (or is never read)."""
+        self._salvaged: set[Request] = set()
+        self._stopped = False
+        """Set by drain(): events after it come from the context closing and are not traffic."""
+        self._buffered = BufferedBodies()
         self._last_activity = time.monotonic()
+        self._changed = asyncio.Event()
         self.exchanges = 0
         self.bytes = 0
 
     def attach(self, context: BrowserContext) -> None:
         """Start listening to context's network events (every page and frame in it)."""
         context.on("request", self._on_request)
+        context.on("response", self._on_response)
         context.on("requestfinished", self._on_finished)
         context.on("requestfailed", self._on_failed)
+
+    async def watch_page(self, context: BrowserContext, page: Page) -> None:
+        """Also follow page over CDP, to save bodies it never reads (see BufferedBodies)."""
+        try:
+            await self._buffered.watch(context, page)
+        except Exception as exc:  # Without it only unread bodies are lost, as failures.
+            log.info("no CDP session for unread bodies", extra={"error": str(exc)})
 
     # -- events -------------------------------------------------------------------------------
 
     def _on_request(self, request: Request) -> None:
+        if self._stopped:
+            return
         self._started[request] = self._clock()
-        self._in_flight += 1
-        self._last_activity = time.monotonic()
+        self._waiting.add(request)
+        self._touch()
+
+    def _on_response(self, response: Response) -> None:
+        request = response.request
+        if request in self._waiting:
+            self._waiting.discard(request)
+            self._streaming.add(request)
+        self._touch()
 
     def _on_finished(self, request: Request) -> None:
-        self._spawn(self._finish(request))
+        if not self._stopped:
+            self._spawn(self._finish(request))
 
     def _on_failed(self, request: Request) -> None:
-        self._settle(request)
-        if is_recordable(request.url):
-            self._failed.append(
-                FailedRequest(
-                    url=request.url,
-                    method=request.method,
-                    error=request.failure or "failed",
-                    resource_type=request.resource_type,
-                )
-            )
+        if not self._stopped:
+            self._spawn(self._fail(request))
 
     def _spawn(self, coro: Coroutine[Any, Any, None]) -> None:
         task = asyncio.ensure_future(coro)
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
-    def _settle(self, request: Request) -> None:
-        if request in self._started:
-            self._in_flight = max(0, self._in_flight - 1)
+    def _touch(self) -> None:
+        """Note network activity and wake whoever waits for quiet or for bodies."""
         self._last_activity = time.monotonic()
+        self._changed.set()
+        self._changed = asyncio.Event()
+
+    def _settle(self, request: Request) -> None:
+        self._waiting.discard(request)
+        self._streaming.discard(request)
+        self._touch()
 
     async def _finish(self, request: Request) -> None:
         try:
             if request.url.startswith(PDF_VIEWER_ORIGIN):
-                await self._viewer_stream(request)
+                if request.resource_type == "other":  # the stream; the rest is the viewer's UI
+                    await self._viewer_stream(request)
                 return
-            if not is_recordable(request.url):
+            if not is_recordable(request.url) or _inside_viewer(request):
+                return
+            if request in self._salvaged:  # read late, after drain already saved its body
                 return
             exchange = await self._exchange(request)
             if exchange is None:
@@ -150,11 +227,34 @@ class Recorder:
             content_type = _content_type(exchange.response.headers)
             if exchange.resource_type == "document" and content_type in VIEWER_TYPES:
                 # The body we got is the viewer's placeholder; the real one follows as a stream.
-                self._held[request.url] = exchange
+                self._viewer_held[request.url] = exchange
                 return
             self._emit(exchange)
         except Exception as exc:  # One broken exchange must never stop the capture.
             log.warning("exchange not recorded", extra={"url": request.url, "error": str(exc)})
+        finally:
+            self._settle(request)
+
+    async def _fail(self, request: Request) -> None:
+        try:
+            if not is_recordable(request.url):
+                return
+            exchange = await self._exchange(request)
+            if exchange is None:
+                self._failed.append(_failure(request, request.failure or "failed"))
+            elif exchange.resource_type == "document":
+                # A navigation that turns into a download is aborted once its headers came:
+                # the download hands over the body, before or after this point.
+                self._download_held.setdefault(request.url, exchange)
+                self._match_download(request.url)
+            else:
+                # Chromium aborts error responses it will not use (a 404 script): the status
+                # and headers are still what the server said.
+                self._emit(exchange)
+                if exchange.response.status < 400:
+                    self._failed.append(_failure(request, request.failure or "failed"))
+        except Exception as exc:
+            log.warning("failure not recorded", extra={"url": request.url, "error": str(exc)})
         finally:
             self._settle(request)
 
@@ -177,15 +277,9 @@ class Recorder:
             body=request.post_data_buffer,
         )
 
-    async def _http_response(self, response: Response) -> HttpResponse:
-        body = b""
-        if not 300 <= response.status < 400:
-            try:
-                body = await response.body()
-            except Exception as exc:  # Evicted or unavailable bodies are recorded empty.
-                log.info(
-                    "response body unavailable", extra={"url": response.url, "error": str(exc)}
-                )
+    async def _http_response(self, response: Response, body: bytes | None = None) -> HttpResponse:
+        if body is None:
+            body = await self._body(response)
         address = await response.server_addr()
         return HttpResponse(
             status=response.status,
@@ -196,33 +290,39 @@ class Recorder:
             remote_port=address["port"] if address else None,
         )
 
-    async def _viewer_stream(self, request: Request) -> None:
-        response = await request.response()
-        if response is None or not self._held:
-            return
-        url, exchange = next(iter(self._held.items()))
-        del self._held[url]
-        self._emit(self._with_body(exchange, await response.body()))
+    async def _body(self, response: Response) -> bytes:
+        body = b""
+        if not 300 <= response.status < 400:
+            try:
+                body = await response.body()
+            except Exception as exc:  # Evicted or unavailable bodies are recorded empty.
+                log.info(
+                    "response body unavailable", extra={"url": response.url, "error": str(exc)}
+                )
+        return body
 
-    @staticmethod
-    def _with_body(exchange: Exchange, body: bytes) -> Exchange:
-        old = exchange.response
-        response = HttpResponse(
-            status=old.status,
-            reason=old.reason,
-            headers=old.headers,
-            body=body,
-            http_version=old.http_version,
-            remote_ip=old.remote_ip,
-            remote_port=old.remote_port,
-        )
-        return Exchange(exchange.request, response, exchange.started_at, exchange.resource_type)
+    async def _viewer_stream(self, request: Request) -> None:
+        # The stream's own headers never arrive (headers_array() hangs): take only its body.
+        response = await request.response()
+        if response is None or not self._viewer_held:
+            return
+        url = _frame_url(request)
+        if url not in self._viewer_held:
+            url = next(iter(self._viewer_held))
+        exchange = self._viewer_held.pop(url)
+        self._touch()
+        self._emit(_with_body(exchange, await response.body()))
 
     def record_download(self, download: Download, path: Path | None) -> None:
-        """Attach a downloaded file's bytes to its held document exchange (or note its absence)."""
-        held = self._held.pop(download.url, None)
-        if held is not None and path is not None:
-            self._emit(self._with_body(held, path.read_bytes()))
+        """Attach a downloaded file's bytes to the navigation that became the download."""
+        if path is not None:
+            self._downloaded[download.url] = path.read_bytes()
+            self._match_download(download.url)
+
+    def _match_download(self, url: str) -> None:
+        if url in self._download_held and url in self._downloaded:
+            exchange = self._download_held.pop(url)
+            self._emit(_with_body(exchange, self._downloaded.pop(url)))
 
     def _emit(self, exchange: Exchange) -> None:
         self.exchanges += 1
@@ -231,38 +331,150 @@ class Recorder:
 
     # -- waiting ------------------------------------------------------------------------------
 
+    def _busy(self) -> bool:
+        return bool(self._waiting or self._viewer_held)
+
     def quiet_for(self) -> float:
-        """Return how many seconds the network has been idle (0 while requests are in flight)."""
-        if self._in_flight > 0:
+        """Return how many seconds the network has been idle (0 while requests await answers).
+
+        A body still arriving after its headers does not hold the page: some are never read.
+        """
+        if self._busy():
             return 0.0
         return time.monotonic() - self._last_activity
 
     async def wait_quiet(self, quiet_s: float, timeout_s: float) -> bool:
-        """Return True once nothing was in flight for quiet_s seconds; False at timeout_s."""
-        deadline = time.monotonic() + timeout_s
-        while time.monotonic() < deadline:
-            if self.quiet_for() >= quiet_s:
-                return True
-            await asyncio.sleep(0.05)
-        return False
+        """Return True once the network was idle for quiet_s seconds; False at timeout_s.
 
-    async def drain(self, timeout_s: float) -> int:
-        """Wait for bodies still being read; return how many were abandoned at timeout_s."""
+        Quiet counts from the last network event, which may be before this call.
+        """
+        return await self._wait_until(lambda: self._quiet_left(quiet_s), timeout_s)
+
+    def _quiet_left(self, quiet_s: float) -> float | None:
+        """Return 0 when quiet, the seconds quiet still needs, or None while busy."""
+        if self._busy():
+            return None
+        return max(0.0, quiet_s - self.quiet_for())
+
+    async def _wait_until(self, left: Callable[[], float | None], timeout_s: float) -> bool:
+        """Wake on every network event until left() says 0; return False at timeout_s."""
+        try:
+            async with asyncio.timeout(max(timeout_s, 0.0)):
+                while (wait_s := left()) != 0:
+                    changed = self._changed
+                    with contextlib.suppress(TimeoutError):
+                        async with asyncio.timeout(wait_s):
+                            await changed.wait()
+        except TimeoutError:
+            return False
+        return True
+
+    async def drain(self, timeout_s: float, body_grace_s: float) -> int:
+        """Wait for bodies being read; return how many were abandoned.
+
+        Bodies all on the wire but never read by the page are saved at once; others still
+        arriving get body_grace_s, then keep what came. Exchanges being written get timeout_s.
+        """
+        for request in list(self._streaming):
+            await self._salvage(request, complete_only=True)
+        await self._wait_until(lambda: None if self._streaming else 0, body_grace_s)
+        abandoned = 0
+        for request in list(self._streaming):
+            if not await self._salvage(request, complete_only=False):
+                abandoned += 1
+                self._failed.append(
+                    _failure(request, "the body had not arrived when the capture ended")
+                )
+        self._streaming.clear()
         if self._tasks:
             _, pending = await asyncio.wait(set(self._tasks), timeout=timeout_s)
             for task in pending:
                 task.cancel()
-            abandoned = len(pending)
-        else:
-            abandoned = 0
-        for exchange in self._held.values():
-            # A PDF whose stream never came: keep what the network gave rather than nothing.
-            self._emit(exchange)
-        self._held.clear()
+            abandoned += len(pending)
+        held = {**self._viewer_held, **self._download_held}
+        for url, exchange in held.items():
+            # Never record a placeholder page as the body: a body that never came is a failure.
+            self._failed.append(
+                FailedRequest(
+                    url=url,
+                    method=exchange.request.method,
+                    error="the file's body never arrived (PDF viewer stream or download missing)",
+                    resource_type=exchange.resource_type,
+                )
+            )
+        self._viewer_held.clear()
+        self._download_held.clear()
+        self._stopped = True
+        for request in self._waiting:
+            self._failed.append(_failure(request, "no response when the capture ended"))
+        self._waiting.clear()
         return abandoned
+
+    async def _salvage(self, request: Request, *, complete_only: bool) -> bool:
+        """Record an unfinished request with its buffered body; return True when recorded."""
+        try:
+            async with asyncio.timeout(SALVAGE_S):
+                body = await self._buffered.read(request.method, request.url)
+                response = await request.response()
+                if body is None or response is None:
+                    return False
+                http_response = await self._http_response(response, body)
+        except Exception as exc:  # Gone with its page, or the session never started.
+            log.info("unread body not saved", extra={"url": request.url, "error": str(exc)})
+            return False
+        declared = _header(http_response.headers, "content-length")
+        if complete_only and (declared is None or declared != str(len(body))):
+            return False
+        self._streaming.discard(request)
+        self._salvaged.add(request)
+        self._emit(
+            Exchange(
+                request=await self._http_request(request),
+                response=http_response,
+                started_at=self._started.get(request) or self._clock(),
+                resource_type=request.resource_type,
+            )
+        )
+        return True
 
     def summary(self) -> TrafficSummary:
         """Return counts of what was recorded and what failed."""
         return TrafficSummary(
             exchanges=self.exchanges, bytes=self.bytes, failed=tuple(self._failed)
         )
+
+
+def _failure(request: Request, error: str) -> FailedRequest:
+    return FailedRequest(
+        url=request.url, method=request.method, error=error, resource_type=request.resource_type
+    )
+
+
+def _with_body(exchange: Exchange, body: bytes) -> Exchange:
+    old = exchange.response
+    response = HttpResponse(
+        status=old.status,
+        reason=old.reason,
+        headers=old.headers,
+        body=body,
+        http_version=old.http_version,
+        remote_ip=old.remote_ip,
+        remote_port=old.remote_port,
+    )
+    return Exchange(exchange.request, response, exchange.started_at, exchange.resource_type)
+
+
+def _frame_url(request: Request) -> str:
+    try:
+        return request.frame.url
+    except Exception:  # Service worker requests have no frame.
+        return ""
+
+
+def _inside_viewer(request: Request) -> bool:
+    """Return True for the PDF viewer's own copy of the document (an inner frame of the viewer)."""
+    try:
+        parent = request.frame.parent_frame
+    except Exception:  # Service worker requests have no frame.
+        return False
+    return parent is not None and parent.url.startswith(PDF_VIEWER_ORIGIN)

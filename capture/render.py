@@ -20,7 +20,7 @@ from capture.models import (
     Screenshot,
     StepState,
 )
-from capture.recorder import Clock, ExchangeSink, Recorder, tls_details, utc_now
+from capture.recorder import VIEWER_TYPES, Clock, ExchangeSink, Recorder, tls_details, utc_now
 from capture.steps import Budget, StepLog
 
 if TYPE_CHECKING:
@@ -32,24 +32,36 @@ SHOT_RESERVE_S = 10.0
 """Budget kept back for the screenshot and the DOM, so a slow page still leaves a record."""
 
 SCROLL_JS = """async (maxSteps) => {
-  const pause = () => new Promise(r => requestAnimationFrame(() => setTimeout(r, 120)));
-  let steps = 0, last = -1;
+  // Two frames: the first renders the new position, and IntersectionObserver callbacks and
+  // lazy images start their requests before the second. The quiet wait afterwards lets them end.
+  const frame = () => new Promise(r => requestAnimationFrame(() => r()));
+  const pause = async () => { await frame(); await frame(); };
+  const bottom = () => Math.max(document.documentElement.scrollHeight,
+                                document.body ? document.body.scrollHeight : 0);
+  let steps = 0, last = window.scrollY;
   while (steps < maxSteps) {
-    const root = document.documentElement, body = document.body;
-    const bottom = Math.max(root.scrollHeight, body ? body.scrollHeight : 0);
-    window.scrollBy(0, window.innerHeight);
+    // "instant": a page's `scroll-behavior: smooth` would move a few pixels per frame.
+    window.scrollBy({ top: window.innerHeight, behavior: "instant" });
     steps += 1;
     await pause();
-    const y = window.scrollY + window.innerHeight;
-    if (y >= bottom - 2 && y === last) break;
+    const y = window.scrollY;
+    // Stop at the bottom, or when the page no longer scrolls (a scroll lock, a modal).
+    if (y === last || y + window.innerHeight >= bottom() - 1) break;
     last = y;
   }
-  window.scrollTo(0, 0);
-  await pause();
+  window.scrollTo({ top: 0, behavior: "instant" });
+  await frame();
   return steps;
 }"""
 
 MAX_SCROLL_STEPS = 60
+
+DRAIN_S = 5.0
+"""How long the freeze step waits for exchanges still being written to the WARC."""
+
+BODY_GRACE_S = 1.0
+"""How long the freeze step waits for bodies still arriving (bodies complete on the wire that
+the page never read are saved at once, without this wait)."""
 
 
 def ms(seconds: float) -> float:
@@ -89,7 +101,7 @@ class _PageRun:
         self.steps = StepLog()
         self.budget = Budget(self.options.timeout_s)
         self.events: list[PageEvent] = []
-        self.downloads: list[asyncio.Task[None]] = []
+        self.downloads: list[asyncio.Future[None]] = []
         self.answers: set[asyncio.Future[None]] = set()
         self.reserve_s = min(SHOT_RESERVE_S, self.options.timeout_s * 0.25)
 
@@ -99,6 +111,7 @@ class _PageRun:
         facts: dict[str, Any] = {"final_url": None}
         try:
             page = await context.new_page()
+            await self.recorder.watch_page(context, page)
             page.on("dialog", self._on_dialog)
             page.on("download", self._on_download)
             try:
@@ -183,6 +196,15 @@ class _PageRun:
             remote_ip=address["ipAddress"] if address else None,
             tls=tls_details(dict(await response.security_details() or {})),
         )
+        if (facts["content_type"] or "").split(";")[0].strip().lower() in VIEWER_TYPES:
+            self.events.append(
+                PageEvent(
+                    kind="pdf",
+                    message=response.url,
+                    at=self.clock(),
+                    action="opened in the browser's PDF viewer; the file is recorded",
+                )
+            )
         return facts
 
     async def _after_navigation(self, page: Page, facts: dict[str, Any]) -> None:
@@ -195,10 +217,7 @@ class _PageRun:
             async with self.steps.step(
                 "scroll", timeout_s=budget.allow(20, reserve_s=reserve)
             ) as step:
-                step.detail["steps"] = await page.evaluate(SCROLL_JS, MAX_SCROLL_STEPS)
-                step.detail["network_quiet"] = await self.recorder.wait_quiet(
-                    self.options.settle_s / 2, budget.allow(5, reserve_s=reserve)
-                )
+                await self._scroll(page, step.detail, budget.allow(5, reserve_s=reserve))
         else:
             self.steps.skip("scroll", "disabled by options")
         facts["screenshot"] = await self._screenshot(page)
@@ -210,6 +229,11 @@ class _PageRun:
             facts["layout_html"] = await page.content()
 
     async def _settle(self, page: Page, detail: dict[str, Any], limit_s: float) -> None:
+        """Wait for the load event, then for settle_s of network quiet.
+
+        Quiet counts from the last network event, so a page whose requests all ended before
+        `load` waits only what is left of the window.
+        """
         from playwright.async_api import Error as PlaywrightError
 
         try:
@@ -219,6 +243,17 @@ class _PageRun:
             detail["load"] = False
         quiet_limit = self.budget.allow(max(self.options.settle_s * 3, 3), reserve_s=self.reserve_s)
         detail["network_quiet"] = await self.recorder.wait_quiet(self.options.settle_s, quiet_limit)
+
+    async def _scroll(self, page: Page, detail: dict[str, Any], quiet_limit_s: float) -> None:
+        """Scroll through the page once so lazy content loads; a page that fits is left alone."""
+        _, height = await screenshot.page_size(page)
+        if height <= self.options.viewport.height:
+            detail["steps"] = 0
+            return
+        detail["steps"] = await page.evaluate(SCROLL_JS, MAX_SCROLL_STEPS)
+        detail["network_quiet"] = await self.recorder.wait_quiet(
+            self.options.settle_s / 2, quiet_limit_s
+        )
 
     async def _screenshot(self, page: Page) -> Screenshot | None:
         timeout_s = max(self.budget.allow(60), min(self.reserve_s, 5))
@@ -239,7 +274,9 @@ class _PageRun:
 
     async def _wind_down(self, context: BrowserContext, page: Page) -> None:
         """Freeze the page so no late request starts, then wait for bodies in flight."""
-        async with self.steps.step("freeze", timeout_s=5) as step:
+        downloads_s = max(self.budget.allow(30), 1.0) if self.downloads else 0.0
+        limit_s = downloads_s + DRAIN_S + BODY_GRACE_S + 1
+        async with self.steps.step("freeze", timeout_s=limit_s) as step:
             try:
                 session = await context.new_cdp_session(page)
                 await session.send("Page.setWebLifecycleState", {"state": "frozen"})
@@ -248,10 +285,9 @@ class _PageRun:
                 step.detail["reason"] = str(exc).splitlines()[0] if str(exc) else ""
             else:
                 step.detail["frozen"] = True
-            if self.downloads:
-                await asyncio.wait(self.downloads, timeout=self.budget.allow(30) or 1)
+            await _finish_tasks([*self.answers, *self.downloads], downloads_s or 1.0)
             step.detail["abandoned_bodies"] = await self.recorder.drain(
-                max(self.budget.allow(10), 2)
+                DRAIN_S, body_grace_s=BODY_GRACE_S
             )
 
     # -- page events --------------------------------------------------------------------------
@@ -279,6 +315,15 @@ class _PageRun:
         except Exception:  # The file was cancelled; the exchange keeps what the network gave.
             path = None
         self.recorder.record_download(download, Path(path) if path else None)
+
+
+async def _finish_tasks(tasks: list[asyncio.Future[None]], timeout_s: float) -> None:
+    """Wait up to timeout_s for tasks, then cancel the ones still running."""
+    if not tasks:
+        return
+    _, pending = await asyncio.wait(tasks, timeout=timeout_s)
+    for task in pending:
+        task.cancel()
 
 
 def _navigation_reason(url: str, exc: Exception) -> str:

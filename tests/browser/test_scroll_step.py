@@ -1,0 +1,51 @@
+"""The scroll step: lazy images below the fold get recorded; a page that fits is not scrolled."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from capture.localsite import LocalSite
+from capture.models import CaptureOptions
+from capture.render import ChromiumRenderer
+from tests.browser.captured import capture_one
+from tests.browser.core_site import CORE_DIR
+
+pytestmark = [pytest.mark.browser, pytest.mark.asyncio(loop_scope="module")]
+
+LAZY_IMAGES = ("/img/native-lazy.png", "/img/observed.png")
+
+
+async def test_lazy_images_below_the_fold_are_recorded(
+    shared_renderer: ChromiumRenderer, site: LocalSite, tmp_path: Path
+) -> None:
+    captured = await capture_one(site.url("/lazy.html"), shared_renderer, tmp_path)
+
+    for path in LAZY_IMAGES:
+        assert captured.response(site.url(path)).payload == (CORE_DIR / path[1:]).read_bytes()
+    scroll = next(step for step in captured.document["steps"] if step["name"] == "scroll")
+    # One step per window height, despite the page's `scroll-behavior: smooth`.
+    assert 1 < scroll["detail"]["steps"] <= 17
+
+
+async def test_without_scrolling_lazy_images_are_not_loaded(
+    shared_renderer: ChromiumRenderer, site: LocalSite, tmp_path: Path
+) -> None:
+    # The control: proves the fixture's images really are lazy.
+    captured = await capture_one(
+        site.url("/lazy.html"), shared_renderer, tmp_path, CaptureOptions(scroll=False)
+    )
+
+    assert captured.uris() & {site.url(path) for path in LAZY_IMAGES} == set()
+
+
+async def test_page_that_fits_the_viewport_is_not_scrolled(
+    shared_renderer: ChromiumRenderer, site: LocalSite, tmp_path: Path
+) -> None:
+    captured = await capture_one(site.url("/index.html"), shared_renderer, tmp_path)
+
+    scroll = next(step for step in captured.document["steps"] if step["name"] == "scroll")
+    assert scroll["state"] == "ok"
+    assert scroll["detail"]["steps"] == 0
+    assert scroll["duration_s"] < 0.1
