@@ -9,7 +9,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from capture import screenshot
+from capture import overlays, screenshot
 from capture.browser import choose_browser, launch
 from capture.errors import NavigationError
 from capture.models import (
@@ -20,6 +20,7 @@ from capture.models import (
     Screenshot,
     StepState,
 )
+from capture.overlays.log import InterventionLog
 from capture.recorder import VIEWER_TYPES, Clock, ExchangeSink, Recorder, tls_details, utc_now
 from capture.steps import Budget, StepLog
 
@@ -104,6 +105,8 @@ class _PageRun:
         self.downloads: list[asyncio.Future[None]] = []
         self.answers: set[asyncio.Future[None]] = set()
         self.reserve_s = min(SHOT_RESERVE_S, self.options.timeout_s * 0.25)
+        self.site = request.site
+        self.interventions = InterventionLog(self.clock)
 
     async def run(self) -> PageCapture:
         started = self.clock()
@@ -133,6 +136,7 @@ class _PageRun:
             steps=tuple(self.steps.results),
             events=tuple(self.events),
             traffic=self.recorder.summary(),
+            interventions=self.interventions.snapshot(),
             **facts,
         )
 
@@ -148,8 +152,10 @@ class _PageRun:
             kwargs["user_agent"] = options.user_agent
         if options.proxy:
             kwargs["proxy"] = {"server": options.proxy}
+        kwargs.update(overlays.context_options(self.site, options))  # a site's user agent wins
         context = await self.renderer.browser.new_context(**kwargs)
         self.recorder.attach(context)
+        await overlays.prepare(context, self.site, options, self.interventions)
         return context
 
     # -- steps --------------------------------------------------------------------------------
@@ -220,6 +226,10 @@ class _PageRun:
                 await self._scroll(page, step.detail, budget.allow(5, reserve_s=reserve))
         else:
             self.steps.skip("scroll", "disabled by options")
+        if overlays.active(self.site, self.options):
+            await self._clear_overlays(page, facts)
+        else:
+            self.steps.skip("overlays", "dismissal is off: the page is captured as served")
         facts["screenshot"] = await self._screenshot(page)
         async with self.steps.step("dom", timeout_s=max(budget.allow(10), 2)) as step:
             # dom.html is the page as rendered; the layout script's stamps go only to extraction.
@@ -227,6 +237,24 @@ class _PageRun:
             step.detail["chars"] = len(facts["dom_html"])
             facts["layout"] = await _collect_layout(page)
             facts["layout_html"] = await page.content()
+
+    async def _clear_overlays(self, page: Page, facts: dict[str, Any]) -> None:
+        """Shoot the page as served, then clear banners and walls; keep the first shot if used."""
+        served = await self._screenshot(page, name="screenshot-as-served")
+        limit_s = self.budget.allow(overlays.CLEAR_BUDGET_S, reserve_s=self.reserve_s)
+        async with self.steps.step("overlays", timeout_s=limit_s + 5) as step:
+            outcome = await overlays.clear(
+                page, self.site, self.options, self.interventions, budget_s=limit_s
+            )
+            failures = [*outcome.failures, *await overlays.stop_watching(page)]
+            if outcome.gated:
+                facts["gated"] = outcome.gated
+                failures.append(f"the article is gated: {outcome.gated}")
+            step.detail["interventions"] = len(self.interventions.entries)
+            if failures:
+                step.fail("; ".join(failures))
+        if self.interventions.entries:
+            facts["served_screenshot"] = served
 
     async def _settle(self, page: Page, detail: dict[str, Any], limit_s: float) -> None:
         """Wait for the load event, then for settle_s of network quiet.
@@ -255,9 +283,9 @@ class _PageRun:
             self.options.settle_s / 2, quiet_limit_s
         )
 
-    async def _screenshot(self, page: Page) -> Screenshot | None:
+    async def _screenshot(self, page: Page, name: str = "screenshot") -> Screenshot | None:
         timeout_s = max(self.budget.allow(60), min(self.reserve_s, 5))
-        async with self.steps.step("screenshot", timeout_s=timeout_s) as step:
+        async with self.steps.step(name, timeout_s=timeout_s) as step:
             shot = await screenshot.full_page(
                 page,
                 viewport_width_px=self.options.viewport.width,
