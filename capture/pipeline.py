@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Protocol
@@ -22,10 +22,14 @@ from capture.models import (
     BrowserInfo,
     CaptureRequest,
     CaptureState,
+    Exchange,
+    Intervention,
     PageCapture,
 )
+from capture.overlays.login import credential_values
 from capture.recorder import ExchangeSink, utc_now
 from capture.records import exchange_records, warcinfo_record
+from capture.redaction import redact_exchange, redact_text
 from capture.warc import WarcFile, new_record_id
 
 log = logging.getLogger(__name__)
@@ -121,10 +125,18 @@ async def capture_page(
             )
         )
 
-        def sink(exchange: Any) -> None:
+        secrets = credential_values(request.site)
+        redacted: list[str] = []
+
+        def sink(exchange: Exchange) -> None:
+            exchange, found = redact_exchange(exchange, secrets)
+            if found:
+                redacted.append(exchange.request.url)
             warc.write(*exchange_records(exchange, seams.new_id))
 
         page = await _render(request, renderer, sink, seams)
+        if secrets:
+            page = _without_secrets(page, secrets, len(redacted), seams)
         article = _extract(page)
         folder_files.write_outputs(request, page, article, warc, seams)
         summary = _summary(article)
@@ -139,6 +151,30 @@ async def capture_page(
     if seams.sealing.active:
         await _seal(request.folder, seams)
     return result
+
+
+def _without_secrets(
+    page: PageCapture, secrets: Sequence[str], exchanges: int, seams: Seams
+) -> PageCapture:
+    """Return the page with login secrets removed from its DOM, and the redaction recorded."""
+    dom, in_dom = redact_text(page.dom_html or "", secrets)
+    layout_html, _ = redact_text(page.layout_html or "", secrets)
+    if not (exchanges or in_dom):
+        return page
+    note = Intervention(
+        action="redact",
+        rule="capture:credentials",
+        at=seams.clock(),
+        ok=True,
+        detail=f"login credentials replaced in {exchanges} recorded exchange(s)"
+        + (" and the DOM" if in_dom else ""),
+    )
+    return replace(
+        page,
+        dom_html=dom if page.dom_html is not None else None,
+        layout_html=layout_html if page.layout_html is not None else None,
+        interventions=(*page.interventions, note),
+    )
 
 
 async def _seal(folder: Path, seams: Seams) -> None:

@@ -9,18 +9,21 @@ from __future__ import annotations
 
 import os
 import urllib.parse
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from capture.overlays import pagejs
 from capture.overlays.actions import Run, ms
 from capture.overlays.selectors import frame_url, scope
+from capture.redaction import REDACTED, redact_bytes
+
+__all__ = ["REDACTED", "credential_values", "log_in", "redact"]
+
+redact = redact_bytes
+"""Replace a site's secrets in recorded bytes (see capture.redaction)."""
 
 if TYPE_CHECKING:
     from capture.config.site import Login, SiteConfig
-
-REDACTED = b"[redacted by capture: login credential]"
-"""What replaces a credential in any recorded bytes."""
 
 
 def credential_values(
@@ -32,19 +35,6 @@ def credential_values(
     source = os.environ if env is None else env
     names = (site.login.username_env, site.login.password_env)
     return tuple(value for name in names if (value := source.get(name, "")))
-
-
-def redact(data: bytes, secrets: Iterable[str]) -> tuple[bytes, bool]:
-    """Return data with every secret (as typed and URL-encoded) replaced, and whether any was."""
-    found = False
-    for secret in secrets:
-        forms = {secret, urllib.parse.quote(secret, safe=""), urllib.parse.quote_plus(secret)}
-        for form in sorted(forms, key=len, reverse=True):
-            raw = form.encode()
-            if raw and raw in data:
-                data = data.replace(raw, REDACTED)
-                found = True
-    return data, found
 
 
 async def log_in(run: Run) -> str | None:
