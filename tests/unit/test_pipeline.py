@@ -12,8 +12,8 @@ import pytest
 from PIL import Image
 from warcio.archiveiterator import ArchiveIterator
 
-from capture import folder as folder_files
 from capture import api, files, pipeline, runner
+from capture import folder as folder_files
 from capture.api import capture_urls
 from capture.errors import NavigationError, OutputError, UsageError
 from capture.models import CaptureOptions, CaptureRequest, CaptureState
