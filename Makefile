@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: setup browser demo test test-unit lint bench clean
+.PHONY: setup setup-test browser demo test test-unit lint bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -12,7 +12,17 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
+# pywb (replay tests) pins an old redis that Celery cannot use: it gets a virtualenv of its own.
+PYWB_STAMP := .venv-pywb/.installed
+$(PYWB_STAMP):
+	$(PYTHON) -m venv .venv-pywb
+	.venv-pywb/bin/pip install --quiet --upgrade pip
+	.venv-pywb/bin/pip install --quiet pywb==2.10.0
+	touch $(PYWB_STAMP)
+
 setup: $(STAMP) browser
+
+setup-test: setup $(PYWB_STAMP)
 
 # A browser: one already found (CAPTURE_BROWSER, Playwright's, the system's), else Playwright's
 # own download, else the system package manager (closed networks such as CI reach only that).
@@ -22,7 +32,7 @@ browser: $(STAMP)
 demo: setup
 	$(BIN)/capture demo
 
-test: setup lint
+test: setup-test lint
 	$(BIN)/python -m pytest -q
 
 test-unit: $(STAMP)
@@ -37,4 +47,4 @@ bench: setup
 	$(BIN)/python bench/capture_speed.py
 
 clean:
-	rm -rf $(VENV) archives bench/out
+	rm -rf $(VENV) .venv-pywb archives bench/out

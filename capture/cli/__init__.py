@@ -66,7 +66,7 @@ async def _capture(args: argparse.Namespace, stop: asyncio.Event, urls: Sequence
         wacz=bool(args.wacz),
         stop=stop,
         seams=_seams(args.sign_key, args.tsa or ()),
-        site_for=_site_for(args.sites or []),
+        site_for=site_matcher(args.sites or []),
     )
     if not args.json:
         print(f"run folder: {result.folder}")
@@ -81,7 +81,7 @@ def _seams(sign_key: Path | None, tsa_urls: Sequence[str]) -> Seams:
     return Seams(sealing=Sealing(key=key, tsa_urls=tuple(tsa_urls)))
 
 
-def _site_for(folders: Sequence[Path]) -> SiteFor | None:
+def site_matcher(folders: Sequence[Path]) -> SiteFor | None:
     """Return the matcher of the site configs in folders (loaded and checked now), or None."""
     if not folders:
         return None
@@ -126,6 +126,10 @@ async def _demo(args: argparse.Namespace, stop: asyncio.Event) -> ExitCode:
 
 
 async def _run_job(args: argparse.Namespace, stop: asyncio.Event) -> ExitCode:
+    if getattr(args, "broker", None):
+        from capture.cli.distributed import run_with_broker
+
+        return await run_with_broker(args, stop)
     from capture.cli.jobs import job_with_flags
 
     job, urls = job_with_flags(args)
@@ -138,7 +142,7 @@ async def _run_job(args: argparse.Namespace, stop: asyncio.Event) -> ExitCode:
         on_event=Printer(args.json),
         stop=stop,
         seams=seams,
-        site_for=_site_for(job.sites),
+        site_for=site_matcher(job.sites),
     )
     if not args.json:
         print(f"run folder: {result.folder}")
@@ -254,6 +258,10 @@ def run(argv: Sequence[str]) -> ExitCode:
         from capture.cli import configs
 
         return configs.check(args.paths) if command == "check-config" else configs.schema(args.kind)
+    if command == "worker":  # Blocking: Celery runs its own processes and handles signals.
+        from capture.cli.distributed import worker
+
+        return worker(args)
     return _run_async(ASYNC_COMMANDS[command], args)
 
 

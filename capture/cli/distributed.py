@@ -9,11 +9,9 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import logging
 import os
 import socket
 import sys
-from collections.abc import Sequence
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -82,21 +80,6 @@ def add_worker_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--name", help="the worker's name (default: capture@HOST)")
 
 
-def worker_parser() -> argparse.ArgumentParser:
-    """Return the parser of `capture worker` (for running this module alone)."""
-    from capture.cli.parser import EXIT_CODES_HELP
-
-    parser = argparse.ArgumentParser(
-        prog="capture worker",
-        description=WORKER_DESCRIPTION,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-        epilog=EXIT_CODES_HELP,
-    )
-    parser.add_argument("-v", "--verbose", action="store_true", help="log what happens to stderr")
-    add_worker_arguments(parser)
-    return parser
-
-
 def broker_url(given: str) -> str:
     """Return the broker URL with CAPTURE_BROKER_PASSWORD put in; raise UsageError if not Redis."""
     if urlsplit(given).scheme not in BROKER_SCHEMES:
@@ -162,7 +145,7 @@ def worker(args: argparse.Namespace) -> ExitCode:
 
 async def run_with_broker(args: argparse.Namespace, stop: asyncio.Event) -> ExitCode:
     """Run `capture run JOB --broker URL`: submit, show progress, write the run folder."""
-    from capture.cli import Printer, exit_code_for
+    from capture.cli import Printer, exit_code_for, site_matcher
     from capture.cli.jobs import job_with_flags
     from capture.distributed.app import make_app
     from capture.distributed.broker import CeleryQueue
@@ -181,6 +164,7 @@ async def run_with_broker(args: argparse.Namespace, stop: asyncio.Event) -> Exit
         resume=resume,
         on_event=Printer(args.json),
         stop=stop,
+        site_for=site_matcher(job.sites),
     )
     if not args.json:
         print(f"run folder: {result.folder}")
@@ -195,32 +179,3 @@ def _positive(text: str) -> int:
     if value < 1:
         raise argparse.ArgumentTypeError("must be at least 1")
     return value
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    """Run `worker ...` or `run JOB --broker URL ...` before the lead wires them into `capture`."""
-    from capture import cli
-    from capture.cli.parser import build_parser
-    from capture.errors import CaptureError
-
-    args_list = list(sys.argv[1:] if argv is None else argv)
-    try:
-        if args_list[:1] == ["worker"]:
-            args = worker_parser().parse_args(args_list[1:])
-            logging.basicConfig(
-                level="INFO" if args.verbose else "WARNING",
-                format="%(levelname)s %(name)s: %(message)s",
-            )
-            return int(worker(args))
-        parser = build_parser("run")
-        if not any(action.dest == "broker" for action in parser._actions):
-            add_broker_argument(parser)
-        args = parser.parse_args(args_list[1:])
-        return int(cli._run_async(run_with_broker, args))
-    except CaptureError as exc:
-        print(f"capture: error: {exc}", file=sys.stderr)
-        return int(exc.exit_code)
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -10,7 +10,17 @@ from capture.config.job import parse_viewport
 from capture.errors import ExitCode
 from capture.models import CaptureOptions, Viewport
 
-COMMANDS = ("run", "demo", "doctor", "extract", "check-config", "schema", "keygen", "verify")
+COMMANDS = (
+    "run",
+    "worker",
+    "demo",
+    "doctor",
+    "extract",
+    "check-config",
+    "schema",
+    "keygen",
+    "verify",
+)
 
 EXIT_CODES_HELP = "exit codes:\n" + "\n".join(
     f"  {code.value:<4} {code.name.lower():<12} {(code.__doc__ or '').strip()}" for code in ExitCode
@@ -20,6 +30,7 @@ DESCRIPTION = """Capture web pages into self-contained evidence folders.
 
   capture URL [URL ...]      capture pages into archives/<run id>/captures/<slug>/
   capture run JOB.yaml       run a job file into <output>/<job name>/<run id>/ (--resume continues)
+  capture worker --broker URL   capture tasks of `capture run --broker` (on each machine)
   capture demo               capture the bundled demo article (served on 127.0.0.1)
   capture doctor             show which browser will be used and what is missing
   capture extract PATH       re-extract the article from an HTML file, capture folder or WARC
@@ -183,7 +194,15 @@ def build_parser(command: str | None) -> argparse.ArgumentParser:
             action="store_true",
             help="do not package the run as a WACZ",
         )
+        from capture.cli.distributed import add_broker_argument
+
+        add_broker_argument(parser)
         _add_capture_options(parser, job=True)
+    elif command == "worker":
+        from capture.cli.distributed import WORKER_DESCRIPTION, add_worker_arguments
+
+        parser = _new("capture worker", WORKER_DESCRIPTION)
+        add_worker_arguments(parser)
     elif command == "demo":
         parser = _new(
             "capture demo", "Serve the bundled demo site on 127.0.0.1 and capture its article."

@@ -14,8 +14,9 @@ import pytest_asyncio
 
 from capture.localsite import LocalSite, encode_body
 from capture.render import ChromiumRenderer
-from tests.browser.captured import Captured, capture_one, run_tool, tool
+from tests.browser.captured import Captured, capture_one, run_tool
 from tests.browser.core_site import CORE_DIR
+from tests.pywb import pywb_tool
 
 pytestmark = [pytest.mark.browser, pytest.mark.asyncio(loop_scope="module")]
 
@@ -62,13 +63,13 @@ async def wayback(
     """Yield the base URL of a pywb collection holding the capture's WARC."""
     root = tmp_path_factory.mktemp("pywb")
     for args in (("init", "coll"), ("add", "coll", str(captured.warc))):
-        code, said = await run_tool(tool("wb-manager"), *args, cwd=root)
+        code, said = await run_tool(pywb_tool("wb-manager"), *args, cwd=root)
         assert code == 0, said
     port = free_port()
     log = root / "wayback.log"
     with log.open("wb") as output:
         process = await asyncio.create_subprocess_exec(
-            tool("wayback"),
+            pywb_tool("wayback"),
             "-p",
             str(port),
             "-b",

@@ -33,12 +33,12 @@ from capture.errors import BrowserNotFoundError
 from capture.localsite import LocalSite
 from capture.report import write_report
 from capture.wacz import verify_wacz, write_wacz
+from tests.pywb import pywb_bin
 
 pytestmark = pytest.mark.browser
 
 RUNS_DIR = Path(__file__).resolve().parents[1] / "sites" / "runs"
 HOSTILE_TITLE = '<img src=x onerror="window.pwned=1"> Hostile & "quoted" title'
-BIN = Path(sys.executable).parent
 
 
 @dataclass(frozen=True)
@@ -185,15 +185,17 @@ def _wait_for_port(port: int, process: subprocess.Popen[bytes], timeout_s: float
 @pytest.fixture
 def wayback(run: Run, tmp_path: Path) -> Iterator[str]:
     """Yield the base URL of a pywb serving the run WACZ as collection `coll`."""
-    if not (BIN / "wayback").exists():
-        _skip_or_fail("pywb is not installed (pip install pywb==2.10.0)")
-    manager = str(BIN / "wb-manager")
+    folder = pywb_bin()
+    if folder is None:
+        _skip_or_fail("pywb is not installed: run `make setup` (it builds .venv-pywb)")
+        return
+    manager = str(folder / "wb-manager")
     for command in (["init", "coll"], ["add", "--unpack-wacz", "coll", str(run.wacz)]):
         subprocess.run([manager, *command], cwd=tmp_path, check=True, capture_output=True)
     port = _free_port()
     with (tmp_path / "wayback.log").open("wb") as log:
         process = subprocess.Popen(
-            [str(BIN / "wayback"), "-p", str(port), "-b", "127.0.0.1"],
+            [str(folder / "wayback"), "-p", str(port), "-b", "127.0.0.1"],
             cwd=tmp_path, stdout=log, stderr=subprocess.STDOUT,
         )  # fmt: skip
         try:

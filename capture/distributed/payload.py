@@ -1,0 +1,127 @@
+"""Pure: a capture request as a task's JSON payload, and back.
+
+A payload names the capture folder relative to the archive root, so the submitting machine and
+each worker may mount the shared storage at different paths (`capture worker --output`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from capture.config.job import parse_viewport
+from capture.errors import UsageError
+from capture.models import OUTPUTS, CaptureOptions, CaptureRequest
+from capture.runner import RunPolicy
+
+PAYLOAD_FORMAT = "capture-task/1"
+
+
+@dataclass(frozen=True, slots=True)
+class TaskSpec:
+    """One task as a worker reads it: the request (folder under the worker's root) and how."""
+
+    request: CaptureRequest
+    policy: RunPolicy
+    submission: str
+    """The id of the `capture run --broker` that sent the task (stopping it cancels its tasks)."""
+    key: str
+    """The capture folder relative to the archive root: the capture's name across machines."""
+
+
+def task_payload(
+    request: CaptureRequest, root: Path, policy: RunPolicy, submission: str
+) -> dict[str, Any]:
+    """Return the JSON-ready payload of request, whose folder lies under the archive root."""
+    try:
+        relative = request.folder.relative_to(root)
+    except ValueError:
+        raise UsageError(
+            f"{request.folder} is not under the archive root {root}. "
+            "Plan the run with its folder under the job's output."
+        ) from None
+    return {
+        "format": PAYLOAD_FORMAT,
+        "url": request.url,
+        "folder": relative.as_posix(),
+        "options": request.options.to_json(),
+        "site": site_to_json(request.site),
+        "retries": policy.retries,
+        "retry_backoff_s": policy.retry_backoff_s,
+        "host_delay_s": policy.host_delay_s,
+        "submission": submission,
+    }
+
+
+def read_payload(data: Any, root: Path) -> TaskSpec:
+    """Return the task in a payload, its folder under root; raise UsageError when malformed."""
+    if not isinstance(data, dict) or data.get("format") != PAYLOAD_FORMAT:
+        raise UsageError(
+            f"A task is not a {PAYLOAD_FORMAT} payload. Run the same capture version on the "
+            "workers as on the submitting machine."
+        )
+    try:
+        key = _safe_relative(str(data["folder"]))
+        request = CaptureRequest(
+            url=str(data["url"]),
+            folder=root / key,
+            options=options_from_json(data["options"]),
+            site=site_from_json(data.get("site")),
+        )
+        policy = RunPolicy(
+            concurrency=1,
+            retries=int(data["retries"]),
+            retry_backoff_s=float(data["retry_backoff_s"]),
+            host_delay_s=float(data["host_delay_s"]),
+        )
+    except (KeyError, TypeError, ValueError) as exc:
+        raise UsageError(f"A task payload is malformed ({exc}). This is a bug.") from None
+    return TaskSpec(request, policy, str(data["submission"]), key)
+
+
+def _safe_relative(text: str) -> str:
+    path = PurePosixPath(text)
+    if path.is_absolute() or ".." in path.parts or not path.parts:
+        raise ValueError(f"folder {text!r} is not a relative path inside the archive root")
+    return path.as_posix()
+
+
+def options_from_json(data: dict[str, Any]) -> CaptureOptions:
+    """Return the CaptureOptions that `CaptureOptions.to_json` wrote as data."""
+    outputs = frozenset(data.get("outputs", OUTPUTS))
+    unknown = outputs - set(OUTPUTS)
+    if unknown:
+        raise ValueError(f"unknown outputs {sorted(unknown)}")
+    return CaptureOptions(
+        viewport=parse_viewport(str(data["viewport"])),
+        timeout_s=float(data["timeout_s"]),
+        proxy=data.get("proxy"),
+        ignore_https_errors=bool(data["ignore_https_errors"]),
+        max_screenshot_height_px=int(data["max_screenshot_height_px"]),
+        settle_s=float(data["settle_s"]),
+        scroll=bool(data["scroll"]),
+        user_agent=data.get("user_agent"),
+        dismiss=bool(data["dismiss"]),
+        consent=str(data["consent"]),
+        allow_scripts=bool(data["allow_scripts"]),
+        outputs=outputs,
+    )
+
+
+def site_to_json(site: Any) -> dict[str, Any] | None:
+    """Return a site config as data (with the file it came from), None for no site."""
+    if site is None:
+        return None
+    return {"source": site.source, "config": site.model_dump(mode="json", exclude_unset=True)}
+
+
+def site_from_json(data: dict[str, Any] | None) -> Any:
+    """Return the site config that `site_to_json` wrote, validated again, or None."""
+    if data is None:
+        return None
+    from capture.config.site import SiteConfig
+
+    site = SiteConfig.model_validate(data["config"])
+    site._source = str(data.get("source") or "")
+    return site

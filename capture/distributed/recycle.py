@@ -1,0 +1,86 @@
+"""A worker's browser: one Chromium for many captures, relaunched when it dies or has aged."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from contextlib import AbstractAsyncContextManager, AsyncExitStack
+from typing import Protocol
+
+from capture.models import BrowserInfo, CaptureRequest, PageCapture
+from capture.recorder import ExchangeSink
+
+log = logging.getLogger(__name__)
+
+
+class _Browser(Protocol):
+    def is_connected(self) -> bool: ...
+
+
+class BrowserRenderer(Protocol):
+    """A renderer on one running browser (`ChromiumRenderer`)."""
+
+    info: BrowserInfo
+
+    @property
+    def browser(self) -> _Browser: ...
+
+    async def render(self, request: CaptureRequest, sink: ExchangeSink) -> PageCapture:
+        """Return what the browser saw of request.url."""
+        ...
+
+
+Launch = Callable[[], AbstractAsyncContextManager[BrowserRenderer]]
+"""Starts a browser; leaving the context closes it (`capture.render.open_renderer`)."""
+
+
+class RecyclingRenderer:
+    """A Renderer that keeps one browser and launches a new one when needed.
+
+    Before each capture: a browser that has disconnected (crashed, killed) is replaced, and so
+    is one that has rendered `restart_after` pages (long-lived browsers grow). Each capture still
+    gets a fresh context from the renderer underneath.
+    """
+
+    def __init__(self, launch: Launch, restart_after: int = 200) -> None:
+        self._launch = launch
+        self.restart_after = max(1, restart_after)
+        self._stack: AsyncExitStack | None = None
+        self._current: BrowserRenderer | None = None
+        self.renders = 0
+        self.launches = 0
+        self.info = BrowserInfo(executable="", version="", source="", playwright_version="")
+
+    async def ready(self) -> BrowserRenderer:
+        """Return a live browser's renderer, launching or relaunching one when needed."""
+        current = self._current
+        if current is not None and current.browser.is_connected():
+            if self.renders < self.restart_after:
+                return current
+            log.info("restarting the browser", extra={"renders": self.renders})
+        elif current is not None:
+            log.warning("the browser disconnected; launching another")
+        await self.close()
+        stack = AsyncExitStack()
+        self._current = await stack.enter_async_context(self._launch())
+        self._stack = stack
+        self.renders = 0
+        self.launches += 1
+        self.info = self._current.info
+        return self._current
+
+    async def render(self, request: CaptureRequest, sink: ExchangeSink) -> PageCapture:
+        """Return what a live browser saw of request.url."""
+        renderer = await self.ready()
+        self.renders += 1
+        return await renderer.render(request, sink)
+
+    async def close(self) -> None:
+        """Close the browser (a dead one's leftovers too); the next capture launches another."""
+        stack, self._stack, self._current = self._stack, None, None
+        if stack is None:
+            return
+        try:
+            await stack.aclose()
+        except Exception as exc:  # A crashed browser may fail to close; it is gone either way.
+            log.warning("closing the browser failed", extra={"error": str(exc)})

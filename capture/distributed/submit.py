@@ -1,0 +1,222 @@
+"""`capture run --broker`: plan a job, send one task per URL, watch them end, write the run.
+
+The run folder is the same as a local run's: the workers write the capture folders under the
+shared archive root; this side writes run.json, results.jsonl, index.html and the run WACZ.
+Resume works as locally: only captures without a finished folder are sent again.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from capture import __version__, api
+from capture.api import RunResult, RunSettings
+from capture.config.job import Job
+from capture.distributed.broker import TaskEnd, TaskQueue
+from capture.distributed.payload import task_payload
+from capture.distributed.redact import redact_url
+from capture.models import CaptureRequest
+from capture.pipeline import Seams
+from capture.plan import SiteFor, plan
+from capture.progress import CaptureFinished, RunFinished, RunStarted
+from capture.runfolder import RunFolder
+from capture.runner import OnEvent, RunPolicy
+
+log = logging.getLogger(__name__)
+
+SEND_BATCH = 500
+POLL_S = 0.5
+
+
+@dataclass(frozen=True, slots=True)
+class _Sent:
+    index: int
+    request: CaptureRequest
+
+
+async def submit_job(
+    job: Job,
+    urls: Sequence[str],
+    *,
+    queue: TaskQueue,
+    broker_url: str,
+    resume: bool | Any = False,
+    site_for: SiteFor | None = None,
+    on_event: OnEvent | None = None,
+    stop: asyncio.Event | None = None,
+    seams: Seams | None = None,
+    poll_s: float = POLL_S,
+) -> RunResult:
+    """Run a job through the queue into `<output>/<job name>/<run id>/`, as `run_job` does.
+
+    `resume` is as for `capture.api.run_job`. Stopping (`stop` set) cancels the tasks not yet
+    started; those running finish. The broker URL is recorded in run.json without its password.
+    """
+    seams = seams or Seams()
+    stop = stop or asyncio.Event()
+    emit = on_event or (lambda event: None)
+    root = job.output / job.name
+    plan(urls, root, job.defaults.options())  # validate before the disk is touched
+    folder = api._resumed(root, resume) or RunFolder.create(root, seams.clock)
+    requests = plan(urls, folder.path, lambda url: job.settings_for(url).options(), site_for)
+    policy = RunPolicy(job.concurrency, job.retries, job.retry_backoff, job.host_delay)
+    settings = RunSettings(
+        policy, job.browser, wacz=job.wacz, title=job.name, job=job.model_dump(mode="json")
+    )
+    submission = uuid.uuid4().hex
+    queue_info = {"broker": redact_url(broker_url), "submission": submission}
+    run_info, todo = open_run(folder, requests, settings, seams, queue_info)
+    emit(RunStarted(str(folder.path), len(requests), len(requests) - len(todo)))
+    try:
+        watch = _Watch(queue, folder, emit, len(requests))
+        index_of = {request.url: index for index, request in enumerate(requests)}
+        for start in range(0, len(todo), SEND_BATCH):
+            if stop.is_set():
+                break
+            batch = todo[start : start + SEND_BATCH]
+            payloads = [task_payload(r, job.output, policy, submission) for r in batch]
+            ids = await asyncio.to_thread(queue.send, payloads)
+            watch.pending.update(
+                (task_id, _Sent(index_of[r.url], r)) for task_id, r in zip(ids, batch, strict=True)
+            )
+        await watch.until_ended(stop, submission, poll_s)
+    finally:
+        done, results = close_run(folder, requests, run_info, seams)
+    return finish_run(
+        folder, requests, results, done=done, settings=settings, seams=seams, emit=emit
+    )
+
+
+class _Watch:
+    """The tasks sent and not yet ended; reports each end as a CaptureFinished event."""
+
+    def __init__(self, queue: TaskQueue, folder: RunFolder, emit: OnEvent, total: int) -> None:
+        self.queue = queue
+        self.folder = folder
+        self.emit = emit
+        self.total = total
+        self.pending: dict[str, _Sent] = {}
+
+    async def until_ended(self, stop: asyncio.Event, submission: str, poll_s: float) -> None:
+        """Return when every task sent has ended (cancelled ones end at once)."""
+        cancelled = False
+        while self.pending:
+            if stop.is_set() and not cancelled:
+                await asyncio.to_thread(self.queue.cancel, submission)
+                cancelled = True
+            ends = await asyncio.to_thread(self.queue.ended, list(self.pending))
+            for task_id, end in ends.items():
+                self._ended(self.pending.pop(task_id), end)
+            if self.pending:
+                await _pause(stop, poll_s, cancelled)
+
+    def _ended(self, sent: _Sent, end: TaskEnd) -> None:
+        outcome = (end.value or {}).get("outcome")
+        if outcome == "cancelled":
+            return
+        _, results = api._collect(self.folder, [sent.request])
+        if not results:
+            log.warning(
+                "a capture task ended without a finished folder",
+                extra={"url": sent.request.url, "status": end.status, "error": end.error},
+            )
+            return
+        self.folder.append_result(results[0].to_json())
+        self.emit(CaptureFinished(results[0], sent.index, self.total))
+
+
+async def _pause(stop: asyncio.Event, poll_s: float, cancelled: bool) -> None:
+    if cancelled:  # stop stays set: waiting on it would not wait
+        await asyncio.sleep(poll_s)
+        return
+    with contextlib.suppress(TimeoutError):
+        await asyncio.wait_for(stop.wait(), timeout=poll_s)
+
+
+def open_run(
+    folder: RunFolder,
+    requests: Sequence[CaptureRequest],
+    settings: RunSettings,
+    seams: Seams,
+    queue_info: dict[str, Any],
+) -> tuple[dict[str, Any], list[CaptureRequest]]:
+    """Write run.json as running; return its data and the requests not finished yet.
+
+    Unlike a local run, unfinished folders are not emptied here: a worker may still be writing
+    one for an earlier, stopped submission. The worker that captures a folder empties it first.
+    """
+    earlier = folder.read_run()
+    todo = [r for r in requests if folder.finished(r.folder) is None]
+    policy = settings.policy
+    run_info: dict[str, Any] = {
+        "state": "running",
+        "started_at": earlier.get("started_at") or seams.clock().isoformat(),
+        "resumed_at": [
+            *earlier.get("resumed_at", []),
+            *([seams.clock().isoformat()] if earlier else []),
+        ],
+        "software": {"capture": __version__},
+        "job": settings.job,
+        "policy": {
+            "concurrency": policy.concurrency,
+            "retries": policy.retries,
+            "retry_backoff_s": policy.retry_backoff_s,
+            "host_delay_s": policy.host_delay_s,
+        },
+        "queue": queue_info,
+        "urls": len(requests),
+    }
+    folder.write_run(run_info)
+    return run_info, todo
+
+
+def close_run(
+    folder: RunFolder,
+    requests: Sequence[CaptureRequest],
+    run_info: dict[str, Any],
+    seams: Seams,
+) -> tuple[bool, list[Any]]:
+    """Rewrite results.jsonl and run.json from the capture folders; return (all done, results)."""
+    rows, results = api._collect(folder, requests)
+    done = len(rows) == len(requests)
+    run_info.update(
+        state="finished" if done else "interrupted",
+        ended_at=seams.clock().isoformat(),
+        counts=api._counts(results),
+    )
+    folder.rewrite_results(rows)
+    folder.write_run(run_info)
+    return done, results
+
+
+def finish_run(
+    folder: RunFolder,
+    requests: Sequence[CaptureRequest],
+    results: Sequence[Any],
+    *,
+    done: bool,
+    settings: RunSettings,
+    seams: Seams,
+    emit: OnEvent,
+) -> RunResult:
+    """Write index.html and the WACZ when every URL finished; emit RunFinished; return it."""
+    wacz, report = api._finish_outputs(folder, settings, seams) if done else (None, None)
+    counts = api._counts(results)
+    emit(
+        RunFinished(
+            str(folder.path),
+            counts["complete"],
+            counts["partial"],
+            counts["failed"],
+            len(requests) - len(results),
+            str(wacz) if wacz else None,
+            str(report) if report else None,
+        )
+    )
+    return RunResult(folder.path, tuple(results), len(requests) - len(results), wacz, report)

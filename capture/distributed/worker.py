@@ -1,0 +1,169 @@
+"""One worker process's side of a task: skip what is finished or cancelled, else capture.
+
+Pure of Celery: `Worker.handle` takes a TaskSpec and returns a TaskOutcome, with the browser,
+the shared state and the clock as seams, so unit tests run it with fakes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import shutil
+import socket
+import time
+import uuid
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol
+
+from capture.distributed.lease import Coordination
+from capture.distributed.payload import TaskSpec
+from capture.errors import OutputError
+from capture.pipeline import Renderer, Seams
+from capture.runfolder import RunFolder
+from capture.runner import HostGate, run_captures
+
+log = logging.getLogger(__name__)
+
+LEASE_S = 30.0
+"""How long a capture's lease lasts without renewal: a killed worker's captures wait this long."""
+
+LEASE_WAIT_S = 3600.0
+"""How long a redelivered task waits for another worker's capture of the same folder."""
+
+
+@dataclass(frozen=True, slots=True)
+class WorkerSettings:
+    """How a `capture worker` process captures."""
+
+    output: Path
+    """The archive root as this machine mounts it: task folders are relative to it."""
+    browser_path: str | None = None
+    restart_after: int = 200
+    """Relaunch the browser after this many captures."""
+    lease_s: float = LEASE_S
+    lease_wait_s: float = LEASE_WAIT_S
+
+
+@dataclass(frozen=True, slots=True)
+class TaskOutcome:
+    """What a task did: captured, skipped (finished already), cancelled, or busy (requeue)."""
+
+    outcome: str
+    key: str
+    state: str | None = None
+    """The capture's state (complete, partial, failed) when it was captured or skipped."""
+
+    def to_json(self) -> dict[str, Any]:
+        """Return the outcome as the task's JSON result."""
+        return {"outcome": self.outcome, "key": self.key, "state": self.state}
+
+
+class ReadyRenderer(Renderer, Protocol):
+    """A renderer that can start its browser before a capture (RecyclingRenderer)."""
+
+    async def ready(self) -> Any:
+        """Start the browser if none runs."""
+        ...
+
+
+class Worker:
+    """Handles the tasks of one worker process, one at a time, on one browser."""
+
+    def __init__(
+        self,
+        settings: WorkerSettings,
+        renderer: ReadyRenderer,
+        coordination: Coordination,
+        *,
+        seams: Seams | None = None,
+        owner: str | None = None,
+        poll_s: float = 1.0,
+    ) -> None:
+        self.settings = settings
+        self.renderer = renderer
+        self.coordination = coordination
+        self.seams = seams or Seams()
+        self.owner = owner or f"{socket.gethostname()}:{uuid.uuid4().hex[:12]}"
+        self.poll_s = poll_s
+        self.hosts: HostGate | None = None
+
+    async def handle(self, spec: TaskSpec) -> TaskOutcome:
+        """Return what became of the task: a finished folder is never captured again."""
+        if await self.coordination.cancelled(spec.submission):
+            return TaskOutcome("cancelled", spec.key)
+        done = _finished(spec)
+        if done is not None:
+            return TaskOutcome("skipped", spec.key, done)
+        async with self._lease(spec) as held:
+            if not held:
+                done = _finished(spec)
+                if done is not None:
+                    return TaskOutcome("skipped", spec.key, done)
+                return TaskOutcome("busy", spec.key)
+            done = _finished(spec)  # another delivery may have finished while we waited
+            if done is not None:
+                return TaskOutcome("skipped", spec.key, done)
+            return await self._capture(spec)
+
+    async def _capture(self, spec: TaskSpec) -> TaskOutcome:
+        _clear(spec.request.folder)  # a killed delivery's leftovers must not mix with ours
+        if self.hosts is None or self.hosts.delay_s != spec.policy.host_delay_s:
+            self.hosts = HostGate(spec.policy.host_delay_s)
+        await self.hosts.wait(spec.request.url)
+        await self.renderer.ready()  # the warcinfo record names the browser before rendering
+        results = await run_captures(
+            [spec.request], self.renderer, seams=self.seams, policy=spec.policy
+        )
+        state = results[0].state.value if results else None
+        log.info("captured", extra={"url": spec.request.url, "state": state})
+        return TaskOutcome("captured", spec.key, state)
+
+    @contextlib.asynccontextmanager
+    async def _lease(self, spec: TaskSpec) -> AsyncIterator[bool]:
+        """Hold the folder's lease (renewed meanwhile); yield False when it could not be had."""
+        ttl = self.settings.lease_s
+        deadline = time.monotonic() + self.settings.lease_wait_s
+        while not await self.coordination.claim(spec.key, self.owner, ttl):
+            if time.monotonic() >= deadline or _finished(spec) is not None:
+                yield False
+                return
+            await asyncio.sleep(self.poll_s)
+        renewing = asyncio.create_task(self._renew(spec.key, ttl))
+        try:
+            yield True
+        finally:
+            renewing.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await renewing
+            await self.coordination.release(spec.key, self.owner)
+
+    async def _renew(self, key: str, ttl_s: float) -> None:
+        while True:
+            await asyncio.sleep(ttl_s / 3)
+            try:
+                if not await self.coordination.renew(key, self.owner, ttl_s):
+                    log.warning("lost the lease of a capture", extra={"key": key})
+            except Exception as exc:  # Redis away for a moment: the next renewal may work.
+                log.warning("could not renew a lease", extra={"key": key, "error": str(exc)})
+
+
+def _finished(spec: TaskSpec) -> str | None:
+    """Return the state of the task's finished capture folder, None when it did not finish."""
+    folder = spec.request.folder
+    capture = RunFolder(folder.parent.parent).finished(folder)
+    return None if capture is None else str(capture.get("state") or "failed")
+
+
+def _clear(folder: Path) -> None:
+    try:
+        shutil.rmtree(folder)
+    except FileNotFoundError:
+        pass
+    except OSError as exc:
+        raise OutputError(
+            f"Could not clear {folder} before capturing ({exc.strerror}). "
+            "Check that this worker may write to the shared archive root."
+        ) from exc

@@ -1,0 +1,180 @@
+"""`capture run --broker` without Redis: a fake queue whose tasks a fake worker runs in-process."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from capture.config.job import Job
+from capture.distributed.broker import TaskEnd
+from capture.distributed.payload import read_payload
+from capture.distributed.submit import submit_job
+from capture.distributed.worker import Worker, WorkerSettings
+from capture.pipeline import Seams
+from capture.progress import CaptureFinished, ProgressEvent, RunFinished, RunStarted
+from tests.fakes import FAKE_MACHINE
+from tests.unit.test_distributed_worker import MemoryCoordination, ReadyFake
+
+SEAMS = Seams(machine=FAKE_MACHINE)
+URLS = [f"https://news.example/story/{n}" for n in range(1, 7)]
+BROKER = "redis://:hunter2@queue-host:6379/0"
+
+
+class FakeQueue:
+    """A TaskQueue in memory: `work` runs the sent tasks with a real Worker on a fake browser."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.sent: list[tuple[str, dict[str, Any]]] = []
+        self.ends: dict[str, TaskEnd] = {}
+        self.coordination = MemoryCoordination()
+        self.renderer = ReadyFake()
+        self._lock = threading.Lock()
+        self.cancelled = threading.Event()
+
+    def send(self, payloads: Sequence[dict[str, Any]]) -> list[str]:
+        with self._lock:
+            start = len(self.sent)
+            ids = [f"task-{start + n}" for n in range(len(payloads))]
+            self.sent.extend(zip(ids, payloads, strict=True))
+        return ids
+
+    def ended(self, task_ids: Sequence[str]) -> dict[str, TaskEnd]:
+        with self._lock:
+            return {task_id: self.ends[task_id] for task_id in task_ids if task_id in self.ends}
+
+    def cancel(self, submission: str) -> None:
+        self.coordination.stopped.add(submission)
+        self.cancelled.set()
+
+    async def work(self, limit: int | None = None, worker_root: Path | None = None) -> None:
+        """Run sent tasks in order (the first `limit` only), as a worker on worker_root."""
+        settings = WorkerSettings(output=worker_root or self.root)
+        worker = Worker(settings, self.renderer, self.coordination, seams=SEAMS, owner="w")
+        done = 0
+        while limit is None or done < limit:
+            with self._lock:
+                todo = [(i, p) for i, p in self.sent if i not in self.ends]
+            if not todo:
+                await asyncio.sleep(0.01)
+                continue
+            task_id, payload = todo[0]
+            outcome = await worker.handle(read_payload(payload, settings.output))
+            with self._lock:
+                self.ends[task_id] = TaskEnd("SUCCESS", outcome.to_json())
+            done += 1
+
+
+def _job(output: Path) -> Job:
+    return Job.model_validate(
+        {
+            "version": 1,
+            "name": "harbour",
+            "urls": URLS,
+            "output": str(output),
+            "defaults": {"viewport": "320x240"},
+        }
+    )
+
+
+async def _submit(job: Job, queue: FakeQueue, events: list[ProgressEvent], **kw: Any) -> Any:
+    return await submit_job(
+        job,
+        URLS,
+        queue=queue,
+        broker_url=BROKER,
+        on_event=events.append,
+        seams=SEAMS,
+        poll_s=0.01,
+        **kw,
+    )
+
+
+async def test_a_queued_run_writes_the_same_run_folder_as_a_local_run(tmp_path: Path) -> None:
+    queue, events = FakeQueue(tmp_path / "archives"), []
+    worker = asyncio.create_task(queue.work(worker_root=tmp_path / "mounted-elsewhere"))
+    (tmp_path / "mounted-elsewhere").symlink_to(tmp_path / "archives")
+
+    result = await _submit(_job(tmp_path / "archives"), queue, events)
+    worker.cancel()
+
+    assert len(queue.sent) == len(URLS)
+    assert [p["url"] for _, p in queue.sent] == URLS
+    assert all(not Path(p["folder"]).is_absolute() for _, p in queue.sent)
+    assert sorted(r.url for r in result.results) == URLS
+    assert result.not_started == 0
+    run = json.loads((result.folder / "run.json").read_text())
+    assert run["state"] == "finished"
+    assert run["counts"] == {"complete": 6, "partial": 0, "failed": 0}
+    assert run["queue"]["broker"] == "redis://:***@queue-host:6379/0"
+    assert "hunter2" not in (result.folder / "run.json").read_text()
+    rows = (result.folder / "results.jsonl").read_text().splitlines()
+    assert sorted(json.loads(row)["url"] for row in rows) == URLS
+    assert result.report == result.folder / "index.html"
+    assert result.wacz == result.folder / "harbour.wacz"
+    assert isinstance(events[0], RunStarted)
+    assert sum(isinstance(e, CaptureFinished) for e in events) == len(URLS)
+    assert isinstance(events[-1], RunFinished)
+
+
+async def test_stopping_cancels_what_has_not_started_and_resume_sends_only_the_rest(
+    tmp_path: Path,
+) -> None:
+    output = tmp_path / "archives"
+    queue, events = FakeQueue(output), []
+    stop = asyncio.Event()
+
+    async def two_then_stop() -> None:
+        await queue.work(limit=2)
+        stop.set()
+        assert await asyncio.to_thread(queue.cancelled.wait, 5)
+        await queue.work()  # the rest of the tasks end as cancelled
+
+    worker = asyncio.create_task(two_then_stop())
+    first = await _submit(_job(output), queue, events, stop=stop)
+    worker.cancel()
+
+    assert len(first.results) == 2
+    assert first.not_started == 4
+    assert json.loads((first.folder / "run.json").read_text())["state"] == "interrupted"
+    assert len(queue.renderer.rendered) == 2
+
+    again = FakeQueue(output)
+    worker = asyncio.create_task(again.work())
+    second = await _submit(_job(output), again, events, resume=True)
+    worker.cancel()
+
+    assert second.folder == first.folder
+    assert sorted(p["url"] for _, p in again.sent) == sorted(
+        set(URLS) - {r.url for r in first.results}
+    )
+    assert sorted(again.renderer.rendered + queue.renderer.rendered) == sorted(URLS)
+    run = json.loads((second.folder / "run.json").read_text())
+    assert run["state"] == "finished"
+    assert len(run["resumed_at"]) == 1
+
+
+async def test_a_task_sent_twice_is_captured_once(tmp_path: Path) -> None:
+    output = tmp_path / "archives"
+    queue, events = FakeQueue(output), []
+    original_send = queue.send
+
+    def send_twice(payloads: Sequence[dict[str, Any]]) -> list[str]:
+        ids = original_send(payloads)
+        original_send(payloads)  # as a redelivery after a worker died would
+        return ids
+
+    queue.send = send_twice  # type: ignore[method-assign]
+    worker = asyncio.create_task(queue.work(limit=2 * len(URLS)))
+    result = await _submit(_job(output), queue, events)
+    await asyncio.wait_for(worker, timeout=10)
+
+    assert sorted(queue.renderer.rendered) == URLS
+    outcomes = [end.value["outcome"] for end in queue.ends.values() if end.value]
+    assert outcomes.count("captured") == len(URLS)
+    assert outcomes.count("skipped") == len(URLS)
+    assert result.not_started == 0
