@@ -15,8 +15,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from capture import __version__, api
-from capture.api import RunResult, RunSettings
 from capture.config.job import Job
 from capture.distributed.broker import TaskEnd, TaskQueue
 from capture.distributed.payload import task_payload
@@ -24,9 +22,18 @@ from capture.distributed.redact import redact_url
 from capture.models import CaptureRequest
 from capture.pipeline import Seams
 from capture.plan import SiteFor, plan
-from capture.progress import CaptureFinished, RunFinished, RunStarted
+from capture.progress import CaptureFinished, RunStarted
 from capture.runfolder import RunFolder
 from capture.runner import OnEvent, RunPolicy
+from capture.runs import (
+    RunResult,
+    RunSettings,
+    close_run,
+    collect_results,
+    finish_run,
+    open_run,
+    resumed_folder,
+)
 
 log = logging.getLogger(__name__)
 
@@ -63,7 +70,7 @@ async def submit_job(
     emit = on_event or (lambda event: None)
     root = job.output / job.name
     plan(urls, root, job.defaults.options())  # validate before the disk is touched
-    folder = api._resumed(root, resume) or RunFolder.create(root, seams.clock)
+    folder = resumed_folder(root, resume) or RunFolder.create(root, seams.clock)
     requests = plan(urls, folder.path, lambda url: job.settings_for(url).options(), site_for)
     policy = RunPolicy(job.concurrency, job.retries, job.retry_backoff, job.host_delay)
     settings = RunSettings(
@@ -71,7 +78,9 @@ async def submit_job(
     )
     submission = uuid.uuid4().hex
     queue_info = {"broker": redact_url(broker_url), "submission": submission}
-    run_info, todo = open_run(folder, requests, settings, seams, queue_info)
+    run_info, todo = open_run(
+        folder, requests, settings, seams, clear_unfinished=False, extra={"queue": queue_info}
+    )
     emit(RunStarted(str(folder.path), len(requests), len(requests) - len(todo)))
     try:
         watch = _Watch(queue, folder, emit, len(requests))
@@ -120,7 +129,7 @@ class _Watch:
         outcome = (end.value or {}).get("outcome")
         if outcome == "cancelled":
             return
-        _, results = api._collect(self.folder, [sent.request])
+        _, results = collect_results(self.folder, [sent.request])
         if not results:
             log.warning(
                 "a capture task ended without a finished folder",
@@ -137,86 +146,3 @@ async def _pause(stop: asyncio.Event, poll_s: float, cancelled: bool) -> None:
         return
     with contextlib.suppress(TimeoutError):
         await asyncio.wait_for(stop.wait(), timeout=poll_s)
-
-
-def open_run(
-    folder: RunFolder,
-    requests: Sequence[CaptureRequest],
-    settings: RunSettings,
-    seams: Seams,
-    queue_info: dict[str, Any],
-) -> tuple[dict[str, Any], list[CaptureRequest]]:
-    """Write run.json as running; return its data and the requests not finished yet.
-
-    Unlike a local run, unfinished folders are not emptied here: a worker may still be writing
-    one for an earlier, stopped submission. The worker that captures a folder empties it first.
-    """
-    earlier = folder.read_run()
-    todo = [r for r in requests if folder.finished(r.folder) is None]
-    policy = settings.policy
-    run_info: dict[str, Any] = {
-        "state": "running",
-        "started_at": earlier.get("started_at") or seams.clock().isoformat(),
-        "resumed_at": [
-            *earlier.get("resumed_at", []),
-            *([seams.clock().isoformat()] if earlier else []),
-        ],
-        "software": {"capture": __version__},
-        "job": settings.job,
-        "policy": {
-            "concurrency": policy.concurrency,
-            "retries": policy.retries,
-            "retry_backoff_s": policy.retry_backoff_s,
-            "host_delay_s": policy.host_delay_s,
-        },
-        "queue": queue_info,
-        "urls": len(requests),
-    }
-    folder.write_run(run_info)
-    return run_info, todo
-
-
-def close_run(
-    folder: RunFolder,
-    requests: Sequence[CaptureRequest],
-    run_info: dict[str, Any],
-    seams: Seams,
-) -> tuple[bool, list[Any]]:
-    """Rewrite results.jsonl and run.json from the capture folders; return (all done, results)."""
-    rows, results = api._collect(folder, requests)
-    done = len(rows) == len(requests)
-    run_info.update(
-        state="finished" if done else "interrupted",
-        ended_at=seams.clock().isoformat(),
-        counts=api._counts(results),
-    )
-    folder.rewrite_results(rows)
-    folder.write_run(run_info)
-    return done, results
-
-
-def finish_run(
-    folder: RunFolder,
-    requests: Sequence[CaptureRequest],
-    results: Sequence[Any],
-    *,
-    done: bool,
-    settings: RunSettings,
-    seams: Seams,
-    emit: OnEvent,
-) -> RunResult:
-    """Write index.html and the WACZ when every URL finished; emit RunFinished; return it."""
-    wacz, report = api._finish_outputs(folder, settings, seams) if done else (None, None)
-    counts = api._counts(results)
-    emit(
-        RunFinished(
-            str(folder.path),
-            counts["complete"],
-            counts["partial"],
-            counts["failed"],
-            len(requests) - len(results),
-            str(wacz) if wacz else None,
-            str(report) if report else None,
-        )
-    )
-    return RunResult(folder.path, tuple(results), len(requests) - len(results), wacz, report)
