@@ -15,6 +15,7 @@ import sys
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from capture.cli.parser import positive
 from capture.distributed.redact import redact_text, redact_url, with_password
 from capture.errors import ExitCode, UsageError
 
@@ -54,26 +55,26 @@ def add_worker_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--processes",
-        type=_positive,
+        type=positive,
         default=1,
         help="capture processes, one browser each (default: 1; about one per core)",
     )
     parser.add_argument("--browser", metavar="PATH", help="the Chromium executable")
     parser.add_argument(
         "--restart-after",
-        type=_positive,
+        type=positive,
         default=200,
         help="relaunch a process's browser after this many captures (default: 200)",
     )
     parser.add_argument(
         "--visibility-timeout",
-        type=_positive,
+        type=positive,
         default=600,
         help="seconds before a dead worker's tasks are delivered again (default: 600)",
     )
     parser.add_argument(
         "--lease-timeout",
-        type=_positive,
+        type=positive,
         default=30,
         help="seconds a dead worker's capture stays locked against others (default: 30)",
     )
@@ -169,13 +170,3 @@ async def run_with_broker(args: argparse.Namespace, stop: asyncio.Event) -> Exit
     if not args.json:
         print(f"run folder: {result.folder}")
     return exit_code_for(result)
-
-
-def _positive(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError("must be at least 1")
-    return value

@@ -60,7 +60,8 @@ def _seconds(text: str) -> float:
     return value
 
 
-def _positive(text: str) -> int:
+def positive(text: str) -> int:
+    """Return text as a whole number of at least 1, or raise ArgumentTypeError saying why."""
     try:
         value = int(text)
     except ValueError:
@@ -125,7 +126,7 @@ def _add_capture_options(parser: argparse.ArgumentParser, *, job: bool = False) 
     )
     parser.add_argument(
         "--concurrency",
-        type=_positive,
+        type=positive,
         default=default(1),
         help="pages at once, one browser context each (default: 1; jobs: 2)",
     )

@@ -95,15 +95,9 @@ def seal_capture(
     if key is None and not tsa_urls:
         return Seal(folder / CAPTURE_JSON, label, None)
     seal = _signature_fields(label, key, clock)
-    stamps, failures, entries = [], [], []
-    for url in tsa_urls:
-        try:
-            reply, token = request_token(
-                url, bytes.fromhex(label[7:]), transport=transport, timeout_s=timeout_s
-            )
-        except TimestampError as exc:
-            failures.append(str(exc))
-            continue
+    stamps, entries = [], []
+    tokens, failures = _request_all(label, tsa_urls, transport, timeout_s)
+    for url, reply, token in tokens:
         name = _token_name(folder, url)
         write_bytes(_make_dir(folder / TIMESTAMPS) / name, reply)
         path = f"{TIMESTAMPS}/{name}"
@@ -151,15 +145,9 @@ def seal_wacz(
         return Seal(path, label, None)
     digest: dict[str, Any] = {"path": DATAPACKAGE, "hash": label}
     digest.update(_signature_fields(label, key, clock))
-    stamps, failures, entries = [], [], []
-    for url in tsa_urls:
-        try:
-            reply, token = request_token(
-                url, bytes.fromhex(label[7:]), transport=transport, timeout_s=timeout_s
-            )
-        except TimestampError as exc:
-            failures.append(str(exc))
-            continue
+    stamps, entries = [], []
+    tokens, failures = _request_all(label, tsa_urls, transport, timeout_s)
+    for url, reply, token in tokens:
         stamps.append(Stamp(url, token.gen_time, token.serial))
         entries.append(
             {
@@ -175,6 +163,23 @@ def seal_wacz(
         digest["failedTimestamps"] = failures
     _replace_member(path, DIGEST, (json.dumps(digest, indent=2) + "\n").encode())
     return Seal(path, label, key.fingerprint if key else None, tuple(stamps), tuple(failures))
+
+
+def _request_all(
+    label: str, tsa_urls: Sequence[str], transport: Transport, timeout_s: float
+) -> tuple[list[tuple[str, bytes, Any]], list[str]]:
+    """Return (url, reply, token) per TSA that stamped the hash, and a message per failure."""
+    tokens, failures = [], []
+    for url in tsa_urls:
+        try:
+            reply, token = request_token(
+                url, bytes.fromhex(label[7:]), transport=transport, timeout_s=timeout_s
+            )
+        except TimestampError as exc:
+            failures.append(str(exc))
+            continue
+        tokens.append((url, reply, token))
+    return tokens, failures
 
 
 def _signature_fields(

@@ -51,15 +51,20 @@ def _load_block(raw: str) -> Any:
         return None
 
 
-def _walk(data: Any) -> Iterator[JsonNode]:
+CONTAINER_KEYS = ("@graph", "mainEntity", "itemListElement", "hasPart")
+"""Keys whose values hold further JSON-LD nodes."""
+
+
+def walk(data: Any, keys: tuple[str, ...] = CONTAINER_KEYS) -> Iterator[JsonNode]:
+    """Yield every JSON-LD node in data (lists, @graph and the container keys, depth first)."""
     if isinstance(data, list):
         for item in data:
-            yield from _walk(item)
+            yield from walk(item, keys)
     elif isinstance(data, dict):
         yield data
-        for key in ("@graph", "mainEntity", "itemListElement", "hasPart"):
+        for key in keys:
             if key in data:
-                yield from _walk(data[key])
+                yield from walk(data[key], keys)
 
 
 def node_types(node: JsonNode) -> set[str]:
@@ -75,7 +80,7 @@ def json_ld_nodes(tree: HtmlElement) -> list[JsonNode]:
     for script in tree.iter("script"):
         if (script.get("type") or "").strip().lower() != "application/ld+json":
             continue
-        nodes.extend(_walk(_load_block(script.text or "")))
+        nodes.extend(walk(_load_block(script.text or "")))
     return nodes
 
 

@@ -15,6 +15,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from capture.extract.jsonld import walk
+
 if TYPE_CHECKING:
     from playwright.async_api import Page
 
@@ -74,15 +76,12 @@ class Declaration:
     """The cssSelector of every part declared not free."""
 
 
+GATING_KEYS = ("@graph", "hasPart", "mainEntity", "mainEntityOfPage")
+"""Where publishers nest the parts they declare not free."""
+
+
 def _nodes(data: Any) -> Iterator[dict[str, Any]]:
-    if isinstance(data, list):
-        for item in data:
-            yield from _nodes(item)
-    elif isinstance(data, dict):
-        yield data
-        for key in ("@graph", "hasPart", "mainEntity", "mainEntityOfPage"):
-            if key in data:
-                yield from _nodes(data[key])
+    return walk(data, GATING_KEYS)
 
 
 def _not_free(node: dict[str, Any]) -> bool:
