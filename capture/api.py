@@ -9,13 +9,13 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 from capture.config.job import Job
-from capture.models import CaptureOptions, CaptureRequest
-from capture.pipeline import Renderer, Seams
+from capture.models import CaptureOptions, CaptureRequest, CaptureState
+from capture.pipeline import CaptureResult, Renderer, Seams
 from capture.plan import SiteFor, plan
 from capture.progress import CaptureFinished, ProgressEvent, RunStarted
 from capture.render import open_renderer
 from capture.runfolder import RunFolder
-from capture.runner import OnEvent, RunPolicy, run_captures
+from capture.runner import AfterEach, OnEvent, RunPolicy, run_captures
 from capture.runs import (
     RunResult,
     RunSettings,
@@ -43,6 +43,7 @@ async def capture_urls(
     wacz: bool = False,
     stop: asyncio.Event | None = None,
     site_for: SiteFor | None = None,
+    qa: bool = False,
 ) -> RunResult:
     """Capture urls into `<output>/<run id>/captures/<slug>/` and return every result.
 
@@ -56,7 +57,7 @@ async def capture_urls(
     plan(urls, output, options, site_for)  # bad URLs, tied site configs: stop before the disk
     folder = RunFolder.create(output, seams.clock)
     requests = plan(urls, folder.path, options, site_for)
-    settings = RunSettings(RunPolicy(concurrency=concurrency), browser_path, wacz=wacz)
+    settings = RunSettings(RunPolicy(concurrency=concurrency), browser_path, wacz=wacz, qa=qa)
     return await execute(
         folder, requests, settings, renderer=renderer, seams=seams, on_event=on_event, stop=stop
     )
@@ -85,7 +86,12 @@ async def run_job(
     requests = plan(urls, folder.path, lambda url: job.settings_for(url).options(), site_for)
     policy = RunPolicy(job.concurrency, job.retries, job.retry_backoff, job.host_delay)
     settings = RunSettings(
-        policy, job.browser, wacz=job.wacz, title=job.name, job=job.model_dump(mode="json")
+        policy,
+        job.browser,
+        wacz=job.wacz,
+        title=job.name,
+        job=job.model_dump(mode="json"),
+        qa=job.qa,
     )
     return await execute(
         folder, requests, settings, renderer=renderer, seams=seams, on_event=on_event, stop=stop
@@ -124,12 +130,29 @@ async def execute(
                 seams=seams,
                 policy=settings.policy,
                 stop=stop,
+                after_each=_replay_check(chromium) if settings.qa else None,
             )
     finally:
         done, results = close_run(folder, requests, run_info, seams)
     return finish_run(
         folder, requests, results, done=done, settings=settings, seams=seams, emit=emit
     )
+
+
+def _replay_check(renderer: Renderer) -> AfterEach:
+    """Return the `--qa` step: replay a finished capture from its WARC and write qa.json."""
+    from capture.qa import qa_capture
+    from capture.render import ChromiumRenderer
+
+    async def check(result: CaptureResult) -> None:
+        if result.state is CaptureState.FAILED or not isinstance(renderer, ChromiumRenderer):
+            return
+        try:
+            await qa_capture(result.folder, renderer)
+        except Exception as exc:  # A failed check must not lose the capture it checks.
+            log.warning("replay check failed", extra={"url": result.url, "error": str(exc)})
+
+    return check
 
 
 @asynccontextmanager

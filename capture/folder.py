@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from capture import images, paths, provenance
+from capture.certificates import CERTIFICATE_CHAIN, chain_pem
 from capture.evidence.report_html import CONTENT_TYPE as PROVENANCE_TYPE
 from capture.evidence.report_html import PROVENANCE_HTML, PROVENANCE_URN, provenance_html
 from capture.extract import Article
@@ -107,6 +108,9 @@ def write_outputs(
                 text_file(article.markdown),
             ),
         ]
+    if page.certificate_chain:
+        pem = chain_pem(page.certificate_chain)
+        outputs.append((CERTIFICATE_CHAIN, "certificates", "application/x-pem-file", pem))
     for name, kind, mime, data in outputs:
         write_bytes(folder / name, data)
         warc.write(

@@ -66,6 +66,9 @@ class CaptureOptions:
     allow_scripts: bool = False
     """Let site configs run their `script` actions (page JavaScript)."""
     outputs: frozenset[str] = frozenset(OUTPUTS)
+    block_private_networks: bool = False
+    """Refuse navigation and subresources to loopback, private, link-local and other
+    non-public addresses (checked on the resolved address; see `capture.netguard`)."""
 
     def wants(self, output: str) -> bool:
         """Return True when this capture should write the named output (see OUTPUTS)."""
@@ -86,6 +89,7 @@ class CaptureOptions:
             "consent": self.consent,
             "allow_scripts": self.allow_scripts,
             "outputs": sorted(self.outputs),
+            "block_private_networks": self.block_private_networks,
         }
 
 
@@ -140,8 +144,15 @@ class HttpResponse:
     headers: tuple[Header, ...]
     body: bytes
     http_version: str = "HTTP/1.1"
+    """The protocol as the browser observed it, an ALPN id: `http/1.1`, `h2`, `h3`. The
+    default `HTTP/1.1` means it was not observed (the status line we store anyway)."""
     remote_ip: str | None = None
     remote_port: int | None = None
+    tls_version: str | None = None
+    """The TLS (or QUIC) version of the connection as Chromium names it (`TLS 1.3`, `QUIC`);
+    None for plain HTTP or when not observed."""
+    tls_cipher: str | None = None
+    """The cipher suite of the connection (`AES_128_GCM`), when observed."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -269,6 +280,8 @@ class BrowserInfo:
     source: str
     playwright_version: str
     user_agent: str = ""
+    sha256: str = ""
+    """The SHA-256 (hex) of the browser executable, computed once when the browser starts."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -296,6 +309,9 @@ class PageCapture:
     content_type: str | None = None
     remote_ip: str | None = None
     tls: TlsDetails | None = None
+    certificate_chain: tuple[bytes, ...] = ()
+    """The main document's certificate chain (DER, leaf first) as Chromium verified it on the
+    capture's own connection; empty for plain HTTP or when Chromium did not give it."""
     dom_html: str | None = None
     screenshot: Screenshot | None = None
     served_screenshot: Screenshot | None = None

@@ -17,6 +17,10 @@ ARTICLE_TXT = "article.txt"
 ARTICLE_MD = "article.md"
 ARTICLE_JSON = "article.json"
 CAPTURE_JSON = "capture.json"
+QA_JSON = "qa.json"
+QA_SCREENSHOT = "qa-screenshot.png"
+QA_FILES = (QA_JSON, QA_SCREENSHOT)
+"""Written after the capture by `capture qa`, beside (not in) the sealed manifest."""
 
 MAX_SLUG_CHARS = 80
 

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from capture import __version__
+from capture.certificates import chain_summary
 from capture.files import sha256_file
 from capture.models import CaptureOptions, PageCapture
 
@@ -60,6 +61,7 @@ def software(page: PageCapture) -> dict[str, Any]:
             "version": page.browser.version,
             "executable": page.browser.executable,
             "found_by": page.browser.source,
+            "sha256": page.browser.sha256,
         },
         "python": sys.version.split()[0],
     }
@@ -74,6 +76,7 @@ def warcinfo(
         "format": "WARC File Format 1.1",
         "conformsTo": "https://iipc.github.io/warc-specifications/specifications/warc-format/warc-1.1/",
         "browser": f"Chromium {browser.version}",
+        "browser-sha256": browser.sha256,
         "http-header-user-agent": options.user_agent or browser.user_agent,
         "viewport": str(options.viewport),
         "operator": machine.operator,
@@ -124,6 +127,9 @@ def record(
         "viewport": str(page.viewport),
         "remote_ip": page.remote_ip,
         "tls": page.tls.to_json() if page.tls else None,
+        "certificate_chain": chain_summary(page.certificate_chain)
+        if page.certificate_chain
+        else None,
         "options": options.to_json(),
         "machine": machine.to_json(),
         "steps": [step.to_json() for step in page.steps],

@@ -13,9 +13,11 @@ import contextlib
 import logging
 import time
 from collections.abc import Callable, Coroutine, Sequence
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 from capture.models import (
     Exchange,
@@ -97,6 +99,33 @@ def tls_details(raw: dict[str, object] | None) -> TlsDetails | None:
     )
 
 
+@dataclass(frozen=True, slots=True)
+class Connection:
+    """How one response came: the protocol (ALPN id) and the TLS version and cipher."""
+
+    protocol: str | None = None
+    tls_version: str | None = None
+    tls_cipher: str | None = None
+
+
+def connection(response: dict[str, Any]) -> Connection:
+    """Return the Connection of a CDP `Network.Response` (protocol, securityDetails)."""
+    security = response.get("securityDetails")
+    security = security if isinstance(security, dict) else {}
+
+    def text(data: dict[str, Any], key: str) -> str | None:
+        value = data.get(key)
+        return str(value) if value else None
+
+    protocol = text(response, "protocol")
+    return Connection(
+        # Chromium says "blob", "data" or "unknown" for what did not cross the network.
+        protocol=protocol if protocol in ("http/1.0", "http/1.1", "h2", "h3") else None,
+        tls_version=text(security, "protocol"),
+        tls_cipher=text(security, "cipher"),
+    )
+
+
 class BufferedBodies:
     """Reads, over CDP, what Chromium holds of bodies the page never read.
 
@@ -108,17 +137,40 @@ class BufferedBodies:
     def __init__(self) -> None:
         self._ids: dict[tuple[str, str], str] = {}
         self._session: CDPSession | None = None
+        self.connections: dict[str, Connection] = {}
+        """How the latest response for each URL came: protocol and TLS, from CDP."""
 
     async def watch(self, context: BrowserContext, page: Page) -> None:
         """Start noting the CDP request ids of page's requests (its own target, not OOPIFs)."""
         session = await context.new_cdp_session(page)
         session.on("Network.requestWillBeSent", self._note)
+        session.on("Network.responseReceived", self._note_response)
         await session.send("Network.enable")
         self._session = session
 
     def _note(self, event: dict[str, Any]) -> None:
         request = event["request"]
         self._ids[(request["method"], request["url"])] = event["requestId"]
+        redirect = event.get("redirectResponse")
+        if isinstance(redirect, dict):  # A redirect's response comes only with the next hop.
+            self._note_connection(redirect)
+
+    def _note_response(self, event: dict[str, Any]) -> None:
+        response = event.get("response")
+        if isinstance(response, dict):
+            self._note_connection(response)
+
+    def _note_connection(self, response: dict[str, Any]) -> None:
+        url = response.get("url")
+        if isinstance(url, str):
+            self.connections[url] = connection(response)
+
+    async def certificate_chain(self, origin: str) -> tuple[bytes, ...]:
+        """Return the DER certificates (leaf first) Chromium holds for origin, or ()."""
+        if self._session is None:
+            return ()
+        reply = await self._session.send("Network.getCertificate", {"origin": origin})
+        return tuple(base64.b64decode(item) for item in reply.get("tableNames") or ())
 
     async def read(self, method: str, url: str) -> bytes | None:
         """Return the bytes buffered for the latest request of method and url, or None."""
@@ -281,14 +333,42 @@ class Recorder:
         if body is None:
             body = await self._body(response)
         address = await response.server_addr()
+        seen = await self._connection(response)
         return HttpResponse(
             status=response.status,
             reason=response.status_text,
             headers=_headers(await response.headers_array()),
             body=body,
+            http_version=seen.protocol or "HTTP/1.1",
             remote_ip=address["ipAddress"] if address else None,
             remote_port=address["port"] if address else None,
+            tls_version=seen.tls_version,
+            tls_cipher=seen.tls_cipher,
         )
+
+    async def _connection(self, response: Response) -> Connection:
+        """Return how response came; frames in other processes have no CDP facts, so their
+        TLS version comes from Playwright and their HTTP protocol stays unknown."""
+        seen = self._buffered.connections.get(response.url)
+        if seen is not None or not response.url.startswith("https:"):
+            return seen or Connection()
+        details = await response.security_details()
+        return Connection(tls_version=details.get("protocol") if details else None)
+
+    async def certificate_chain(self, url: str) -> tuple[bytes, ...]:
+        """Return the certificate chain (DER, leaf first) of url's origin as Chromium saw it.
+
+        It is the chain of the page's own connection, not fetched again; () for plain HTTP or
+        when Chromium no longer holds it.
+        """
+        parts = urlsplit(url)
+        if parts.scheme != "https":
+            return ()
+        try:
+            return await self._buffered.certificate_chain(f"{parts.scheme}://{parts.netloc}")
+        except Exception as exc:  # An old Chromium, or a page that is gone.
+            log.info("no certificate chain", extra={"url": url, "error": str(exc)})
+            return ()
 
     async def _body(self, response: Response) -> bytes:
         body = b""
@@ -451,16 +531,7 @@ def _failure(request: Request, error: str) -> FailedRequest:
 
 
 def _with_body(exchange: Exchange, body: bytes) -> Exchange:
-    old = exchange.response
-    response = HttpResponse(
-        status=old.status,
-        reason=old.reason,
-        headers=old.headers,
-        body=body,
-        http_version=old.http_version,
-        remote_ip=old.remote_ip,
-        remote_port=old.remote_port,
-    )
+    response = replace(exchange.response, body=body)
     return Exchange(exchange.request, response, exchange.started_at, exchange.resource_type)
 
 

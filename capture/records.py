@@ -133,9 +133,30 @@ def response_record(
     warc_headers = {"WARC-Record-ID": record_id, "WARC-Date": warc_date(date)}
     if response.remote_ip:
         warc_headers["WARC-IP-Address"] = response.remote_ip
-    if response.http_version and response.http_version.upper() != "HTTP/1.1":
-        warc_headers["WARC-Protocol"] = response.http_version.lower()
-    return _http_record(uri, "response", http_headers, response.body, warc_headers)
+    protocols = warc_protocols(response)
+    if protocols:
+        warc_headers["WARC-Protocol"] = protocols[0]
+    record = _http_record(uri, "response", http_headers, response.body, warc_headers)
+    # Repeated, one value each, as browsertrix-crawler writes them (IIPC warc-specifications #42).
+    for protocol in protocols[1:]:
+        record.rec_headers.add_header("WARC-Protocol", protocol)
+    if response.tls_cipher:
+        record.rec_headers.add_header("WARC-Cipher-Suite", response.tls_cipher)
+    return record
+
+
+def warc_protocols(response: HttpResponse) -> list[str]:
+    """Return the `WARC-Protocol` values of a response: the HTTP protocol, then the TLS one.
+
+    `["h2", "tls/1.3"]`; the unobserved default `HTTP/1.1` gives no HTTP value, and Chromium's
+    `TLS 1.3` or `QUIC` become `tls/1.3` and `quic`.
+    """
+    protocols = []
+    if response.http_version and response.http_version != "HTTP/1.1":
+        protocols.append(response.http_version.lower())
+    if response.tls_version:
+        protocols.append(response.tls_version.strip().lower().replace(" ", "/"))
+    return protocols
 
 
 def request_record(

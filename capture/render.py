@@ -4,17 +4,20 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from capture import overlays, screenshot
+from capture import netguard, overlays, screenshot
 from capture.browser import choose_browser, launch
 from capture.errors import NavigationError
+from capture.files import sha256_file
 from capture.models import (
     BrowserInfo,
     CaptureRequest,
+    Exchange,
     PageCapture,
     PageEvent,
     Screenshot,
@@ -76,13 +79,66 @@ def _playwright_version() -> str:
     return version("playwright")
 
 
+PageHook = Callable[["BrowserContext", "Page"], Awaitable[None]]
+"""Prepares a fresh context and its page before navigation (replay installs its routes here)."""
+
+
 class ChromiumRenderer:
     """Renders pages in one running Chromium, one fresh context per capture."""
 
-    def __init__(self, browser: Browser, info: BrowserInfo, clock: Clock = utc_now) -> None:
+    def __init__(
+        self,
+        browser: Browser,
+        info: BrowserInfo,
+        clock: Clock = utc_now,
+        *,
+        prepare: PageHook | None = None,
+        context_options: dict[str, Any] | None = None,
+        address_policy: netguard.AddressPolicy | None = None,
+        first_shot_at_s: float | None = None,
+    ) -> None:
         self.browser = browser
         self.info = info
         self._clock = clock
+        self._prepare = prepare
+        self._context_options = dict(context_options or {})
+        """Merged last into browser.new_context's arguments (replay's dead proxy)."""
+        self._address_policy = address_policy
+        """Which addresses block_private_networks refuses (default: every non-public one)."""
+        self._first_shot_at_s = first_shot_at_s
+        """Take the first screenshot no earlier than this long after navigation starts: a
+        replay keeps the capture's timing, so timers on the page have fired the same way."""
+
+    def replaying(
+        self,
+        prepare: PageHook,
+        context_options: dict[str, Any],
+        *,
+        first_shot_at_s: float | None = None,
+    ) -> ChromiumRenderer:
+        """Return a renderer on the same browser that runs prepare on each page before it
+        navigates, its contexts made with context_options (capture.qa serves a WARC this way),
+        shooting first no earlier than first_shot_at_s after navigation starts."""
+        return ChromiumRenderer(
+            self.browser,
+            self.info,
+            self._clock,
+            prepare=prepare,
+            context_options=context_options,
+            address_policy=self._address_policy,
+            first_shot_at_s=first_shot_at_s,
+        )
+
+    def with_address_policy(self, policy: netguard.AddressPolicy) -> ChromiumRenderer:
+        """Return a renderer on the same browser that judges addresses by policy (tests)."""
+        return ChromiumRenderer(
+            self.browser,
+            self.info,
+            self._clock,
+            prepare=self._prepare,
+            context_options=self._context_options,
+            address_policy=policy,
+        )
 
     async def render(self, request: CaptureRequest, sink: ExchangeSink) -> PageCapture:
         """Return what the browser saw of request.url; exchanges go to sink as they finish."""
@@ -98,7 +154,13 @@ class _PageRun:
         self.request = request
         self.options = request.options
         self.clock = renderer._clock
-        self.recorder = Recorder(sink, self.clock)
+        self.sink = sink
+        self.guard = (
+            netguard.NetworkGuard(self._on_blocked, policy=renderer._address_policy)
+            if self.options.block_private_networks
+            else None
+        )
+        self.recorder = Recorder(self._keep if self.guard else sink, self.clock)
         self.steps = StepLog()
         self.budget = Budget(self.options.timeout_s)
         self.events: list[PageEvent] = []
@@ -107,6 +169,8 @@ class _PageRun:
         self.reserve_s = min(SHOT_RESERVE_S, self.options.timeout_s * 0.25)
         self.site = request.site
         self.interventions = InterventionLog(self.clock)
+        self.navigation_started = time.monotonic()
+        self.shots = 0
 
     async def run(self) -> PageCapture:
         started = self.clock()
@@ -115,14 +179,20 @@ class _PageRun:
         try:
             page = await context.new_page()
             await self.recorder.watch_page(context, page)
+            if self.guard is not None:
+                await self.guard.install(context, page)
+            if self.renderer._prepare is not None:
+                await self.renderer._prepare(context, page)
             page.on("dialog", self._on_dialog)
             page.on("download", self._on_download)
             try:
+                await self._refuse_blocked(self.request.url)
                 response = await self._navigate(page)
+                facts.update(await self._main_document(page, response))
+                self._refuse_blocked_server(facts)
             except NavigationError as exc:
                 facts["error"] = str(exc)
             else:
-                facts.update(await self._main_document(page, response))
                 await self._after_navigation(page, facts)
             await self._wind_down(context, page)
         finally:
@@ -153,6 +223,7 @@ class _PageRun:
         if options.proxy:
             kwargs["proxy"] = {"server": options.proxy}
         kwargs.update(overlays.context_options(self.site, options))  # a site's user agent wins
+        kwargs.update(self.renderer._context_options)
         context = await self.renderer.browser.new_context(**kwargs)
         self.recorder.attach(context)
         await overlays.prepare(context, self.site, options, self.interventions)
@@ -163,6 +234,7 @@ class _PageRun:
     async def _navigate(self, page: Page) -> Response | None:
         from playwright.async_api import Error as PlaywrightError
 
+        self.navigation_started = time.monotonic()
         timeout_s = self.budget.allow(self.options.timeout_s, reserve_s=self.reserve_s)
         async with self.steps.step("navigate", timeout_s=timeout_s + 1, required=True) as step:
             try:
@@ -201,6 +273,7 @@ class _PageRun:
             content_type=headers.get("content-type"),
             remote_ip=address["ipAddress"] if address else None,
             tls=tls_details(dict(await response.security_details() or {})),
+            certificate_chain=await self.recorder.certificate_chain(response.url),
         )
         if (facts["content_type"] or "").split(";")[0].strip().lower() in VIEWER_TYPES:
             self.events.append(
@@ -284,6 +357,12 @@ class _PageRun:
         )
 
     async def _screenshot(self, page: Page, name: str = "screenshot") -> Screenshot | None:
+        self.shots += 1
+        target_s = self.renderer._first_shot_at_s
+        if target_s is not None and self.shots == 1:
+            # Waiting for a time, not hoping for an event: the replay matches the capture's clock.
+            wait_s = target_s - (time.monotonic() - self.navigation_started)
+            await asyncio.sleep(self.budget.allow(max(0.0, wait_s), reserve_s=self.reserve_s))
         timeout_s = max(self.budget.allow(60), min(self.reserve_s, 5))
         async with self.steps.step(name, timeout_s=timeout_s) as step:
             shot = await screenshot.full_page(
@@ -317,6 +396,41 @@ class _PageRun:
             step.detail["abandoned_bodies"] = await self.recorder.drain(
                 DRAIN_S, body_grace_s=BODY_GRACE_S
             )
+
+    # -- private networks ---------------------------------------------------------------------
+
+    async def _refuse_blocked(self, url: str) -> None:
+        """Raise NavigationError when url's host is, or resolves to, a non-public address."""
+        blocked = await self.guard.check(url) if self.guard else None
+        if blocked is not None:
+            self._on_blocked(blocked)
+            raise NavigationError(_blocked_reason(blocked))
+
+    def _refuse_blocked_server(self, facts: dict[str, Any]) -> None:
+        """Raise NavigationError when the main document came from a non-public address anyway."""
+        if self.guard is None:
+            return
+        blocked = self.guard.check_address(facts["final_url"], facts.get("remote_ip"))
+        if blocked is not None:
+            raise NavigationError(_blocked_reason(blocked))
+
+    def _on_blocked(self, blocked: netguard.Blocked) -> None:
+        if any(entry.detail == blocked.describe() for entry in self.interventions.entries):
+            return
+        self.interventions.add("block", netguard.RULE, ok=True, detail=blocked.describe())
+
+    def _keep(self, exchange: Exchange) -> None:
+        """Pass exchange on, unless it came from a non-public address (DNS rebinding)."""
+        guard = self.guard
+        blocked = (
+            guard.check_address(exchange.request.url, exchange.response.remote_ip)
+            if guard is not None
+            else None
+        )
+        if blocked is not None:
+            self._on_blocked(blocked)
+            return
+        self.sink(exchange)
 
     # -- page events --------------------------------------------------------------------------
 
@@ -354,6 +468,13 @@ async def _finish_tasks(tasks: list[asyncio.Future[None]], timeout_s: float) -> 
         task.cancel()
 
 
+def _blocked_reason(blocked: netguard.Blocked) -> str:
+    return (
+        f"Refused to load {blocked.describe()} (private networks are blocked). "
+        "Capture public addresses only, or turn off --block-private-networks."
+    )
+
+
 def _navigation_reason(url: str, exc: Exception) -> str:
     first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
     first = first.removeprefix("Page.goto: ")
@@ -385,6 +506,7 @@ async def open_renderer(browser_path: str | None = None) -> AsyncIterator[Chromi
                 source=choice.source,
                 playwright_version=_playwright_version(),
                 user_agent=user_agent,
+                sha256=await asyncio.to_thread(sha256_file, Path(choice.executable)),
             )
             yield ChromiumRenderer(browser, info)
         finally:

@@ -73,6 +73,8 @@ class ReportRow:
     links: tuple[Link, ...] = ()
     started_at: str | None = None
     ended_at: str | None = None
+    qa: str | None = None
+    """The replay check's summary (`capture qa`), when one was made."""
 
 
 def write_report(
@@ -151,6 +153,8 @@ def _card(row: ReportRow) -> str:
         parts.append(f'<ul class="reasons">{reasons}</ul>')
     if row.interventions:
         parts.append(_interventions(row.interventions))
+    if row.qa:
+        parts.append(f'<p class="qa">{_e(row.qa)}</p>')
     links = " ".join(f'<a href="{_href(link.href)}">{_e(link.label)}</a>' for link in row.links)
     parts.append(f'<p class="links">{links}</p>')
     return f'<article class="card {_e(row.state)}">{"".join(parts)}</article>'
@@ -198,7 +202,25 @@ def _row(folder: Path, run_folder: Path) -> ReportRow:
         links=tuple(Link(label, f"{relative}/{name}") for label, name in LINKS if name in present),
         started_at=_text(record.get("started_at")),
         ended_at=_text(record.get("ended_at")),
+        qa=_qa_summary(_read_json(folder / paths.QA_JSON)),
     )
+
+
+def _qa_summary(qa: dict[str, Any] | None) -> str | None:
+    """Return one line about a replay check: identical pixels, text similarity, failures."""
+    if not qa:
+        return None
+    pixels = (qa.get("pixels") or {}).get("identical_share")
+    text = (qa.get("text") or {}).get("similarity")
+    resources = qa.get("resources") or {}
+    failed = len(resources.get("not_in_warc") or []) + len(resources.get("failed_in_replay") or [])
+    parts = ["replay " + ("passed" if qa.get("passed") else "FAILED")]
+    if isinstance(pixels, int | float):
+        parts.append(f"{pixels:.2%} identical pixels")
+    if isinstance(text, int | float):
+        parts.append(f"text {text:.0%} alike")
+    parts.append(f"{failed} resource(s) missing in replay")
+    return ", ".join(parts)
 
 
 def _intervention(entry: dict[str, Any]) -> InterventionRow:

@@ -6,7 +6,7 @@ import asyncio
 import logging
 import shutil
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -22,6 +22,8 @@ from capture.progress import CaptureFinished, CaptureRetrying, CaptureStarted, P
 log = logging.getLogger(__name__)
 
 OnEvent = Callable[[ProgressEvent], None]
+AfterEach = Callable[[CaptureResult], Awaitable[None]]
+"""Work done on each finished capture before it counts as finished (e.g. the replay check)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,6 +76,7 @@ async def run_captures(
     seams: Seams | None = None,
     policy: RunPolicy | None = None,
     stop: asyncio.Event | None = None,
+    after_each: AfterEach | None = None,
 ) -> list[CaptureResult]:
     """Capture every request and return the results of those that ran, in request order.
 
@@ -88,6 +91,7 @@ async def run_captures(
         emit=on_event or (lambda event: None),
         stop=stop or asyncio.Event(),
         total=len(requests),
+        after_each=after_each,
     )
     results: list[CaptureResult | None] = [None] * len(requests)
 
@@ -115,6 +119,7 @@ class _Run:
         emit: OnEvent,
         stop: asyncio.Event,
         total: int,
+        after_each: AfterEach | None = None,
     ) -> None:
         self.renderer = renderer
         self.seams = seams
@@ -124,6 +129,7 @@ class _Run:
         self.total = total
         self.gate = asyncio.Semaphore(max(1, policy.concurrency))
         self.hosts = HostGate(policy.host_delay_s)
+        self.after_each = after_each
 
     async def capture(self, index: int, request: CaptureRequest) -> CaptureResult | None:
         """Return the final result of request after its attempts, or None if stopped first."""
@@ -137,6 +143,8 @@ class _Run:
                 len(earlier) + 1, started, self.seams.clock(), result.state, result.error
             )
             if not self._worth_retrying(result, attempt.number):
+                if self.after_each is not None:
+                    await self.after_each(result)
                 self.emit(CaptureFinished(result, index, self.total))
                 return result
             delay = retry.backoff_s(attempt.number, self.policy.retry_backoff_s)

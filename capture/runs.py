@@ -58,6 +58,8 @@ class RunSettings:
     report: bool = True
     title: str = "capture run"
     job: dict[str, Any] | None = None
+    qa: bool = False
+    """Replay each finished capture from its WARC and score it (qa.json)."""
 
 
 def resumed_folder(root: Path, resume: bool | Path) -> RunFolder | None:

@@ -51,6 +51,7 @@ def _options(args: argparse.Namespace) -> CaptureOptions:
         ignore_https_errors=args.ignore_https_errors,
         dismiss=True if args.dismiss is None else args.dismiss,
         consent=args.consent or "accept",
+        block_private_networks=bool(args.block_private_networks),
     )
 
 
@@ -67,6 +68,7 @@ async def _capture(args: argparse.Namespace, stop: asyncio.Event, urls: Sequence
         stop=stop,
         seams=_seams(args.sign_key, args.tsa or ()),
         site_for=site_matcher(args.sites or []),
+        qa=bool(args.qa),
     )
     if not args.json:
         print(f"run folder: {result.folder}")
@@ -227,8 +229,15 @@ def _run_async(command: Command, args: argparse.Namespace) -> ExitCode:
         return ExitCode.INTERRUPTED
 
 
+def _qa(args: argparse.Namespace, stop: asyncio.Event) -> Coroutine[Any, Any, ExitCode]:
+    from capture.cli.qa import run_qa
+
+    return run_qa(args, stop)
+
+
 ASYNC_COMMANDS: dict[str | None, Command] = {
     None: _urls,
+    "qa": _qa,
     "run": _run_job,
     "demo": _demo,
     "doctor": _doctor,

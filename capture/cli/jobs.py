@@ -9,7 +9,7 @@ from capture.errors import ConfigError
 
 TOP_FLAGS = ("output", "concurrency", "browser", "retries", "sign_key")
 """Flags that replace a top-level key of the job file when given."""
-DEFAULT_FLAGS = ("timeout", "proxy", "dismiss", "consent")
+DEFAULT_FLAGS = ("timeout", "proxy", "dismiss", "consent", "block_private_networks")
 """Flags that replace a key of the job's `defaults:` when given."""
 
 
@@ -18,6 +18,8 @@ def job_with_flags(args: argparse.Namespace) -> tuple[Job, list[str]]:
     job, urls = load_job(args.job)
     top = {key: getattr(args, key) for key in TOP_FLAGS if getattr(args, key) is not None}
     defaults = {key: getattr(args, key) for key in DEFAULT_FLAGS if getattr(args, key) is not None}
+    if args.qa:
+        top["qa"] = True
     if args.sites:
         top["sites"] = list(args.sites)
     if args.tsa:

@@ -20,6 +20,7 @@ COMMANDS = (
     "schema",
     "keygen",
     "verify",
+    "qa",
 )
 
 EXIT_CODES_HELP = "exit codes:\n" + "\n".join(
@@ -38,6 +39,7 @@ DESCRIPTION = """Capture web pages into self-contained evidence folders.
   capture schema             print the JSON Schema of job and site config files
   capture keygen KEY         make an Ed25519 key pair for signing (KEY and KEY.pub)
   capture verify PATH        check a capture folder, run folder or WACZ: hashes, signature, time
+  capture qa PATH            replay captures from their WARCs and score them against the capture
 
 Each capture folder holds page.warc.gz, screenshot.png, viewport.png, thumbnail.webp,
 dom.html, article.txt, article.md, article.json and capture.json (see the README)."""
@@ -147,6 +149,18 @@ def _add_capture_options(parser: argparse.ArgumentParser, *, job: bool = False) 
         "--wacz", action="store_true", default=None, help="also package the run as <name>.wacz"
     )
     parser.add_argument(
+        "--qa",
+        action="store_true",
+        default=None,
+        help="replay each capture from its WARC right after it and score it (writes qa.json)",
+    )
+    parser.add_argument(
+        "--block-private-networks",
+        action="store_true",
+        default=None,
+        help="refuse pages and resources on loopback, private and link-local addresses",
+    )
+    parser.add_argument(
         "--sites",
         type=Path,
         action="append",
@@ -235,6 +249,11 @@ def build_parser(command: str | None) -> argparse.ArgumentParser:
             default=[Path("configs")],
             help="files or folders (default: configs)",
         )
+    elif command == "qa":
+        from capture.cli import qa as cli_qa
+
+        parser = _new("capture qa", cli_qa.DESCRIPTION)
+        cli_qa.add_arguments(parser)
     elif command == "keygen":
         parser = _new(
             "capture keygen",

@@ -47,6 +47,9 @@ class CaptureSettings(StrictModel):
     dismiss: bool = Field(default=True, description="clear consent banners and walls")
     consent: Literal["accept", "reject"] = "accept"
     allow_scripts: bool = Field(default=False, description="let site configs run `script` actions")
+    block_private_networks: bool = Field(
+        default=False, description="refuse loopback, private and link-local addresses"
+    )
     outputs: list[Output] = Field(default_factory=_all_outputs)
 
     @field_validator("viewport")
@@ -68,6 +71,7 @@ class CaptureSettings(StrictModel):
             dismiss=self.dismiss,
             consent=self.consent,
             allow_scripts=self.allow_scripts,
+            block_private_networks=self.block_private_networks,
             outputs=frozenset(self.outputs),
         )
 
@@ -127,6 +131,7 @@ class Job(StrictModel):
     )
     output: Path = Path("archives")
     wacz: bool = True
+    qa: bool = Field(default=False, description="replay and score each capture after it")
     sign_key: Path | None = Field(default=None, description="Ed25519 key that signs captures")
     tsa: list[str] = Field(default_factory=list, description="RFC 3161 time stamp authorities")
 

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from capture import paths
+from capture.certificates import CERTIFICATE_CHAIN
 from capture.errors import UsageError
 from capture.evidence.checks import Check, VerifyReport
 from capture.evidence.keys import load_public_key
@@ -36,6 +37,7 @@ RESOURCE_COPIES = {
     paths.ARTICLE_TXT: "urn:text:",
     paths.ARTICLE_MD: "urn:markdown:",
     PROVENANCE_HTML: PROVENANCE_URN,
+    CERTIFICATE_CHAIN: "urn:certificates:",
 }
 """Files of a capture folder that the WARC also holds, by the prefix of their record's URI."""
 
@@ -131,6 +133,10 @@ def _unlisted(folder: Path, prefix: str, listed: set[str]) -> list[Check]:
         name = child.name
         if name.startswith(".") or name in _SEALS or name in listed or name == TIMESTAMPS:
             continue
+        if name in paths.QA_FILES:
+            if name == paths.QA_JSON:
+                checks.append(_qa_check(folder, prefix))
+            continue
         if name.endswith(".open"):
             checks.append(
                 Check(prefix + name, "capture finished", False, "the capture never finished")
@@ -140,6 +146,21 @@ def _unlisted(folder: Path, prefix: str, listed: set[str]) -> list[Check]:
                 Check(prefix + name, "listed in capture.json", False, "not in the manifest")
             )
     return checks
+
+
+def _qa_check(folder: Path, prefix: str) -> Check:
+    """Return whether qa.json (made after the capture by `capture qa`) is about this capture."""
+    what = "made after the capture by `capture qa`, for this capture.json"
+    try:
+        bound = json.loads((folder / paths.QA_JSON).read_text(encoding="utf-8")).get(
+            "capture_json_sha256"
+        )
+    except (OSError, ValueError):
+        return Check(prefix + paths.QA_JSON, what, False, "unreadable")
+    actual = sha256_file(folder / CAPTURE_JSON) if (folder / CAPTURE_JSON).is_file() else None
+    ok = bool(actual) and str(bound).removeprefix("sha256:") == actual
+    detail = "names this capture.json" if ok else "names another capture.json (stale or altered)"
+    return Check(prefix + paths.QA_JSON, what, ok, detail)
 
 
 def _warc_checks(folder: Path, prefix: str, files: list[dict[str, Any]]) -> list[Check]:

@@ -62,6 +62,7 @@ def test_record_of_a_complete_capture() -> None:
         "version": FAKE_BROWSER.version,
         "executable": FAKE_BROWSER.executable,
         "found_by": "system",
+        "sha256": FAKE_BROWSER.sha256,
     }
     assert document["user_agent"] == FAKE_BROWSER.user_agent
     assert document["viewport"] == "320x240"
