@@ -89,3 +89,13 @@ class NothingToPackageError(PackageError):
     """No capture in the run folder has a WARC (every capture failed before writing one)."""
 
     exit_code = ExitCode.FAILED
+
+
+class KeyFileError(UsageError):
+    """A key file is missing, unreadable or not an Ed25519 key."""
+
+
+class TimestampError(CaptureError):
+    """A time stamp authority could not be reached or did not grant a valid token."""
+
+    exit_code = ExitCode.OUTPUT

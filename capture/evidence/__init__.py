@@ -7,9 +7,9 @@ datapackage.json); `tsa` asks RFC 3161 time stamp authorities; `tokens` checks t
 
 from __future__ import annotations
 
+from capture.errors import KeyFileError, TimestampError
 from capture.evidence.checks import Check, VerifyReport
 from capture.evidence.keys import (
-    KeyFileError,
     SigningKey,
     generate_key_pair,
     load_public_key,
@@ -17,7 +17,6 @@ from capture.evidence.keys import (
 )
 from capture.evidence.report_html import PROVENANCE_HTML, PROVENANCE_URN, provenance_html
 from capture.evidence.seal import Seal, seal_capture, seal_wacz
-from capture.evidence.tsa import TimestampError
 from capture.evidence.verify import verify_path
 
 __all__ = [

@@ -17,14 +17,10 @@ from cryptography.exceptions import UnsupportedAlgorithm
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
-from capture.errors import OutputError, UsageError
+from capture.errors import KeyFileError, OutputError
 
 ALGORITHM = "Ed25519"
 PUBLIC_SUFFIX = ".pub"
-
-
-class KeyFileError(UsageError):
-    """A key file is missing, unreadable or not an Ed25519 key."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,10 +21,10 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from capture.errors import OutputError, UsageError
+from capture.errors import OutputError, TimestampError, UsageError
 from capture.evidence.keys import ALGORITHM, SigningKey
 from capture.evidence.signature import iso_time, signed_data
-from capture.evidence.tsa import TimestampError, Transport, post_query, request_token
+from capture.evidence.tsa import Transport, post_query, request_token
 from capture.files import write_bytes, write_json
 
 CAPTURE_JSON = "capture.json"

@@ -13,7 +13,7 @@ from collections.abc import Callable
 
 from asn1crypto import tsp  # type: ignore[import-untyped]
 
-from capture.errors import CaptureError, ExitCode
+from capture.errors import TimestampError
 from capture.evidence.tokens import Token, read_token
 
 QUERY_TYPE = "application/timestamp-query"
@@ -21,12 +21,6 @@ REPLY_TYPE = "application/timestamp-reply"
 
 Transport = Callable[[str, bytes, float], bytes]
 """Posts a DER query to a TSA URL with a timeout in seconds; returns the reply body."""
-
-
-class TimestampError(CaptureError):
-    """A time stamp authority could not be reached or did not grant a valid token."""
-
-    exit_code = ExitCode.OUTPUT
 
 
 def timestamp_query(digest: bytes, nonce: int) -> bytes:

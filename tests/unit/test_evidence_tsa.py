@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 from asn1crypto import tsp  # type: ignore[import-untyped]
 
+from capture.errors import TimestampError
 from capture.evidence.tokens import load_certificates, read_token, verify_token
-from capture.evidence.tsa import TimestampError, request_token, timestamp_query
+from capture.evidence.tsa import request_token, timestamp_query
 from tests.evidence_tsa import OPENSSL, Authority, make_authority, serve
 
 DATA = b'{"files": []}\n'
