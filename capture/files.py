@@ -33,9 +33,14 @@ def write_text(path: Path, text: str) -> Path:
     return write_bytes(path, text.encode("utf-8"))
 
 
+def json_bytes(data: Any) -> bytes:
+    """Return data as the bytes of an indented UTF-8 JSON file (keys in their order)."""
+    return (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+
+
 def write_json(path: Path, data: Any) -> Path:
-    """Write data as indented, key-sorted UTF-8 JSON atomically and return path."""
-    return write_text(path, json.dumps(data, indent=2, ensure_ascii=False, sort_keys=False) + "\n")
+    """Write data as indented UTF-8 JSON atomically and return path."""
+    return write_bytes(path, json_bytes(data))
 
 
 def make_folder(path: Path) -> Path:

@@ -12,11 +12,11 @@ from typing import Any, Protocol
 
 from capture import folder as folder_files
 from capture import paths, provenance
-from capture.errors import PageError
+from capture.errors import OutputError, PageError
 from capture.evidence.keys import SigningKey
 from capture.evidence.seal import seal_capture
 from capture.extract import Article, extract_article
-from capture.files import make_folder, write_json
+from capture.files import json_bytes, make_folder, write_bytes
 from capture.models import (
     Attempt,
     BrowserInfo,
@@ -127,14 +127,23 @@ async def capture_page(
 
         secrets = credential_values(request.site)
         redacted: list[str] = []
+        disk_errors: list[OutputError] = []
 
         def sink(exchange: Exchange) -> None:
+            if disk_errors:  # The disk failed: nothing more can be written.
+                raise disk_errors[0]
             exchange, found = redact_exchange(exchange, secrets)
             if found:
                 redacted.append(exchange.request.url)
-            warc.write(*exchange_records(exchange, seams.new_id))
+            try:
+                warc.write(*exchange_records(exchange, seams.new_id))
+            except OutputError as exc:
+                disk_errors.append(exc)  # The recorder swallows sink errors; the run must not.
+                raise
 
         page = await _render(request, renderer, sink, seams)
+        if disk_errors:
+            raise disk_errors[0]
         if secrets:
             page = _without_secrets(page, secrets, len(redacted), seams)
         article = _extract(page)
@@ -147,10 +156,9 @@ async def capture_page(
         warc.abandon()
         raise
     warc.close()
-    result = _finish(request, page, summary, machine, earlier)
-    if seams.sealing.active:
-        await _seal(request.folder, seams)
-    return result
+    return await _finish(
+        request, page, summary=summary, machine=machine, earlier=earlier, seams=seams
+    )
 
 
 def _without_secrets(
@@ -177,14 +185,15 @@ def _without_secrets(
     )
 
 
-async def _seal(folder: Path, seams: Seams) -> None:
-    """Sign and timestamp capture.json (the TSAs are asked off the event loop)."""
+async def _seal(folder: Path, document: bytes, seams: Seams) -> None:
+    """Sign and timestamp capture.json's bytes (the TSAs are asked off the event loop)."""
     seal = await asyncio.to_thread(
         seal_capture,
         folder,
         key=seams.sealing.key,
         tsa_urls=seams.sealing.tsa_urls,
         clock=seams.clock,
+        document_bytes=document,
     )
     for failure in seal.failures:
         log.warning("timestamp failed", extra={"folder": str(folder), "error": failure})
@@ -228,13 +237,20 @@ def _extract(page: PageCapture) -> Article | None:
     return extract_article(html, page.final_url or page.url, rendered=page.layout)
 
 
-def _finish(
+async def _finish(
     request: CaptureRequest,
     page: PageCapture,
+    *,
     summary: dict[str, Any] | None,
     machine: provenance.Machine,
     earlier: Sequence[Attempt],
+    seams: Seams,
 ) -> CaptureResult:
+    """Write capture.json (sealed first when sealing is on) and return the capture's result.
+
+    capture.json marks a finished capture: it comes last, so a capture killed before it is
+    captured again on resume, and a sealed capture never lacks its seal.
+    """
     folder = request.folder
     document = provenance.record(
         page,
@@ -245,7 +261,10 @@ def _finish(
     )
     this = Attempt(len(earlier) + 1, page.started_at, page.ended_at, page.state, page.error)
     document["attempts"] = [attempt.to_json() for attempt in (*earlier, this)]
-    write_json(folder / paths.CAPTURE_JSON, document)
+    data = json_bytes(document)
+    if seams.sealing.active:
+        await _seal(folder, data, seams)
+    write_bytes(folder / paths.CAPTURE_JSON, data)
     log.info("captured", extra={"url": request.url, "state": page.state.value})
     return CaptureResult(
         url=request.url,

@@ -8,24 +8,23 @@ pipeline sees only `Exchange` values handed to a sink as each exchange finishes.
 from __future__ import annotations
 
 import asyncio
-import base64
 import contextlib
 import logging
 import time
 from collections.abc import Callable, Coroutine, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
+from capture.devtools import BufferedBodies, Connection
 from capture.models import (
     Exchange,
     FailedRequest,
     Header,
     HttpRequest,
     HttpResponse,
-    TlsDetails,
     TrafficSummary,
 )
 
@@ -33,7 +32,6 @@ if TYPE_CHECKING:
     from playwright._impl._api_structures import HttpHeader
     from playwright.async_api import (
         BrowserContext,
-        CDPSession,
         Download,
         Page,
         Request,
@@ -75,110 +73,6 @@ def _content_type(headers: tuple[Header, ...]) -> str:
 def is_recordable(url: str) -> bool:
     """Return True for http(s) URLs: data:, blob: and the browser's own pages are not traffic."""
     return url.startswith(("http://", "https://"))
-
-
-def tls_details(raw: dict[str, object] | None) -> TlsDetails | None:
-    """Return TlsDetails from Playwright's security details, or None for plain HTTP."""
-    if not raw:
-        return None
-
-    def when(key: str) -> datetime | None:
-        value = raw.get(key)
-        return datetime.fromtimestamp(float(value), UTC) if isinstance(value, int | float) else None
-
-    def text(key: str) -> str | None:
-        value = raw.get(key)
-        return str(value) if value else None
-
-    return TlsDetails(
-        protocol=text("protocol"),
-        issuer=text("issuer"),
-        subject=text("subjectName"),
-        valid_from=when("validFrom"),
-        valid_to=when("validTo"),
-    )
-
-
-@dataclass(frozen=True, slots=True)
-class Connection:
-    """How one response came: the protocol (ALPN id) and the TLS version and cipher."""
-
-    protocol: str | None = None
-    tls_version: str | None = None
-    tls_cipher: str | None = None
-
-
-def connection(response: dict[str, Any]) -> Connection:
-    """Return the Connection of a CDP `Network.Response` (protocol, securityDetails)."""
-    security = response.get("securityDetails")
-    security = security if isinstance(security, dict) else {}
-
-    def text(data: dict[str, Any], key: str) -> str | None:
-        value = data.get(key)
-        return str(value) if value else None
-
-    protocol = text(response, "protocol")
-    return Connection(
-        # Chromium says "blob", "data" or "unknown" for what did not cross the network.
-        protocol=protocol if protocol in ("http/1.0", "http/1.1", "h2", "h3") else None,
-        tls_version=text(security, "protocol"),
-        tls_cipher=text(security, "cipher"),
-    )
-
-
-class BufferedBodies:
-    """Reads, over CDP, what Chromium holds of bodies the page never read.
-
-    Chromium reports a body finished only once the page consumes it, so a fire-and-forget
-    `fetch()` (a view counter, a beacon) never gets `requestfinished` and Playwright never hands
-    over its body. `Network.streamResourceContent` returns the bytes buffered so far.
-    """
-
-    def __init__(self) -> None:
-        self._ids: dict[tuple[str, str], str] = {}
-        self._session: CDPSession | None = None
-        self.connections: dict[str, Connection] = {}
-        """How the latest response for each URL came: protocol and TLS, from CDP."""
-
-    async def watch(self, context: BrowserContext, page: Page) -> None:
-        """Start noting the CDP request ids of page's requests (its own target, not OOPIFs)."""
-        session = await context.new_cdp_session(page)
-        session.on("Network.requestWillBeSent", self._note)
-        session.on("Network.responseReceived", self._note_response)
-        await session.send("Network.enable")
-        self._session = session
-
-    def _note(self, event: dict[str, Any]) -> None:
-        request = event["request"]
-        self._ids[(request["method"], request["url"])] = event["requestId"]
-        redirect = event.get("redirectResponse")
-        if isinstance(redirect, dict):  # A redirect's response comes only with the next hop.
-            self._note_connection(redirect)
-
-    def _note_response(self, event: dict[str, Any]) -> None:
-        response = event.get("response")
-        if isinstance(response, dict):
-            self._note_connection(response)
-
-    def _note_connection(self, response: dict[str, Any]) -> None:
-        url = response.get("url")
-        if isinstance(url, str):
-            self.connections[url] = connection(response)
-
-    async def certificate_chain(self, origin: str) -> tuple[bytes, ...]:
-        """Return the DER certificates (leaf first) Chromium holds for origin, or ()."""
-        if self._session is None:
-            return ()
-        reply = await self._session.send("Network.getCertificate", {"origin": origin})
-        return tuple(base64.b64decode(item) for item in reply.get("tableNames") or ())
-
-    async def read(self, method: str, url: str) -> bytes | None:
-        """Return the bytes buffered for the latest request of method and url, or None."""
-        request_id = self._ids.get((method, url))
-        if self._session is None or request_id is None:
-            return None
-        reply = await self._session.send("Network.streamResourceContent", {"requestId": request_id})
-        return base64.b64decode(reply.get("bufferedData", ""))
 
 
 class Recorder:
@@ -405,9 +299,9 @@ class Recorder:
             self._emit(_with_body(exchange, self._downloaded.pop(url)))
 
     def _emit(self, exchange: Exchange) -> None:
+        self._sink(exchange)  # Counted only once stored: a refused write is not recorded.
         self.exchanges += 1
         self.bytes += len(exchange.response.body)
-        self._sink(exchange)
 
     # -- waiting ------------------------------------------------------------------------------
 

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from capture import netguard, overlays, screenshot
 from capture.browser import choose_browser, launch
+from capture.devtools import tls_details
 from capture.errors import NavigationError
 from capture.files import sha256_file
 from capture.models import (
@@ -24,7 +25,7 @@ from capture.models import (
     StepState,
 )
 from capture.overlays.log import InterventionLog
-from capture.recorder import VIEWER_TYPES, Clock, ExchangeSink, Recorder, tls_details, utc_now
+from capture.recorder import VIEWER_TYPES, Clock, ExchangeSink, Recorder, utc_now
 from capture.steps import Budget, StepLog
 
 if TYPE_CHECKING:

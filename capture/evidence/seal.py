@@ -78,20 +78,24 @@ def seal_capture(
     clock: Callable[[], datetime],
     transport: Transport = post_query,
     timeout_s: float = 20.0,
+    document_bytes: bytes | None = None,
 ) -> Seal:
     """Sign and timestamp folder/capture.json, write `seal.json` and `timestamps/`; return the seal.
 
+    `document_bytes` are capture.json's bytes when the pipeline seals them before writing the
+    file (capture.json marks a finished capture, so it is written last, after its seal).
     Nothing is written when there is neither a key nor a TSA. A TSA that fails is recorded in
     the seal's `failures` (and seal.json), never raised: the capture stays valid without it.
     Raises UsageError when capture.json is missing, OutputError when the folder is not writable.
     """
     document = folder / CAPTURE_JSON
     try:
-        label = hash_label(document.read_bytes())
+        data = document.read_bytes() if document_bytes is None else document_bytes
     except OSError as exc:
         raise UsageError(
             f"Could not seal {document} ({exc.strerror}). Seal a finished capture folder."
         ) from exc
+    label = hash_label(data)
     if key is None and not tsa_urls:
         return Seal(folder / CAPTURE_JSON, label, None)
     seal = _signature_fields(label, key, clock)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 from collections.abc import Callable
@@ -16,9 +17,11 @@ from capture import api, files, pipeline, runner
 from capture import folder as folder_files
 from capture.api import capture_urls
 from capture.errors import NavigationError, OutputError, UsageError
-from capture.models import CaptureOptions, CaptureRequest, CaptureState
+from capture.models import CaptureOptions, CaptureRequest, CaptureState, Exchange, PageCapture
 from capture.pipeline import Seams, capture_page
 from capture.progress import CaptureFinished, CaptureStarted, ProgressEvent
+from capture.recorder import ExchangeSink
+from capture.warc import WarcFile
 from tests.fakes import (
     ARTICLE_TITLE,
     FAKE_MACHINE,
@@ -158,7 +161,7 @@ async def test_capture_json_is_written_last_and_its_manifest_covers_every_file(
 
     monkeypatch.setattr(folder_files, "write_bytes", recording(files.write_bytes))
     monkeypatch.setattr(folder_files, "write_json", recording(files.write_json))
-    monkeypatch.setattr(pipeline, "write_json", recording(files.write_json))
+    monkeypatch.setattr(pipeline, "write_bytes", recording(files.write_bytes))
     await capture_page(request_for(tmp_path), FakeRenderer(), seams)
     document = read_capture_json(tmp_path)
 
@@ -221,6 +224,37 @@ async def test_a_full_disk_is_an_output_error(tmp_path: Path, seams: Seams) -> N
     (tmp_path / "page.warc.gz.open").symlink_to("/dev/full")
     with pytest.raises(OutputError, match="No space left on device"):
         await capture_page(request_for(tmp_path), FakeRenderer(), seams)
+
+
+class SwallowingRenderer(FakeRenderer):
+    """Feeds exchanges as the real recorder does: an error from the sink is logged, not raised."""
+
+    async def render(self, request: CaptureRequest, sink: ExchangeSink) -> PageCapture:
+        def swallowing(exchange: Exchange) -> None:
+            with contextlib.suppress(Exception):
+                sink(exchange)
+
+        return await super().render(request, swallowing)
+
+
+async def test_a_disk_that_fills_while_the_page_renders_stops_the_capture(
+    tmp_path: Path, seams: Seams, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real_write = WarcFile.write
+    calls = 0
+
+    def filling(self: WarcFile, *records: Any) -> None:
+        nonlocal calls
+        calls += 1
+        if calls == 2:  # warcinfo goes in, the page's first exchange finds the disk full
+            raise OutputError("Could not write page.warc.gz.open (No space left on device).")
+        real_write(self, *records)
+
+    monkeypatch.setattr(WarcFile, "write", filling)
+    with pytest.raises(OutputError, match="No space left on device"):
+        renderer = SwallowingRenderer(exchanges={URL: [exchange(URL, b"<p>story</p>")]})
+        await capture_page(request_for(tmp_path), renderer, seams)
+    assert not (tmp_path / "capture.json").exists()  # never passed off as a finished capture
 
 
 # -- many captures ------------------------------------------------------------------------------

@@ -1,0 +1,122 @@
+"""The per-page DevTools (CDP) session: how responses came, certificates, bodies never read.
+
+Playwright's network events do not carry the protocol (h2, h3), the TLS version and cipher, the
+certificate chain, or the bodies of requests the page never read; Chromium's DevTools protocol
+does. This module owns that session; `recorder` asks it.
+"""
+
+from __future__ import annotations
+
+import base64
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+from capture.models import TlsDetails
+
+if TYPE_CHECKING:
+    from playwright.async_api import BrowserContext, CDPSession, Page
+
+
+def tls_details(raw: dict[str, object] | None) -> TlsDetails | None:
+    """Return TlsDetails from Playwright's security details, or None for plain HTTP."""
+    if not raw:
+        return None
+
+    def when(key: str) -> datetime | None:
+        value = raw.get(key)
+        return datetime.fromtimestamp(float(value), UTC) if isinstance(value, int | float) else None
+
+    def text(key: str) -> str | None:
+        value = raw.get(key)
+        return str(value) if value else None
+
+    return TlsDetails(
+        protocol=text("protocol"),
+        issuer=text("issuer"),
+        subject=text("subjectName"),
+        valid_from=when("validFrom"),
+        valid_to=when("validTo"),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Connection:
+    """How one response came: the protocol (ALPN id) and the TLS version and cipher."""
+
+    protocol: str | None = None
+    tls_version: str | None = None
+    tls_cipher: str | None = None
+
+
+def connection(response: dict[str, Any]) -> Connection:
+    """Return the Connection of a CDP `Network.Response` (protocol, securityDetails)."""
+    security = response.get("securityDetails")
+    security = security if isinstance(security, dict) else {}
+
+    def text(data: dict[str, Any], key: str) -> str | None:
+        value = data.get(key)
+        return str(value) if value else None
+
+    protocol = text(response, "protocol")
+    return Connection(
+        # Chromium says "blob", "data" or "unknown" for what did not cross the network.
+        protocol=protocol if protocol in ("http/1.0", "http/1.1", "h2", "h3") else None,
+        tls_version=text(security, "protocol"),
+        tls_cipher=text(security, "cipher"),
+    )
+
+
+class BufferedBodies:
+    """Reads, over CDP, what Chromium holds of bodies the page never read.
+
+    Chromium reports a body finished only once the page consumes it, so a fire-and-forget
+    `fetch()` (a view counter, a beacon) never gets `requestfinished` and Playwright never hands
+    over its body. `Network.streamResourceContent` returns the bytes buffered so far.
+    """
+
+    def __init__(self) -> None:
+        self._ids: dict[tuple[str, str], str] = {}
+        self._session: CDPSession | None = None
+        self.connections: dict[str, Connection] = {}
+        """How the latest response for each URL came: protocol and TLS, from CDP."""
+
+    async def watch(self, context: BrowserContext, page: Page) -> None:
+        """Start noting the CDP request ids of page's requests (its own target, not OOPIFs)."""
+        session = await context.new_cdp_session(page)
+        session.on("Network.requestWillBeSent", self._note)
+        session.on("Network.responseReceived", self._note_response)
+        await session.send("Network.enable")
+        self._session = session
+
+    def _note(self, event: dict[str, Any]) -> None:
+        request = event["request"]
+        self._ids[(request["method"], request["url"])] = event["requestId"]
+        redirect = event.get("redirectResponse")
+        if isinstance(redirect, dict):  # A redirect's response comes only with the next hop.
+            self._note_connection(redirect)
+
+    def _note_response(self, event: dict[str, Any]) -> None:
+        response = event.get("response")
+        if isinstance(response, dict):
+            self._note_connection(response)
+
+    def _note_connection(self, response: dict[str, Any]) -> None:
+        url = response.get("url")
+        if isinstance(url, str):
+            self.connections[url] = connection(response)
+
+    async def certificate_chain(self, origin: str) -> tuple[bytes, ...]:
+        """Return the DER certificates (leaf first) Chromium holds for origin, or ()."""
+        if self._session is None:
+            return ()
+        reply = await self._session.send("Network.getCertificate", {"origin": origin})
+        return tuple(base64.b64decode(item) for item in reply.get("tableNames") or ())
+
+    async def read(self, method: str, url: str) -> bytes | None:
+        """Return the bytes buffered for the latest request of method and url, or None."""
+        request_id = self._ids.get((method, url))
+        if self._session is None or request_id is None:
+            return None
+        reply = await self._session.send("Network.streamResourceContent", {"requestId": request_id})
+        return base64.b64decode(reply.get("bufferedData", ""))
