@@ -13,6 +13,7 @@ from capture.models import CaptureOptions, CaptureRequest, CaptureState
 from capture.pipeline import CaptureResult, Renderer, Seams
 from capture.plan import SiteFor, plan
 from capture.progress import CaptureFinished, ProgressEvent, RunStarted
+from capture.recycle import RecyclingRenderer
 from capture.render import open_renderer
 from capture.runfolder import RunFolder
 from capture.runner import AfterEach, OnEvent, RunPolicy, run_captures
@@ -145,20 +146,34 @@ def _replay_check(renderer: Renderer) -> AfterEach:
     from capture.render import ChromiumRenderer
 
     async def check(result: CaptureResult) -> None:
-        if result.state is CaptureState.FAILED or not isinstance(renderer, ChromiumRenderer):
+        if result.state is CaptureState.FAILED:
+            return
+        chromium = await renderer.ready() if isinstance(renderer, RecyclingRenderer) else renderer
+        if not isinstance(chromium, ChromiumRenderer):
             return
         try:
-            await qa_capture(result.folder, renderer)
+            await qa_capture(result.folder, chromium)
         except Exception as exc:  # A failed check must not lose the capture it checks.
             log.warning("replay check failed", extra={"url": result.url, "error": str(exc)})
 
     return check
 
 
+LOCAL_RESTART_AFTER = 1_000_000
+"""A local run relaunches its browser only when it dies (captures in flight share it)."""
+
+
 @asynccontextmanager
 async def _renderer(given: Renderer | None, browser_path: str | None) -> AsyncIterator[Renderer]:
+    """Yield the given renderer, or one browser for the run that is relaunched if it crashes."""
     if given is not None:
         yield given
         return
-    async with open_renderer(browser_path) as chromium:
+    chromium = RecyclingRenderer(
+        lambda: open_renderer(browser_path), restart_after=LOCAL_RESTART_AFTER
+    )
+    try:
+        await chromium.ready()  # a missing browser stops the run here, before any capture
         yield chromium
+    finally:
+        await chromium.close()

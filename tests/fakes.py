@@ -168,6 +168,21 @@ Outcome = PageMaker | BaseException
 
 
 @dataclass
+class FakeBrowser:
+    """Stands in for a Playwright Browser: connected until `crash()`."""
+
+    connected: bool = True
+
+    def is_connected(self) -> bool:
+        """Return whether the browser still runs."""
+        return self.connected
+
+    def crash(self) -> None:
+        """Make the browser gone, as a crashed Chromium is."""
+        self.connected = False
+
+
+@dataclass
 class FakeRenderer:
     """A `Renderer` with canned outcomes per URL; complete pages for every other URL.
 
@@ -181,6 +196,7 @@ class FakeRenderer:
     exchanges: Mapping[str, Sequence[Exchange]] = field(default_factory=dict)
     yields: Mapping[str, int] = field(default_factory=dict)
     default_yields: int = 3
+    browser: FakeBrowser = field(default_factory=FakeBrowser)
     info: BrowserInfo = FAKE_BROWSER
     rendered: list[str] = field(default_factory=list)
     finished: list[str] = field(default_factory=list)

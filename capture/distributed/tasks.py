@@ -17,8 +17,8 @@ from typing import TYPE_CHECKING, Any
 
 from capture.distributed.lease import RedisCoordination
 from capture.distributed.payload import read_payload
-from capture.distributed.recycle import RecyclingRenderer
 from capture.distributed.worker import Worker, WorkerSettings
+from capture.recycle import RecyclingRenderer
 
 if TYPE_CHECKING:
     from celery import Celery  # type: ignore[import-untyped]

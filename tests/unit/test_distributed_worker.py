@@ -11,7 +11,7 @@ from pathlib import Path
 
 from capture import paths
 from capture.distributed.payload import TaskSpec
-from capture.distributed.recycle import RecyclingRenderer
+from capture.recycle import RecyclingRenderer
 from capture.distributed.worker import Worker, WorkerSettings
 from capture.errors import NavigationError
 from capture.models import CaptureOptions, CaptureRequest, PageCapture

@@ -1,7 +1,8 @@
-"""A worker's browser: one Chromium for many captures, relaunched when it dies or has aged."""
+"""One Chromium for many captures, relaunched when it dies (or, in a worker, when it has aged)."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Callable
 from contextlib import AbstractAsyncContextManager, AsyncExitStack
@@ -50,9 +51,17 @@ class RecyclingRenderer:
         self.renders = 0
         self.launches = 0
         self.info = BrowserInfo(executable="", version="", source="", playwright_version="")
+        self._relaunching = asyncio.Lock()
 
     async def ready(self) -> BrowserRenderer:
-        """Return a live browser's renderer, launching or relaunching one when needed."""
+        """Return a live browser's renderer, launching or relaunching one when needed.
+
+        Concurrent captures that find the browser dead wait for one relaunch, not one each.
+        """
+        async with self._relaunching:
+            return await self._ready()
+
+    async def _ready(self) -> BrowserRenderer:
         current = self._current
         if current is not None and current.browser.is_connected():
             if self.renders < self.restart_after:
