@@ -110,6 +110,28 @@ async def execute(
     stop: asyncio.Event | None,
 ) -> RunResult:
     """Capture what the run folder has not finished, then write its results, report and WACZ."""
+    with folder.locked():
+        return await _execute(
+            folder,
+            requests,
+            settings,
+            renderer=renderer,
+            seams=seams,
+            on_event=on_event,
+            stop=stop,
+        )
+
+
+async def _execute(
+    folder: RunFolder,
+    requests: Sequence[CaptureRequest],
+    settings: RunSettings,
+    *,
+    renderer: Renderer | None,
+    seams: Seams,
+    on_event: OnEvent | None,
+    stop: asyncio.Event | None,
+) -> RunResult:
     emit = on_event or (lambda event: None)
     run_info, todo = open_run(folder, requests, settings, seams)
     emit(RunStarted(str(folder.path), len(requests), len(requests) - len(todo)))

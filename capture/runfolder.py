@@ -7,9 +7,11 @@ finishes), and at the end `index.html` and `<job name>.wacz`.
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import json
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -19,6 +21,8 @@ from capture.errors import OutputError, UsageError
 from capture.files import make_folder, write_json, write_text
 
 RUN_JSON = "run.json"
+LOCK = ".lock"
+"""Held (flock) by the process running or resuming the run."""
 RESULTS = "results.jsonl"
 RUN_FORMAT = "capture-run/1"
 
@@ -33,12 +37,43 @@ class RunFolder:
     def create(cls, root: Path, clock: Callable[[], datetime]) -> RunFolder:
         """Return a new run folder under root named by the run id (suffixed if taken)."""
         base = paths.run_id(clock())
-        candidate, counter = root / base, 1
-        while candidate.exists():
-            counter += 1
-            candidate = root / f"{base}-{counter}"
-        make_folder(candidate / "captures")
-        return cls(candidate)
+        make_folder(root)
+        for counter in range(1, 1000):
+            candidate = root / (base if counter == 1 else f"{base}-{counter}")
+            try:
+                candidate.mkdir()  # atomic: two runs started in the same second never share one
+            except FileExistsError:
+                continue
+            except OSError as exc:
+                raise OutputError(
+                    f"Could not create the run folder {candidate} ({exc.strerror}). "
+                    "Choose an --output folder you can write to."
+                ) from exc
+            make_folder(candidate / "captures")
+            return cls(candidate)
+        raise OutputError(f"Could not find a free run folder name under {root}. Clean it up.")
+
+    @contextlib.contextmanager
+    def locked(self) -> Iterator[None]:
+        """Hold the run folder for this process; raise UsageError if another process holds it."""
+        try:
+            handle = (self.path / LOCK).open("a+")
+        except OSError as exc:
+            raise OutputError(
+                f"Could not open {self.path / LOCK} ({exc.strerror}). Check the folder."
+            ) from exc
+        with handle:
+            try:
+                fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError:
+                raise UsageError(
+                    f"{self.path} is in use by another capture run. Wait for it to end, or "
+                    "resume a different run folder."
+                ) from None
+            try:
+                yield
+            finally:
+                fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
 
     @classmethod
     def latest_unfinished(cls, root: Path) -> RunFolder | None:
@@ -47,7 +82,7 @@ class RunFolder:
             return None
         for folder in sorted((p for p in root.iterdir() if p.is_dir()), reverse=True):
             state = cls(folder).read_run().get("state")
-            if state in ("running", "interrupted"):
+            if state in ("running", "interrupted", "captured"):
                 return cls(folder)
         return None
 

@@ -159,10 +159,10 @@ class _Run:
                 )
             )
             earlier.append(attempt)
-            if await self._stopped_within(delay):
-                self.emit(CaptureFinished(result, index, self.total))
-                return result
+            stopped = await self._stopped_within(delay)
             _clear_folder(request)
+            if stopped:  # Not finished: a resumed run tries it again instead of keeping a 503.
+                return None
 
     async def _attempt(
         self, index: int, request: CaptureRequest, earlier: list[Attempt]

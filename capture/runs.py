@@ -159,11 +159,15 @@ def count_states(results: Sequence[CaptureResult]) -> dict[str, int]:
 def close_run(
     folder: RunFolder, requests: Sequence[CaptureRequest], run_info: dict[str, Any], seams: Seams
 ) -> tuple[bool, list[CaptureResult]]:
-    """Rewrite results.jsonl and run.json from the capture folders; return (all done, results)."""
+    """Rewrite results.jsonl and run.json from the capture folders; return (all done, results).
+
+    A run whose every URL is captured is `captured` until its report and WACZ are written
+    (`finish_run` then marks it `finished`): killed in between, it is resumed and repackaged.
+    """
     rows, results = collect_results(folder, requests)
     done = len(rows) == len(requests)
     run_info.update(
-        state="finished" if done else "interrupted",
+        state="captured" if done else "interrupted",
         ended_at=seams.clock().isoformat(),
         counts=count_states(results),
     )
@@ -184,6 +188,8 @@ def finish_run(
 ) -> RunResult:
     """Write index.html and the WACZ when every URL finished; emit RunFinished; return it."""
     wacz, report = _outputs(folder, settings, seams) if done else (None, None)
+    if done:
+        folder.write_run({**folder.read_run(), "state": "finished"})
     counts = count_states(results)
     not_started = len(requests) - len(results)
     emit(

@@ -76,30 +76,32 @@ async def submit_job(
     settings = RunSettings(
         policy, job.browser, wacz=job.wacz, title=job.name, job=job.model_dump(mode="json")
     )
-    submission = uuid.uuid4().hex
-    queue_info = {"broker": redact_url(broker_url), "submission": submission}
-    run_info, todo = open_run(
-        folder, requests, settings, seams, clear_unfinished=False, extra={"queue": queue_info}
-    )
-    emit(RunStarted(str(folder.path), len(requests), len(requests) - len(todo)))
-    try:
-        watch = _Watch(queue, folder, emit, len(requests))
-        index_of = {request.url: index for index, request in enumerate(requests)}
-        for start in range(0, len(todo), SEND_BATCH):
-            if stop.is_set():
-                break
-            batch = todo[start : start + SEND_BATCH]
-            payloads = [task_payload(r, job.output, policy, submission) for r in batch]
-            ids = await asyncio.to_thread(queue.send, payloads)
-            watch.pending.update(
-                (task_id, _Sent(index_of[r.url], r)) for task_id, r in zip(ids, batch, strict=True)
-            )
-        await watch.until_ended(stop, submission, poll_s)
-    finally:
-        done, results = close_run(folder, requests, run_info, seams)
-    return finish_run(
-        folder, requests, results, done=done, settings=settings, seams=seams, emit=emit
-    )
+    with folder.locked():
+        submission = uuid.uuid4().hex
+        queue_info = {"broker": redact_url(broker_url), "submission": submission}
+        run_info, todo = open_run(
+            folder, requests, settings, seams, clear_unfinished=False, extra={"queue": queue_info}
+        )
+        emit(RunStarted(str(folder.path), len(requests), len(requests) - len(todo)))
+        try:
+            watch = _Watch(queue, folder, emit, len(requests))
+            index_of = {request.url: index for index, request in enumerate(requests)}
+            for start in range(0, len(todo), SEND_BATCH):
+                if stop.is_set():
+                    break
+                batch = todo[start : start + SEND_BATCH]
+                payloads = [task_payload(r, job.output, policy, submission) for r in batch]
+                ids = await asyncio.to_thread(queue.send, payloads)
+                watch.pending.update(
+                    (task_id, _Sent(index_of[r.url], r))
+                    for task_id, r in zip(ids, batch, strict=True)
+                )
+            await watch.until_ended(stop, submission, poll_s)
+        finally:
+            done, results = close_run(folder, requests, run_info, seams)
+        return finish_run(
+            folder, requests, results, done=done, settings=settings, seams=seams, emit=emit
+        )
 
 
 class _Watch:
