@@ -131,7 +131,7 @@ class Worker:
                 yield False
                 return
             await asyncio.sleep(self.poll_s)
-        renewing = asyncio.create_task(self._renew(spec.key, ttl))
+        renewing = asyncio.create_task(self._renew(spec.key, ttl, asyncio.current_task()))
         try:
             yield True
         finally:
@@ -140,14 +140,21 @@ class Worker:
                 await renewing
             await self.coordination.release(spec.key, self.owner)
 
-    async def _renew(self, key: str, ttl_s: float) -> None:
+    async def _renew(self, key: str, ttl_s: float, holder: asyncio.Task[Any] | None) -> None:
+        """Renew the lease until cancelled; when another worker took it, stop our capture."""
         while True:
             await asyncio.sleep(ttl_s / 3)
             try:
-                if not await self.coordination.renew(key, self.owner, ttl_s):
-                    log.warning("lost the lease of a capture", extra={"key": key})
+                renewed = await self.coordination.renew(key, self.owner, ttl_s)
             except Exception as exc:  # Redis away for a moment: the next renewal may work.
                 log.warning("could not renew a lease", extra={"key": key, "error": str(exc)})
+                continue
+            if not renewed:
+                # Another worker may be writing the folder now: two writers would corrupt it.
+                log.warning("lost the lease of a capture; stopping it", extra={"key": key})
+                if holder is not None:
+                    holder.cancel()
+                return
 
 
 def _finished(spec: TaskSpec) -> str | None:

@@ -224,13 +224,21 @@ def _seal_checks(folder: Path, prefix: str, data: bytes, expect: Expectations) -
     return checks
 
 
+def _hex_digest(label: Any) -> bytes:
+    """Return the bytes of a `sha256:<hex>` label; a damaged label gives b"" (no token matches)."""
+    try:
+        return bytes.fromhex(str(label or "").removeprefix("sha256:"))
+    except ValueError:
+        return b""
+
+
 def _token_checks(
     folder: Path, prefix: str, seal: dict[str, Any], expect: Expectations
 ) -> tuple[list[TokenCheck], list[Check]]:
     entries = [e for e in seal.get("timestamps") or [] if isinstance(e, dict)]
     listed = {str(entry.get("path")): entry for entry in entries}
     stored = {f"{TIMESTAMPS}/{p.name}" for p in (folder / TIMESTAMPS).glob("*.tsr")}
-    digest = bytes.fromhex(str(seal.get("hash", ""))[7:] or "00")
+    digest = _hex_digest(seal.get("hash"))
     results, checks = [], []
     for name in sorted(listed.keys() | stored):
         subject = prefix + name

@@ -14,13 +14,12 @@ With `dismiss: false` (the run's or the site's) none of them changes anything.
 
 from __future__ import annotations
 
-import importlib
 import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from capture.overlays import consent, gating, generic, watch
 from capture.overlays import context as before
-from capture.overlays import watch
 from capture.overlays.actions import Navigations, Run, run_action
 from capture.overlays.login import log_in
 
@@ -104,33 +103,16 @@ async def stop_watching(page: Page) -> tuple[str, ...]:
     return tuple(await watch.stop(page))
 
 
-def _builtin(name: str) -> Any:
-    """Return the built-in module capture.overlays.<name>, or None while it is not there."""
-    try:
-        return importlib.import_module(f"capture.overlays.{name}")
-    except ImportError:
-        return None
-
-
 async def _consent(page: Page, choice: str, log: InterventionLog) -> None:
-    module = _builtin("consent")
-    if module is not None:
-        await module.clear_consent(page, choice, log)
+    await consent.clear_consent(page, choice, log)
 
 
 async def _generic(page: Page, choice: str, log: InterventionLog) -> list[str]:
-    module = _builtin("generic")
-    if module is None:
-        return []
-    return list(await module.clear_generic(page, log, choice=choice))
+    return list(await generic.clear_generic(page, log, choice=choice))
 
 
 async def _gating(page: Page) -> str | None:
-    module = _builtin("gating")
-    if module is None:
-        return None
-    found: str | None = await module.detect_gating(page)
-    return found
+    return await gating.detect_gating(page)
 
 
 __all__ = ["OverlayOutcome", "active", "clear", "context_options", "prepare", "stop_watching"]

@@ -9,14 +9,16 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pytest
+
 from capture import paths
 from capture.distributed.payload import TaskSpec
-from capture.recycle import RecyclingRenderer
 from capture.distributed.worker import Worker, WorkerSettings
 from capture.errors import NavigationError
 from capture.models import CaptureOptions, CaptureRequest, PageCapture
 from capture.pipeline import Seams, capture_page
 from capture.recorder import ExchangeSink
+from capture.recycle import RecyclingRenderer
 from capture.runner import RunPolicy
 from tests.fakes import FAKE_BROWSER, FAKE_MACHINE, FakeRenderer, small_viewport
 
@@ -218,3 +220,20 @@ async def test_a_crashed_browser_is_replaced_before_the_next_capture(tmp_path: P
     assert len(launcher.launched) == 2
     assert launcher.launched[1].rendered == ["https://a.example/2"]
     assert launcher.closed == 1
+
+
+async def test_a_worker_that_loses_its_lease_stops_writing_the_folder(tmp_path: Path) -> None:
+    shared = MemoryCoordination()
+    slow = ReadyFake(yields={URL: 2_000_000})  # renders for seconds
+
+    async def steal() -> None:
+        await asyncio.sleep(0.05)
+        shared.leases[KEY] = "another-worker"  # e.g. our lease expired while Redis was away
+
+    thief = asyncio.create_task(steal())
+    worker = _worker(tmp_path, slow, shared, lease_s=0.06)
+    with pytest.raises(asyncio.CancelledError):
+        await asyncio.wait_for(worker.handle(_spec(tmp_path)), timeout=5)
+    await thief
+    assert not (tmp_path / KEY / "capture.json").exists()
+    assert shared.leases[KEY] == "another-worker"  # ours was not released over theirs

@@ -147,3 +147,18 @@ def test_a_signature_time_far_from_the_tsa_time_fails(
     assert [(c.subject, c.what) for c in report.failures] == [
         ("seal.json", "signature time agrees with the TSA")
     ]
+
+
+def test_a_seal_whose_hash_was_altered_fails_verification_without_crashing(
+    tmp_path: Path, key: SigningKey, authority: Authority
+) -> None:
+    folder = make_capture(tmp_path / "capture")
+    with serve(authority) as server:
+        seal_capture(folder, key=key, tsa_urls=[server.url], clock=now)
+    seal = json.loads((folder / SEAL).read_text())
+    (folder / SEAL).write_text(json.dumps({**seal, "hash": "sha256:not-hex-at-all"}))
+
+    report = verify_path(folder, tsa_certs=[authority.root], public_key=tmp_path / "clerk.pub")
+
+    assert not report.ok
+    assert any(not check.ok and SEAL in check.subject for check in report.checks)
