@@ -21,6 +21,7 @@ from capture.runs import (
     RunResult,
     RunSettings,
     close_run,
+    collect_results,
     finish_run,
     open_run,
     resumed_folder,
@@ -138,7 +139,9 @@ async def _execute(
 
     def on_progress(event: ProgressEvent) -> None:
         if isinstance(event, CaptureFinished):
-            folder.append_result(event.result.to_json())
+            rows, _ = collect_results(folder, [todo[event.index]])
+            for row in rows:  # the same row shape as the final results.jsonl
+                folder.append_result(row)
         emit(event)
 
     try:

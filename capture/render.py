@@ -174,6 +174,8 @@ class _PageRun:
         self.shots = 0
 
     async def run(self) -> PageCapture:
+        from playwright.async_api import Error as PlaywrightError
+
         started = self.clock()
         context = await self._new_context()
         facts: dict[str, Any] = {"final_url": None}
@@ -193,6 +195,8 @@ class _PageRun:
                 self._refuse_blocked_server(facts)
             except NavigationError as exc:
                 facts["error"] = str(exc)
+            except (PlaywrightError, TimeoutError) as exc:  # the page crashed or hung: its fault
+                facts["error"] = _navigation_reason(self.request.url, exc)
             else:
                 await self._after_navigation(page, facts)
             await self._wind_down(context, page)
@@ -226,8 +230,12 @@ class _PageRun:
         kwargs.update(overlays.context_options(self.site, options))  # a site's user agent wins
         kwargs.update(self.renderer._context_options)
         context = await self.renderer.browser.new_context(**kwargs)
-        self.recorder.attach(context)
-        await overlays.prepare(context, self.site, options, self.interventions)
+        try:
+            self.recorder.attach(context)
+            await overlays.prepare(context, self.site, options, self.interventions)
+        except BaseException:
+            await context.close()  # a rejected cookie must not leave a context per URL behind
+            raise
         return context
 
     # -- steps --------------------------------------------------------------------------------
@@ -476,10 +484,25 @@ def _blocked_reason(blocked: netguard.Blocked) -> str:
     )
 
 
-def _navigation_reason(url: str, exc: Exception) -> str:
+NAVIGATION_HINTS = (
+    ("ERR_NAME_NOT_RESOLVED", "Check the address: its host name does not resolve."),
+    ("ERR_CONNECTION_REFUSED", "Check that the server is up and the port is right."),
+    ("ERR_CERT", "Capture it only if you trust the connection: --ignore-https-errors."),
+    ("ERR_SSL", "The server's TLS setup failed; try again later or check the address."),
+    ("Timeout", "The site is slow or hangs: retry later, or raise --timeout."),
+    ("timed out", "The site is slow or hangs: retry later, or raise --timeout."),
+    ("closed", "The browser or page died; it is relaunched and the URL can be retried."),
+    ("crash", "The browser or page died; it is relaunched and the URL can be retried."),
+)
+"""What to do about the common navigation failures, by a fragment of Chromium's message."""
+
+
+def _navigation_reason(url: str, exc: BaseException) -> str:
+    """Return `Could not load <url> (<why>). <what to do>` for a navigation failure."""
     first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
     first = first.removeprefix("Page.goto: ")
-    return f"Could not load {url} ({first})."
+    hint = next((text for marker, text in NAVIGATION_HINTS if marker in first), "")
+    return f"Could not load {url} ({first}). {hint}".rstrip()
 
 
 async def _collect_layout(page: Page) -> Any:

@@ -102,7 +102,7 @@ async def run_captures(
         async with asyncio.TaskGroup() as group:
             for index, request in enumerate(requests):
                 group.create_task(one(index, request))
-    except* OutputError as failures:  # The disk failed: say so plainly, not as a group.
+    except* Exception as failures:  # The disk failed, or a bug: say so plainly, not as a group.
         raise failures.exceptions[0] from None
     return [result for result in results if result is not None]
 

@@ -153,6 +153,17 @@ async def run_with_broker(args: argparse.Namespace, stop: asyncio.Event) -> Exit
     from capture.distributed.submit import submit_job
 
     job, urls = job_with_flags(args)
+    unsupported = [
+        name
+        for name, used in (("sign_key", job.sign_key), ("tsa", job.tsa), ("qa", job.qa))
+        if used
+    ]
+    if unsupported:
+        raise UsageError(
+            f"Cannot run this job through a broker ({', '.join(unsupported)} is not supported by "
+            "workers yet: they hold no signing key and run no replay check). Run it without "
+            "--broker, or leave those settings out."
+        )
     url = broker_url(args.broker)
     await asyncio.to_thread(check_broker, url)
     resume: bool | Path = Path(args.resume) if isinstance(args.resume, str) else args.resume

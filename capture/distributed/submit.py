@@ -131,14 +131,14 @@ class _Watch:
         outcome = (end.value or {}).get("outcome")
         if outcome == "cancelled":
             return
-        _, results = collect_results(self.folder, [sent.request])
+        rows, results = collect_results(self.folder, [sent.request])
         if not results:
             log.warning(
                 "a capture task ended without a finished folder",
                 extra={"url": sent.request.url, "status": end.status, "error": end.error},
             )
             return
-        self.folder.append_result(results[0].to_json())
+        self.folder.append_result(rows[0])
         self.emit(CaptureFinished(results[0], sent.index, self.total))
 
 

@@ -29,11 +29,18 @@ if TYPE_CHECKING:
 def credential_values(
     site: SiteConfig | None, env: Mapping[str, str] | None = None
 ) -> tuple[str, ...]:
-    """Return the secret values a site's login uses (empty when it has none or they are unset)."""
-    if site is None or site.login is None:
+    """Return the secret values a site config uses: its login's and its cookies' `value_env`.
+
+    Empty when there are none or they are unset. Every output is cleaned of these values.
+    """
+    if site is None:
         return ()
     source = os.environ if env is None else env
-    names = (site.login.username_env, site.login.password_env)
+    names: list[str] = []
+    if site.login is not None:
+        names += [site.login.username_env, site.login.password_env]
+    for item in site.before:
+        names += [cookie.value_env for cookie in item.cookies or () if cookie.value_env]
     return tuple(value for name in names if (value := source.get(name, "")))
 
 

@@ -529,3 +529,15 @@ def test_python_dash_m_capture_cli_runs_the_command_line() -> None:
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith("capture ")
+
+
+def test_a_broker_run_refuses_settings_workers_cannot_honour(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    job = tmp_path / "job.yaml"
+    job.write_text("version: 1\nname: sealed\nurls: [https://a.example/]\nqa: true\n")
+    code = cli.main(
+        ["run", str(job), "--broker", "redis://127.0.0.1:1/0", "--output", str(tmp_path)]
+    )
+    assert code == 2  # ExitCode.USAGE, before any broker is contacted
+    assert "qa is not supported by workers yet" in capsys.readouterr().err

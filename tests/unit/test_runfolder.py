@@ -13,6 +13,7 @@ from capture.errors import UsageError
 from capture.models import CaptureOptions
 from capture.pipeline import Seams
 from capture.plan import plan
+from capture.progress import CaptureFinished, ProgressEvent
 from capture.runfolder import RunFolder
 from capture.runner import RunPolicy
 from capture.runs import RunSettings
@@ -68,3 +69,28 @@ async def test_a_run_killed_while_packaging_is_resumed_and_packaged(tmp_path: Pa
     assert fake.rendered == urls  # nothing captured twice
     assert (again.folder / "index.html").is_file()
     assert json.loads(run_json.read_text())["state"] == "finished"
+
+
+async def test_rows_appended_while_resuming_name_the_url_that_just_finished(
+    tmp_path: Path,
+) -> None:
+    urls = ["https://a.example/1", "https://a.example/2", "https://a.example/3"]
+    first = await capture_urls(urls[:1], output=tmp_path, renderer=FakeRenderer())
+    folder = RunFolder(first.folder)
+    seen: list[tuple[str, str]] = []
+
+    def on_event(event: ProgressEvent) -> None:
+        if isinstance(event, CaptureFinished):
+            last = (folder.path / "results.jsonl").read_text().splitlines()[-1]
+            seen.append((event.result.url, json.loads(last)["url"]))
+
+    await execute(
+        folder,
+        plan(urls, folder.path, CaptureOptions()),
+        RunSettings(RunPolicy()),
+        renderer=FakeRenderer(),
+        seams=Seams(),
+        on_event=on_event,
+        stop=None,
+    )
+    assert seen == [(urls[1], urls[1]), (urls[2], urls[2])]

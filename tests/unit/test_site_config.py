@@ -175,3 +175,15 @@ def test_credential_values_come_from_the_environment(tmp_path: Path) -> None:
     env = {"READER": "ann", "READER_PASSWORD": "pw"}
     assert credential_values(loaded, env) == ("ann", "pw")
     assert credential_values(loaded, {}) == ()
+
+
+def test_cookie_values_from_the_environment_count_as_secrets(tmp_path: Path) -> None:
+    path = tmp_path / "paywalled.yaml"
+    path.write_text(
+        "version: 1\nname: paywalled\nmatch: {hosts: [news.example]}\n"
+        "before:\n  - cookies:\n"
+        "      - {name: session, value_env: NEWS_SESSION, domain: news.example}\n"
+    )
+    site = load_site(path)
+    assert credential_values(site, {"NEWS_SESSION": "tok-123"}) == ("tok-123",)
+    assert credential_values(site, {}) == ()
