@@ -44,4 +44,3 @@ async def test_a_browser_that_crashes_is_relaunched_and_the_run_goes_on(
     assert [result.state for result in run.results] == [CaptureState.COMPLETE] * len(URLS)
     assert len(launched) == len(URLS)  # one relaunch after each crash, none in between
     assert [renderer.rendered for renderer in launched] == [[url] for url in URLS]
-
