@@ -308,11 +308,13 @@ class _PageRun:
                 await self._scroll(page, step.detail, budget.allow(5, reserve_s=reserve))
         else:
             self.steps.skip("scroll", "disabled by options")
+        unchanged: Screenshot | None = None
         if overlays.active(self.site, self.options):
-            await self._clear_overlays(page, facts)
+            unchanged = await self._clear_overlays(page, facts)
         else:
             self.steps.skip("overlays", "dismissal is off: the page is captured as served")
-        facts["screenshot"] = await self._screenshot(page)
+        # When clearing changed nothing, the shot as served is the final one: no second shot.
+        facts["screenshot"] = unchanged or await self._screenshot(page)
         async with self.steps.step("dom", timeout_s=max(budget.allow(10), 2)) as step:
             # dom.html is the page as rendered; the layout script's stamps go only to extraction.
             facts["dom_html"] = await page.content()
@@ -320,9 +322,14 @@ class _PageRun:
             facts["layout"] = await _collect_layout(page)
             facts["layout_html"] = await page.content()
 
-    async def _clear_overlays(self, page: Page, facts: dict[str, Any]) -> None:
-        """Shoot the page as served, then clear banners and walls; keep the first shot if used."""
+    async def _clear_overlays(self, page: Page, facts: dict[str, Any]) -> Screenshot | None:
+        """Shoot the page as served, then clear banners and walls.
+
+        Returns the shot as served when clearing changed nothing (it is then the final shot,
+        and its step is named `screenshot`); otherwise keeps it as the as-served evidence.
+        """
         served = await self._screenshot(page, name="screenshot-as-served")
+        before = len(self.interventions.entries)
         limit_s = self.budget.allow(overlays.CLEAR_BUDGET_S, reserve_s=self.reserve_s)
         async with self.steps.step("overlays", timeout_s=limit_s + 5) as step:
             outcome = await overlays.clear(
@@ -335,8 +342,11 @@ class _PageRun:
             step.detail["interventions"] = len(self.interventions.entries)
             if failures:
                 step.fail("; ".join(failures))
-        if self.interventions.entries:
+        if len(self.interventions.entries) > before:
             facts["served_screenshot"] = served
+            return None
+        self.steps.rename("screenshot-as-served", "screenshot")
+        return served
 
     async def _settle(self, page: Page, detail: dict[str, Any], limit_s: float) -> None:
         """Wait for the load event, then for settle_s of network quiet.

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from dataclasses import replace
 from types import TracebackType
 from typing import Any
 
@@ -46,6 +47,13 @@ class StepLog:
     def add(self, result: StepResult) -> None:
         """Record a step result made elsewhere."""
         self.results.append(result)
+
+    def rename(self, old: str, new: str) -> None:
+        """Give the last step named old the name new (a step whose result took another role)."""
+        for index in range(len(self.results) - 1, -1, -1):
+            if self.results[index].name == old:
+                self.results[index] = replace(self.results[index], name=new)
+                return
 
 
 class Step:

@@ -135,3 +135,11 @@ def test_describe_names_the_exception_when_it_has_no_message() -> None:
     assert describe(Boom(), 5) == "Boom"
     assert describe(Boom("x" * 500), 5) == "x" * 300
     assert describe(TimeoutError(), 2.5) == "timed out after 2.5 s"
+
+
+def test_rename_gives_the_last_step_of_a_name_its_new_role() -> None:
+    log = StepLog()
+    log.skip("shot", "first")
+    log.skip("shot", "second")
+    log.rename("shot", "screenshot")
+    assert [(r.name, r.error) for r in log.results] == [("shot", "first"), ("screenshot", "second")]
