@@ -1,0 +1,392 @@
+"""One page's capture in Chromium: the ordered steps, from navigation to the last shot."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from typing import TYPE_CHECKING, Any
+
+from capture import netguard, overlays, screenshot
+from capture.devtools import tls_details
+from capture.errors import NavigationError
+from capture.models import CaptureRequest, Exchange, PageCapture, Screenshot
+from capture.overlays.log import InterventionLog
+from capture.pageevents import PageEvents
+from capture.recorder import VIEWER_TYPES, ExchangeSink, Recorder
+from capture.steps import Budget, StepLog
+
+if TYPE_CHECKING:
+    from playwright.async_api import BrowserContext, Page, Response
+
+    from capture.render import ChromiumRenderer
+
+SHOT_RESERVE_S = 10.0
+"""Budget kept back for the screenshot and the DOM, so a slow page still leaves a record."""
+
+SCROLL_JS = """async (maxSteps) => {
+  // Two frames: the first renders the new position, and IntersectionObserver callbacks and
+  // lazy images start their requests before the second. The quiet wait afterwards lets them end.
+  const frame = () => new Promise(r => requestAnimationFrame(() => r()));
+  const pause = async () => { await frame(); await frame(); };
+  const bottom = () => Math.max(document.documentElement.scrollHeight,
+                                document.body ? document.body.scrollHeight : 0);
+  let steps = 0, last = window.scrollY;
+  while (steps < maxSteps) {
+    // "instant": a page's `scroll-behavior: smooth` would move a few pixels per frame.
+    window.scrollBy({ top: window.innerHeight, behavior: "instant" });
+    steps += 1;
+    await pause();
+    const y = window.scrollY;
+    // Stop at the bottom, or when the page no longer scrolls (a scroll lock, a modal).
+    if (y === last || y + window.innerHeight >= bottom() - 1) break;
+    last = y;
+  }
+  window.scrollTo({ top: 0, behavior: "instant" });
+  await frame();
+  return steps;
+}"""
+
+MAX_SCROLL_STEPS = 60
+
+DRAIN_S = 5.0
+"""How long the freeze step waits for exchanges still being written to the WARC."""
+
+BODY_GRACE_S = 1.0
+"""How long the freeze step waits for bodies still arriving (bodies complete on the wire that
+the page never read are saved at once, without this wait)."""
+
+
+def ms(seconds: float) -> float:
+    """Return seconds in the milliseconds Playwright wants (the one place we convert)."""
+    return max(1.0, seconds * 1000.0)
+
+
+class PageRun:
+    """The state of one page's capture while its steps run."""
+
+    def __init__(self, renderer: ChromiumRenderer, request: CaptureRequest, sink: ExchangeSink):
+        self.renderer = renderer
+        self.request = request
+        self.options = request.options
+        self.clock = renderer._clock
+        self.sink = sink
+        self.guard = (
+            netguard.NetworkGuard(self._on_blocked, policy=renderer._address_policy)
+            if self.options.block_private_networks
+            else None
+        )
+        self.recorder = Recorder(self._keep if self.guard else sink, self.clock)
+        self.steps = StepLog()
+        self.budget = Budget(self.options.timeout_s)
+        self.page_events = PageEvents(self.clock, self.recorder.record_download)
+        self.reserve_s = min(SHOT_RESERVE_S, self.options.timeout_s * 0.25)
+        self.site = request.site
+        self.interventions = InterventionLog(self.clock)
+        self.navigation_started = time.monotonic()
+        self.shots = 0
+
+    async def run(self) -> PageCapture:
+        from playwright.async_api import Error as PlaywrightError
+
+        started = self.clock()
+        context = await self._new_context()
+        facts: dict[str, Any] = {"final_url": None}
+        try:
+            page = await context.new_page()
+            await self.recorder.watch_page(context, page)
+            if self.guard is not None:
+                await self.guard.install(context, page)
+            if self.renderer._prepare is not None:
+                await self.renderer._prepare(context, page)
+            self.page_events.watch(page)
+            try:
+                await self._refuse_blocked(self.request.url)
+                response = await self._navigate(page)
+                facts.update(await self._main_document(page, response))
+                self._refuse_blocked_server(facts)
+            except NavigationError as exc:
+                facts["error"] = str(exc)
+            except (PlaywrightError, TimeoutError) as exc:  # the page crashed or hung: its fault
+                facts["error"] = _navigation_reason(self.request.url, exc)
+            else:
+                await self._after_navigation(page, facts)
+            await self._wind_down(context, page)
+        finally:
+            await context.close()
+        return PageCapture(
+            url=self.request.url,
+            started_at=started,
+            ended_at=self.clock(),
+            browser=self.renderer.info,
+            viewport=self.options.viewport,
+            steps=tuple(self.steps.results),
+            events=tuple(self.page_events.events),
+            traffic=self.recorder.summary(),
+            interventions=self.interventions.snapshot(),
+            **facts,
+        )
+
+    async def _new_context(self) -> BrowserContext:
+        options = self.options
+        kwargs: dict[str, Any] = {
+            "viewport": {"width": options.viewport.width, "height": options.viewport.height},
+            "ignore_https_errors": options.ignore_https_errors,
+            "service_workers": "block",
+            "accept_downloads": True,
+        }
+        if options.user_agent:
+            kwargs["user_agent"] = options.user_agent
+        if options.proxy:
+            kwargs["proxy"] = {"server": options.proxy}
+        kwargs.update(overlays.context_options(self.site, options))  # a site's user agent wins
+        kwargs.update(self.renderer._context_options)
+        context = await self.renderer.browser.new_context(**kwargs)
+        try:
+            self.recorder.attach(context)
+            await overlays.prepare(context, self.site, options, self.interventions)
+        except BaseException:
+            await context.close()  # a rejected cookie must not leave a context per URL behind
+            raise
+        return context
+
+    # -- steps --------------------------------------------------------------------------------
+
+    async def _navigate(self, page: Page) -> Response | None:
+        from playwright.async_api import Error as PlaywrightError
+
+        self.navigation_started = time.monotonic()
+        timeout_s = self.budget.allow(self.options.timeout_s, reserve_s=self.reserve_s)
+        async with self.steps.step("navigate", timeout_s=timeout_s + 1, required=True) as step:
+            try:
+                response = await page.goto(
+                    self.request.url, wait_until="domcontentloaded", timeout=ms(timeout_s)
+                )
+            except PlaywrightError as exc:
+                if "Download is starting" in str(exc):
+                    step.detail["download"] = True
+                    return None
+                if page.url in ("about:blank", "") or "ERR_" in str(exc):
+                    raise NavigationError(_navigation_reason(self.request.url, exc)) from exc
+                step.fail(_navigation_reason(self.request.url, exc))
+                return None
+            step.detail["status"] = response.status if response else None
+            return response
+        raise NavigationError(f"Could not load {self.request.url} (navigation did not finish).")
+
+    async def _main_document(self, page: Page, response: Response | None) -> dict[str, Any]:
+        facts: dict[str, Any] = {"final_url": page.url if page.url != "about:blank" else None}
+        if facts["final_url"] is None:
+            facts["final_url"] = self.request.url
+        if response is None:
+            return facts
+        chain: list[str] = []
+        previous = response.request.redirected_from
+        while previous is not None:
+            chain.insert(0, previous.url)
+            previous = previous.redirected_from
+        address = await response.server_addr()
+        headers = await response.all_headers()
+        facts.update(
+            final_url=page.url,
+            redirect_chain=(*chain, response.url),
+            status=response.status,
+            content_type=headers.get("content-type"),
+            remote_ip=address["ipAddress"] if address else None,
+            tls=tls_details(dict(await response.security_details() or {})),
+            certificate_chain=await self.recorder.certificate_chain(response.url),
+        )
+        if (facts["content_type"] or "").split(";")[0].strip().lower() in VIEWER_TYPES:
+            self.page_events.note(
+                "pdf", response.url, "opened in the browser's PDF viewer; the file is recorded"
+            )
+        return facts
+
+    async def _after_navigation(self, page: Page, facts: dict[str, Any]) -> None:
+        budget, reserve = self.budget, self.reserve_s
+        async with self.steps.step("settle", timeout_s=budget.allow(15, reserve_s=reserve)) as step:
+            await self._settle(page, step.detail, budget.allow(15, reserve_s=reserve))
+            if not step.detail.get("load"):
+                step.fail("the page's load event did not fire (a resource never finished)")
+        if self.options.scroll:
+            async with self.steps.step(
+                "scroll", timeout_s=budget.allow(20, reserve_s=reserve)
+            ) as step:
+                await self._scroll(page, step.detail, budget.allow(5, reserve_s=reserve))
+        else:
+            self.steps.skip("scroll", "disabled by options")
+        unchanged: Screenshot | None = None
+        if overlays.active(self.site, self.options):
+            unchanged = await self._clear_overlays(page, facts)
+        else:
+            self.steps.skip("overlays", "dismissal is off: the page is captured as served")
+        # When clearing changed nothing, the shot as served is the final one: no second shot.
+        facts["screenshot"] = unchanged or await self._screenshot(page)
+        async with self.steps.step("dom", timeout_s=max(budget.allow(10), 2)) as step:
+            # dom.html is the page as rendered; the layout script's stamps go only to extraction.
+            facts["dom_html"] = await page.content()
+            step.detail["chars"] = len(facts["dom_html"])
+            facts["layout"] = await _collect_layout(page)
+            facts["layout_html"] = await page.content()
+
+    async def _clear_overlays(self, page: Page, facts: dict[str, Any]) -> Screenshot | None:
+        """Shoot the page as served, then clear banners and walls.
+
+        Returns the shot as served when clearing changed nothing (it is then the final shot,
+        and its step is named `screenshot`); otherwise keeps it as the as-served evidence.
+        """
+        served = await self._screenshot(page, name="screenshot-as-served")
+        before = len(self.interventions.entries)
+        limit_s = self.budget.allow(overlays.CLEAR_BUDGET_S, reserve_s=self.reserve_s)
+        async with self.steps.step("overlays", timeout_s=limit_s + 5) as step:
+            outcome = await overlays.clear(
+                page, self.site, self.options, self.interventions, budget_s=limit_s
+            )
+            failures = [*outcome.failures, *await overlays.stop_watching(page)]
+            if outcome.gated:
+                facts["gated"] = outcome.gated
+                failures.append(f"the article is gated: {outcome.gated}")
+            step.detail["interventions"] = len(self.interventions.entries)
+            if failures:
+                step.fail("; ".join(failures))
+        if len(self.interventions.entries) > before:
+            facts["served_screenshot"] = served
+            return None
+        self.steps.rename("screenshot-as-served", "screenshot")
+        return served
+
+    async def _settle(self, page: Page, detail: dict[str, Any], limit_s: float) -> None:
+        """Wait for the load event, then for settle_s of network quiet.
+
+        Quiet counts from the last network event, so a page whose requests all ended before
+        `load` waits only what is left of the window.
+        """
+        from playwright.async_api import Error as PlaywrightError
+
+        try:
+            await page.wait_for_load_state("load", timeout=ms(limit_s))
+            detail["load"] = True
+        except PlaywrightError:
+            detail["load"] = False
+        quiet_limit = self.budget.allow(max(self.options.settle_s * 3, 3), reserve_s=self.reserve_s)
+        detail["network_quiet"] = await self.recorder.wait_quiet(self.options.settle_s, quiet_limit)
+
+    async def _scroll(self, page: Page, detail: dict[str, Any], quiet_limit_s: float) -> None:
+        """Scroll through the page once so lazy content loads; a page that fits is left alone."""
+        _, height = await screenshot.page_size(page)
+        if height <= self.options.viewport.height:
+            detail["steps"] = 0
+            return
+        detail["steps"] = await page.evaluate(SCROLL_JS, MAX_SCROLL_STEPS)
+        detail["network_quiet"] = await self.recorder.wait_quiet(
+            self.options.settle_s / 2, quiet_limit_s
+        )
+
+    async def _screenshot(self, page: Page, name: str = "screenshot") -> Screenshot | None:
+        self.shots += 1
+        target_s = self.renderer._first_shot_at_s
+        if target_s is not None and self.shots == 1:
+            # Waiting for a time, not hoping for an event: the replay matches the capture's clock.
+            wait_s = target_s - (time.monotonic() - self.navigation_started)
+            await asyncio.sleep(self.budget.allow(max(0.0, wait_s), reserve_s=self.reserve_s))
+        timeout_s = max(self.budget.allow(60), min(self.reserve_s, 5))
+        async with self.steps.step(name, timeout_s=timeout_s) as step:
+            shot = await screenshot.full_page(
+                page,
+                viewport_width_px=self.options.viewport.width,
+                max_height_px=self.options.max_screenshot_height_px,
+            )
+            step.detail.update(tiles=shot.tiles, height_px=shot.height_px)
+            if shot.truncated:
+                step.fail(
+                    f"page is {shot.page_height_px} px tall; the screenshot stops at the "
+                    f"configured limit of {self.options.max_screenshot_height_px} px"
+                )
+            return shot
+        return None
+
+    async def _wind_down(self, context: BrowserContext, page: Page) -> None:
+        """Freeze the page so no late request starts, then wait for bodies in flight."""
+        downloads_s = max(self.budget.allow(30), 1.0) if self.page_events.downloading else 0.0
+        limit_s = downloads_s + DRAIN_S + BODY_GRACE_S + 1
+        async with self.steps.step("freeze", timeout_s=limit_s) as step:
+            try:
+                session = await context.new_cdp_session(page)
+                await session.send("Page.setWebLifecycleState", {"state": "frozen"})
+            except Exception as exc:  # A page that is gone or crashed cannot be frozen.
+                step.detail["frozen"] = False
+                step.detail["reason"] = str(exc).splitlines()[0] if str(exc) else ""
+            else:
+                step.detail["frozen"] = True
+            await self.page_events.finish(downloads_s or 1.0)
+            step.detail["abandoned_bodies"] = await self.recorder.drain(
+                DRAIN_S, body_grace_s=BODY_GRACE_S
+            )
+
+    # -- private networks ---------------------------------------------------------------------
+
+    async def _refuse_blocked(self, url: str) -> None:
+        """Raise NavigationError when url's host is, or resolves to, a non-public address."""
+        blocked = await self.guard.check(url) if self.guard else None
+        if blocked is not None:
+            self._on_blocked(blocked)
+            raise NavigationError(_blocked_reason(blocked))
+
+    def _refuse_blocked_server(self, facts: dict[str, Any]) -> None:
+        """Raise NavigationError when the main document came from a non-public address anyway."""
+        if self.guard is None:
+            return
+        blocked = self.guard.check_address(facts["final_url"], facts.get("remote_ip"))
+        if blocked is not None:
+            raise NavigationError(_blocked_reason(blocked))
+
+    def _on_blocked(self, blocked: netguard.Blocked) -> None:
+        if any(entry.detail == blocked.describe() for entry in self.interventions.entries):
+            return
+        self.interventions.add("block", netguard.RULE, ok=True, detail=blocked.describe())
+
+    def _keep(self, exchange: Exchange) -> None:
+        """Pass exchange on, unless it came from a non-public address (DNS rebinding)."""
+        guard = self.guard
+        blocked = (
+            guard.check_address(exchange.request.url, exchange.response.remote_ip)
+            if guard is not None
+            else None
+        )
+        if blocked is not None:
+            self._on_blocked(blocked)
+            return
+        self.sink(exchange)
+
+
+def _blocked_reason(blocked: netguard.Blocked) -> str:
+    return (
+        f"Refused to load {blocked.describe()} (private networks are blocked). "
+        "Capture public addresses only, or turn off --block-private-networks."
+    )
+
+
+NAVIGATION_HINTS = (
+    ("ERR_NAME_NOT_RESOLVED", "Check the address: its host name does not resolve."),
+    ("ERR_CONNECTION_REFUSED", "Check that the server is up and the port is right."),
+    ("ERR_CERT", "Capture it only if you trust the connection: --ignore-https-errors."),
+    ("ERR_SSL", "The server's TLS setup failed; try again later or check the address."),
+    ("Timeout", "The site is slow or hangs: retry later, or raise --timeout."),
+    ("timed out", "The site is slow or hangs: retry later, or raise --timeout."),
+    ("closed", "The browser or page died; it is relaunched and the URL can be retried."),
+    ("crash", "The browser or page died; it is relaunched and the URL can be retried."),
+)
+"""What to do about the common navigation failures, by a fragment of Chromium's message."""
+
+
+def _navigation_reason(url: str, exc: BaseException) -> str:
+    """Return `Could not load <url> (<why>). <what to do>` for a navigation failure."""
+    first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    first = first.removeprefix("Page.goto: ")
+    hint = next((text for marker, text in NAVIGATION_HINTS if marker in first), "")
+    return f"Could not load {url} ({first}). {hint}".rstrip()
+
+
+async def _collect_layout(page: Page) -> Any:
+    from capture.extract import collect_layout
+
+    return await collect_layout(page)
