@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from capture.distributed.lease import RedisCoordination
 from capture.distributed.payload import read_payload
 from capture.distributed.worker import Worker, WorkerSettings
+from capture.errors import UsageError
 from capture.recycle import RecyclingRenderer
 
 if TYPE_CHECKING:
@@ -85,7 +86,10 @@ def register(app: Celery, broker_url: str, settings: WorkerSettings | None) -> N
     )
     def capture_page(payload: dict[str, Any]) -> dict[str, Any]:
         if settings is None:
-            raise RuntimeError("the capture task runs in `capture worker` only")
+            raise UsageError(
+                "Could not run a capture task here (this process submits, it does not capture). "
+                "Start `capture worker` to run tasks."
+            )
         outcome = engine(settings, broker_url).run(payload)
         if outcome["outcome"] == "busy":  # another worker still holds it: try again later
             raise Reject("capture folder busy", requeue=True)
