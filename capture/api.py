@@ -24,7 +24,7 @@ from capture.runs import (
     collect_results,
     finish_run,
     open_run,
-    resumed_folder,
+    prepare_job,
 )
 
 __all__ = ["RunResult", "RunSettings", "capture_urls", "execute", "run_job"]
@@ -82,18 +82,8 @@ async def run_job(
     a Path continues that run folder. Finished captures are never captured again.
     """
     seams = seams or Seams()
-    root = job.output / job.name
-    plan(urls, root, job.defaults.options(), site_for)  # validate before the disk is touched
-    folder = resumed_folder(root, resume) or RunFolder.create(root, seams.clock)
-    requests = plan(urls, folder.path, lambda url: job.settings_for(url).options(), site_for)
-    policy = RunPolicy(job.concurrency, job.retries, job.retry_backoff, job.host_delay)
-    settings = RunSettings(
-        policy,
-        job.browser,
-        wacz=job.wacz,
-        title=job.name,
-        job=job.model_dump(mode="json"),
-        qa=job.qa,
+    folder, requests, settings = prepare_job(
+        job, urls, resume=resume, site_for=site_for, seams=seams
     )
     return await execute(
         folder, requests, settings, renderer=renderer, seams=seams, on_event=on_event, stop=stop
@@ -110,24 +100,20 @@ async def execute(
     on_event: OnEvent | None,
     stop: asyncio.Event | None,
 ) -> RunResult:
-    """Capture what the run folder has not finished, then write its results, report and WACZ."""
+    """Capture what the run folder has not finished, then write its results, report and WACZ.
+
+    The run folder is locked meanwhile: a second process cannot write into the same run.
+    """
     with folder.locked():
-        return await _execute(
-            folder,
-            requests,
-            settings,
-            renderer=renderer,
-            seams=seams,
-            on_event=on_event,
-            stop=stop,
+        return await _capture_and_finish(
+            folder, requests, settings, renderer, seams, on_event, stop
         )
 
 
-async def _execute(
+async def _capture_and_finish(  # noqa: PLR0917 - the private body of execute, same arguments
     folder: RunFolder,
     requests: Sequence[CaptureRequest],
     settings: RunSettings,
-    *,
     renderer: Renderer | None,
     seams: Seams,
     on_event: OnEvent | None,

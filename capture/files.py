@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -62,3 +63,19 @@ def sha256_file(path: Path) -> str:
         for chunk in iter(lambda: handle.read(1 << 20), b""):
             digest.update(chunk)
     return digest.hexdigest()
+
+
+def clear_folder(path: Path) -> None:
+    """Remove a folder and everything in it (nothing when it is not there), or raise OutputError.
+
+    Used before a capture starts again, so nothing of an earlier attempt lingers.
+    """
+    try:
+        shutil.rmtree(path)
+    except FileNotFoundError:
+        pass
+    except OSError as exc:
+        raise OutputError(
+            f"Could not clear {path} before capturing it again ({exc.strerror}). "
+            "Check that you may write to the output folder."
+        ) from exc

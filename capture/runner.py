@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import shutil
 import time
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
@@ -14,7 +13,7 @@ from urllib.parse import urlsplit
 
 from capture import paths, retry
 from capture.errors import OutputError
-from capture.files import make_folder, write_json
+from capture.files import clear_folder, make_folder, write_json
 from capture.models import Attempt, CaptureRequest, CaptureState
 from capture.pipeline import CaptureResult, Renderer, Seams, capture_page
 from capture.progress import CaptureFinished, CaptureRetrying, CaptureStarted, ProgressEvent
@@ -160,7 +159,7 @@ class _Run:
             )
             earlier.append(attempt)
             stopped = await self._stopped_within(delay)
-            _clear_folder(request)
+            clear_folder(request.folder)
             if stopped:  # Not finished: a resumed run tries it again instead of keeping a 503.
                 return None
 
@@ -193,19 +192,6 @@ class _Run:
         except TimeoutError:
             return False
         return True
-
-
-def _clear_folder(request: CaptureRequest) -> None:
-    """Empty a capture folder before another attempt, so nothing of the last one lingers."""
-    try:
-        shutil.rmtree(request.folder, ignore_errors=False)
-    except FileNotFoundError:
-        pass
-    except OSError as exc:
-        raise OutputError(
-            f"Could not clear {request.folder} for another attempt ({exc.strerror}). "
-            "Check the output folder's permissions."
-        ) from exc
 
 
 async def _bounded(

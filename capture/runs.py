@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import logging
 import platform
-import shutil
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -18,9 +17,12 @@ from pathlib import Path
 from typing import Any
 
 from capture import __version__
+from capture.config.job import Job
 from capture.errors import NothingToPackageError
+from capture.files import clear_folder
 from capture.models import CaptureRequest, CaptureState
 from capture.pipeline import CaptureResult, Seams
+from capture.plan import SiteFor, plan
 from capture.progress import RunFinished
 from capture.runfolder import RunFolder, result_row
 from capture.runner import OnEvent, RunPolicy
@@ -69,6 +71,34 @@ def resumed_folder(root: Path, resume: bool | Path) -> RunFolder | None:
     return RunFolder.latest_unfinished(root) if resume else None
 
 
+def prepare_job(
+    job: Job,
+    urls: Sequence[str],
+    *,
+    resume: bool | Path,
+    site_for: SiteFor | None,
+    seams: Seams,
+) -> tuple[RunFolder, list[CaptureRequest], RunSettings]:
+    """Return the run folder (new, or the one to resume), the planned requests and the settings.
+
+    Bad URLs and tied site configs stop the run before the disk is touched. Local and queued
+    runs both start here, so they cannot drift apart.
+    """
+    root = job.output / job.name
+    plan(urls, root, job.defaults.options(), site_for)
+    folder = resumed_folder(root, resume) or RunFolder.create(root, seams.clock)
+    requests = plan(urls, folder.path, lambda url: job.settings_for(url).options(), site_for)
+    settings = RunSettings(
+        RunPolicy(job.concurrency, job.retries, job.retry_backoff, job.host_delay),
+        job.browser,
+        wacz=job.wacz,
+        title=job.name,
+        job=job.model_dump(mode="json"),
+        qa=job.qa,
+    )
+    return folder, requests, settings
+
+
 def software() -> dict[str, str]:
     """Return the versions of the software a run uses (the browser's is added once it runs)."""
     return {
@@ -98,7 +128,7 @@ def open_run(
     todo = [r for r in requests if folder.finished(r.folder) is None]
     if clear_unfinished:
         for request in todo:
-            shutil.rmtree(request.folder, ignore_errors=True)
+            clear_folder(request.folder)
     policy = settings.policy
     run_info: dict[str, Any] = {
         "state": "running",

@@ -21,18 +21,17 @@ from capture.distributed.payload import task_payload
 from capture.distributed.redact import redact_url
 from capture.models import CaptureRequest
 from capture.pipeline import Seams
-from capture.plan import SiteFor, plan
+from capture.plan import SiteFor
 from capture.progress import CaptureFinished, RunStarted
 from capture.runfolder import RunFolder
-from capture.runner import OnEvent, RunPolicy
+from capture.runner import OnEvent
 from capture.runs import (
     RunResult,
-    RunSettings,
     close_run,
     collect_results,
     finish_run,
     open_run,
-    resumed_folder,
+    prepare_job,
 )
 
 log = logging.getLogger(__name__)
@@ -68,14 +67,10 @@ async def submit_job(
     seams = seams or Seams()
     stop = stop or asyncio.Event()
     emit = on_event or (lambda event: None)
-    root = job.output / job.name
-    plan(urls, root, job.defaults.options())  # validate before the disk is touched
-    folder = resumed_folder(root, resume) or RunFolder.create(root, seams.clock)
-    requests = plan(urls, folder.path, lambda url: job.settings_for(url).options(), site_for)
-    policy = RunPolicy(job.concurrency, job.retries, job.retry_backoff, job.host_delay)
-    settings = RunSettings(
-        policy, job.browser, wacz=job.wacz, title=job.name, job=job.model_dump(mode="json")
+    folder, requests, settings = prepare_job(
+        job, urls, resume=resume, site_for=site_for, seams=seams
     )
+    policy = settings.policy
     with folder.locked():
         submission = uuid.uuid4().hex
         queue_info = {"broker": redact_url(broker_url), "submission": submission}

@@ -9,7 +9,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import shutil
 import socket
 import time
 import uuid
@@ -20,7 +19,7 @@ from typing import Any, Protocol
 
 from capture.distributed.lease import Coordination
 from capture.distributed.payload import TaskSpec
-from capture.errors import OutputError
+from capture.files import clear_folder
 from capture.pipeline import Renderer, Seams
 from capture.runfolder import RunFolder
 from capture.runner import HostGate, run_captures
@@ -109,7 +108,7 @@ class Worker:
             return await self._capture(spec)
 
     async def _capture(self, spec: TaskSpec) -> TaskOutcome:
-        _clear(spec.request.folder)  # a killed delivery's leftovers must not mix with ours
+        clear_folder(spec.request.folder)  # a killed delivery's leftovers must not mix with ours
         if self.hosts is None or self.hosts.delay_s != spec.policy.host_delay_s:
             self.hosts = HostGate(spec.policy.host_delay_s)
         await self.hosts.wait(spec.request.url)
@@ -162,15 +161,3 @@ def _finished(spec: TaskSpec) -> str | None:
     folder = spec.request.folder
     capture = RunFolder(folder.parent.parent).finished(folder)
     return None if capture is None else str(capture.get("state") or "failed")
-
-
-def _clear(folder: Path) -> None:
-    try:
-        shutil.rmtree(folder)
-    except FileNotFoundError:
-        pass
-    except OSError as exc:
-        raise OutputError(
-            f"Could not clear {folder} before capturing ({exc.strerror}). "
-            "Check that this worker may write to the shared archive root."
-        ) from exc
