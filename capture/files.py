@@ -2,30 +2,47 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from capture.errors import OutputError
 
 
-def write_bytes(path: Path, data: bytes) -> Path:
-    """Write data to path atomically and return path; a reader never sees half a file."""
-    temporary = path.with_name(f".{path.name}.tmp")
+@contextlib.contextmanager
+def atomic_file(path: Path, *, visible: bool = False) -> Iterator[BinaryIO]:
+    """Yield a binary file that becomes path only once complete (fsync, then rename).
+
+    It is written as the hidden `.<name>.tmp`, or with visible as `<name>.open` (the convention
+    for archives in progress). On any error it is removed, and OSError becomes OutputError.
+    """
+    temporary = path.with_name(f"{path.name}.open" if visible else f".{path.name}.tmp")
     try:
         with temporary.open("wb") as handle:
-            handle.write(data)
+            yield handle
             handle.flush()
             os.fsync(handle.fileno())
         temporary.replace(path)
     except OSError as exc:
         temporary.unlink(missing_ok=True)
         raise OutputError(
-            f"Could not write {path} ({exc.strerror}). Free some space or choose another --output."
+            f"Could not write {path} ({exc.strerror or exc}). "
+            "Free some space or choose another --output."
         ) from exc
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+
+
+def write_bytes(path: Path, data: bytes) -> Path:
+    """Write data to path atomically and return path; a reader never sees half a file."""
+    with atomic_file(path) as handle:
+        handle.write(data)
     return path
 
 

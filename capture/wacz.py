@@ -12,7 +12,6 @@ import gzip
 import hashlib
 import io
 import json
-import os
 import string
 import zipfile
 import zlib
@@ -28,7 +27,8 @@ from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
 
 from capture import __version__, paths
-from capture.errors import NothingToPackageError, OutputError, PackageError
+from capture.errors import NothingToPackageError, PackageError
+from capture.files import atomic_file
 
 WACZ_VERSION = "1.1.1"
 INDEX_PATH = "indexes/index.cdx.gz"
@@ -86,22 +86,8 @@ def write_wacz(
             f"{paths.WARC}). Check the captures' capture.json for their errors."
         )
     created = clock().astimezone(UTC).replace(microsecond=0)
-    temporary = out_path.with_name(f"{out_path.name}.open")
-    try:
-        with temporary.open("wb") as handle:
-            _write_package(handle, captures, title=title, created=created)
-            handle.flush()
-            os.fsync(handle.fileno())
-        temporary.replace(out_path)
-    except OSError as exc:
-        temporary.unlink(missing_ok=True)
-        raise OutputError(
-            f"Could not write {out_path} ({exc.strerror or exc}). "
-            "Free some space or choose another --output."
-        ) from exc
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
+    with atomic_file(out_path, visible=True) as handle:
+        _write_package(handle, captures, title=title, created=created)
     return out_path
 
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
-import os
 import shutil
 import zipfile
 from collections.abc import Callable, Sequence
@@ -25,7 +24,7 @@ from capture.errors import OutputError, TimestampError, UsageError
 from capture.evidence.keys import ALGORITHM, SigningKey
 from capture.evidence.signature import iso_time, signed_data
 from capture.evidence.tsa import Transport, post_query, request_token
-from capture.files import write_bytes, write_json
+from capture.files import atomic_file, write_bytes, write_json
 
 CAPTURE_JSON = "capture.json"
 SEAL = "seal.json"
@@ -218,28 +217,18 @@ def _make_dir(path: Path) -> Path:
 
 
 def _replace_member(path: Path, name: str, data: bytes) -> None:
-    temporary = path.with_name(f"{path.name}.open")
-    try:
-        with zipfile.ZipFile(path) as source, temporary.open("wb") as handle:
-            moment = (2026, 1, 1, 0, 0, 0)
-            with zipfile.ZipFile(handle, "w", allowZip64=True) as target:
-                for info in source.infolist():
-                    if info.filename == name:
-                        moment = info.date_time
-                        continue
-                    _copy_member(source, target, info)
-                fresh = zipfile.ZipInfo(name, date_time=moment)
-                fresh.compress_type = zipfile.ZIP_DEFLATED
-                fresh.external_attr = 0o644 << 16
-                target.writestr(fresh, data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        temporary.replace(path)
-    except OSError as exc:
-        temporary.unlink(missing_ok=True)
-        raise OutputError(
-            f"Could not rewrite {path} ({exc.strerror or exc}). Free some space and try again."
-        ) from exc
+    with zipfile.ZipFile(path) as source, atomic_file(path, visible=True) as handle:
+        moment = (2026, 1, 1, 0, 0, 0)
+        with zipfile.ZipFile(handle, "w", allowZip64=True) as target:
+            for info in source.infolist():
+                if info.filename == name:
+                    moment = info.date_time
+                    continue
+                _copy_member(source, target, info)
+            fresh = zipfile.ZipInfo(name, date_time=moment)
+            fresh.compress_type = zipfile.ZIP_DEFLATED
+            fresh.external_attr = 0o644 << 16
+            target.writestr(fresh, data)
 
 
 def _copy_member(source: zipfile.ZipFile, target: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
