@@ -14,11 +14,33 @@ from capture.errors import BrowserLaunchError, BrowserNotFoundError
 if TYPE_CHECKING:
     from playwright.async_api import Browser, Playwright
 
-SYSTEM_BROWSERS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
-"""Names looked up on PATH, in order, when neither the user nor Playwright names a browser."""
+SYSTEM_BROWSERS = (
+    "chromium-headless-shell",
+    "chromium",
+    "chromium-browser",
+    "google-chrome",
+    "google-chrome-stable",
+)
+"""Names looked up on PATH, in order, when neither the user nor Playwright names a browser.
+
+The headless shell comes first: it is the browser Playwright itself runs headless, the same
+Blink without the desktop browser around it, and it costs about a third of the CPU per page
+(bench/concurrency.py). Only the PDF viewer is missing: a PDF is then recorded as a download."""
+
+HEADLESS_SHELLS = (
+    # Where `playwright install chromium` puts its headless shell, beside its full Chromium:
+    # <ms-playwright>/chromium_headless_shell-<revision>/<one of these>.
+    "chrome-headless-shell-linux64/chrome-headless-shell",
+    "chrome-headless-shell-linux-arm64/chrome-headless-shell",
+    "chrome-headless-shell-mac-arm64/chrome-headless-shell",
+    "chrome-headless-shell-mac-x64/chrome-headless-shell",
+    "chrome-headless-shell-win64/chrome-headless-shell.exe",
+    "chrome-linux/headless_shell",
+)
 
 REAL_BINARIES = {
     # Debian and Ubuntu install a shell wrapper on PATH; the binary beside it starts cleanly.
+    "chromium-headless-shell": ("/usr/lib/chromium/chromium-headless-shell",),
     "chromium": ("/usr/lib/chromium/chromium",),
     "chromium-browser": (
         "/usr/lib/chromium-browser/chromium-browser",
@@ -39,7 +61,8 @@ CLOSED_NETWORK_FLAGS = (
 )
 
 INSTALL_HINT = (
-    "Install one (python -m playwright install chromium, or apt-get install chromium), "
+    "Install one (python -m playwright install chromium, or "
+    "apt-get install chromium-headless-shell chromium), "
     "or pass --browser PATH / set CAPTURE_BROWSER."
 )
 
@@ -74,7 +97,8 @@ def find_browser(
                 )
             return BrowserChoice(_real_binary(resolved, is_file), source)
     if playwright_executable and is_file(playwright_executable):
-        return BrowserChoice(playwright_executable, "playwright")
+        shell = _headless_shell_beside(playwright_executable, is_file)
+        return BrowserChoice(shell or playwright_executable, "playwright")
     for name in SYSTEM_BROWSERS:
         found = which(name)
         if found:
@@ -83,6 +107,18 @@ def find_browser(
     raise BrowserNotFoundError(
         f"Could not find a browser (no Playwright Chromium installed, none of {tried} on PATH). "
         f"{INSTALL_HINT}"
+    )
+
+
+def _headless_shell_beside(executable: str, is_file: Callable[[str], bool]) -> str | None:
+    """Return Playwright's headless shell of the same revision as its Chromium, if installed."""
+    browser_dir = Path(executable).parent.parent  # <ms-playwright>/chromium-<revision>
+    name, _, revision = browser_dir.name.partition("-")
+    if name != "chromium" or not revision:
+        return None
+    shell_dir = browser_dir.parent / f"chromium_headless_shell-{revision}"
+    return next(
+        (str(shell_dir / rel) for rel in HEADLESS_SHELLS if is_file(str(shell_dir / rel))), None
     )
 
 

@@ -154,6 +154,11 @@ class HttpResponse:
     tls_cipher: str | None = None
     """The cipher suite of the connection (`AES_128_GCM`), when observed."""
 
+    def header(self, wanted: str) -> str | None:
+        """Return the first value of header `wanted` (any case), or None."""
+        wanted = wanted.lower()
+        return next((value for name, value in self.headers if name.lower() == wanted), None)
+
 
 @dataclass(frozen=True, slots=True)
 class Exchange:

@@ -111,6 +111,7 @@ class PageRun:
             else:
                 await self._after_navigation(page, facts)
             await self._wind_down(context, page)
+            self._download_document(facts)
         finally:
             await context.close()
         return PageCapture(
@@ -200,6 +201,21 @@ class PageRun:
                 "pdf", response.url, "opened in the browser's PDF viewer; the file is recorded"
             )
         return facts
+
+    def _download_document(self, facts: dict[str, Any]) -> None:
+        """Fill in the document's facts when the navigation became a download (no Response)."""
+        if facts.get("status") is not None or "error" in facts:
+            return
+        documents = self.recorder.download_documents
+        response = documents.get(facts["final_url"] or self.request.url)
+        if response is None and len(documents) == 1:  # downloaded after a redirect
+            response = next(iter(documents.values()))
+        if response is not None:
+            facts.update(
+                status=response.status,
+                content_type=response.header("content-type"),
+                remote_ip=response.remote_ip,
+            )
 
     async def _after_navigation(self, page: Page, facts: dict[str, Any]) -> None:
         budget, reserve = self.budget, self.reserve_s

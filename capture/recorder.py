@@ -89,6 +89,8 @@ class Recorder:
         """Navigations that turned into downloads: the body comes from the download."""
         self._downloaded: dict[str, bytes] = {}
         """Downloaded files not yet matched with their navigation's response."""
+        self.download_documents: dict[str, HttpResponse] = {}
+        """Navigations that turned into downloads, by URL: the server's answer (no body)."""
         self._failed: list[FailedRequest] = []
         self._waiting: set[Request] = set()
         """Requests with no response yet: they (and PDF bodies not yet streamed) keep it busy."""
@@ -192,6 +194,7 @@ class Recorder:
                 # A navigation that turns into a download is aborted once its headers came:
                 # the download hands over the body, before or after this point.
                 self._download_held.setdefault(request.url, exchange)
+                self.download_documents.setdefault(request.url, exchange.response)
                 self._match_download(request.url)
             else:
                 # Chromium aborts error responses it will not use (a 404 script): the status

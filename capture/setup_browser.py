@@ -53,7 +53,7 @@ def _apt_install() -> bool:
         return False
     env_prefix = [*prefix, "env", "DEBIAN_FRONTEND=noninteractive"]
     return _run([*prefix, "apt-get", "update", "-qq"]) and _run(
-        [*env_prefix, "apt-get", "install", "-y", "-qq", "chromium"]
+        [*env_prefix, "apt-get", "install", "-y", "-qq", "chromium-headless-shell", "chromium"]
     )
 
 

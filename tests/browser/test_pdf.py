@@ -1,19 +1,23 @@
 """A URL that serves a PDF: the real PDF bytes are recorded, and the capture does not fail.
 
-Debian's Chromium shows PDFs in its built-in viewer (the recorder takes the bytes from the
-viewer's stream); Playwright's headless shell downloads them instead, as every Chromium does
-for `Content-Disposition: attachment`, which the second test uses to take that path.
+A full Chromium shows PDFs in its built-in viewer (the recorder takes the bytes from the
+viewer's stream); the headless shell, which captures use when it is there, downloads them
+instead, as every Chromium does for `Content-Disposition: attachment`. Both paths are tested.
 """
 
 from __future__ import annotations
 
+import os
+import shutil
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
+import pytest_asyncio
 
 from capture.localsite import LocalSite
-from capture.render import ChromiumRenderer
-from tests.browser.captured import capture_one
+from capture.render import ChromiumRenderer, open_renderer
+from tests.browser.captured import Captured, capture_one
 from tests.browser.core_site import ATTACHMENT_PATH, CORE_DIR, PDF_PATH
 
 pytestmark = [pytest.mark.browser, pytest.mark.asyncio(loop_scope="module")]
@@ -21,11 +25,40 @@ pytestmark = [pytest.mark.browser, pytest.mark.asyncio(loop_scope="module")]
 PDF_BYTES = (CORE_DIR / PDF_PATH.lstrip("/")).read_bytes()
 
 
+FULL_CHROMIUMS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="module")
+async def full_chromium() -> AsyncIterator[ChromiumRenderer]:
+    """Yield a renderer on a full Chromium (with the PDF viewer), not the headless shell."""
+    found = next((path for name in FULL_CHROMIUMS if (path := shutil.which(name))), None)
+    if found is None:
+        if os.environ.get("CI"):
+            pytest.fail(f"no full Chromium on PATH (tried {', '.join(FULL_CHROMIUMS)})")
+        pytest.skip("no full Chromium on PATH")
+    async with open_renderer(found) as chromium:
+        yield chromium
+
+
 async def test_pdf_shown_in_the_viewer_is_recorded_with_its_real_bytes(
+    full_chromium: ChromiumRenderer, site: LocalSite, tmp_path: Path
+) -> None:
+    captured = await _capture_pdf(full_chromium, site, tmp_path)
+    kinds = {event["kind"] for event in captured.document["events"]}
+    assert "pdf" in kinds
+
+
+async def test_pdf_in_the_default_browser_is_recorded_with_its_real_bytes(
     shared_renderer: ChromiumRenderer, site: LocalSite, tmp_path: Path
 ) -> None:
+    captured = await _capture_pdf(shared_renderer, site, tmp_path)
+    kinds = {event["kind"] for event in captured.document["events"]}
+    assert kinds & {"pdf", "download"}  # the viewer, or (the headless shell) a download
+
+
+async def _capture_pdf(renderer: ChromiumRenderer, site: LocalSite, tmp_path: Path) -> Captured:
     url = site.url(PDF_PATH)
-    captured = await capture_one(url, shared_renderer, tmp_path)
+    captured = await capture_one(url, renderer, tmp_path)
 
     response = captured.response(url)
     assert response.payload == PDF_BYTES
@@ -33,10 +66,9 @@ async def test_pdf_shown_in_the_viewer_is_recorded_with_its_real_bytes(
     assert response.header("Content-Length") == str(len(PDF_BYTES))
     assert captured.document["state"] == "complete"
     assert captured.document["content_type"] == "application/pdf"
-    kinds = {event["kind"] for event in captured.document["events"]}
-    if "pdf" not in kinds:  # A Chromium without the viewer downloads the file instead.
-        assert "download" in kinds
+    assert captured.document["status"] == 200
     assert not [uri for uri in captured.uris() if not uri.startswith(site.base_url)]
+    return captured
 
 
 async def test_pdf_that_downloads_is_recorded_with_its_real_bytes(

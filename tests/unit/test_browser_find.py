@@ -12,6 +12,12 @@ from capture.errors import BrowserNotFoundError, ExitCode
 PLAYWRIGHT = "/root/.cache/ms-playwright/chromium-1200/chrome-linux/chrome"
 DEBIAN_WRAPPER = "/usr/bin/chromium"
 DEBIAN_BINARY = "/usr/lib/chromium/chromium"
+PLAYWRIGHT_SHELL = (
+    "/root/.cache/ms-playwright/chromium_headless_shell-1200/"
+    "chrome-headless-shell-linux64/chrome-headless-shell"
+)
+DEBIAN_SHELL_WRAPPER = "/usr/bin/chromium-headless-shell"
+DEBIAN_SHELL = "/usr/lib/chromium/chromium-headless-shell"
 
 
 def machine(
@@ -65,6 +71,22 @@ def test_the_system_browser_is_last_and_the_debian_wrapper_is_skipped() -> None:
     assert choice == BrowserChoice(DEBIAN_BINARY, "system")
 
 
+def test_playwrights_headless_shell_of_the_same_revision_is_preferred() -> None:
+    choice = find(files={*EVERYTHING, PLAYWRIGHT_SHELL}, path=ON_PATH)
+    assert choice == BrowserChoice(PLAYWRIGHT_SHELL, "playwright")
+
+
+def test_a_headless_shell_of_another_revision_is_not_taken() -> None:
+    other = PLAYWRIGHT_SHELL.replace("-1200/", "-1199/")
+    assert find(files={*EVERYTHING, other}, path=ON_PATH) == BrowserChoice(PLAYWRIGHT, "playwright")
+
+
+def test_the_systems_headless_shell_comes_before_its_chromium() -> None:
+    files = {DEBIAN_WRAPPER, DEBIAN_BINARY, DEBIAN_SHELL_WRAPPER, DEBIAN_SHELL}
+    path = {**ON_PATH, "chromium-headless-shell": DEBIAN_SHELL_WRAPPER}
+    assert find(playwright=None, files=files, path=path) == BrowserChoice(DEBIAN_SHELL, "system")
+
+
 def test_a_playwright_path_without_a_file_falls_through_to_the_system() -> None:
     choice = find(files={DEBIAN_WRAPPER}, path={"chromium": DEBIAN_WRAPPER})
     assert choice == BrowserChoice(DEBIAN_WRAPPER, "system")
@@ -111,9 +133,12 @@ def test_no_browser_anywhere_names_what_was_tried_and_the_install_hint() -> None
         find(playwright=None, files=set(), path={})
 
     message = str(caught.value)
-    assert "chromium, chromium-browser, google-chrome, google-chrome-stable" in message
+    assert (
+        "chromium-headless-shell, chromium, chromium-browser, google-chrome, google-chrome-stable"
+        in message
+    )
     assert "python -m playwright install chromium" in message
-    assert "apt-get install chromium" in message
+    assert "apt-get install chromium-headless-shell chromium" in message
     assert "--browser PATH" in message
     assert caught.value.exit_code is ExitCode.BROWSER
 
