@@ -89,13 +89,13 @@ def write_outputs(
             )
         )
     if page.screenshot is not None:
-        view = images.crop_top(page.screenshot.png, page.viewport.height)
+        view, decoded = images.first_screen(page.screenshot.png, page.viewport.height)
         if wants("screenshot"):
             outputs.append((paths.SCREENSHOT, "screenshot", "image/png", page.screenshot.png))
         if wants("viewport"):
             outputs.append((paths.VIEWPORT, "view", "image/png", view))
         if wants("thumbnail"):
-            outputs.append((paths.THUMBNAIL, "thumbnail", "image/webp", images.thumbnail(view)))
+            outputs.append((paths.THUMBNAIL, "thumbnail", "image/webp", images.thumbnail(decoded)))
     if page.dom_html is not None and wants("dom"):
         outputs.append((paths.DOM, "dom", "text/html; charset=utf-8", page.dom_html.encode()))
     if article is not None and wants("article"):
