@@ -11,7 +11,7 @@ import pytest_asyncio
 from playwright.async_api import Browser
 
 from capture.localsite import LocalSite
-from capture.overlays.consent import clear_consent
+from capture.overlays.consent import clear_consent, rules_for, rules_present
 from capture.overlays.log import InterventionLog
 from tests.browser.builtin_overlays import (
     CASES,
@@ -106,3 +106,36 @@ async def test_a_page_without_a_consent_platform_costs_well_under_a_second(
         assert elapsed < 1.0, elapsed
     finally:
         await page.context.close()
+
+
+COMPLIANZ_PAGE = """<!doctype html><html><head><title>Harbour news</title></head><body>
+<article><h1>Harbour news</h1><p>The council met on Tuesday.</p></article>
+<div id="cmplz-cookiebanner-container"><div class="cmplz-cookiebanner"
+  style="position:fixed;bottom:0;left:0;right:0;padding:2em;background:#eee">
+  <p>We use cookies.</p>
+  <button class="cmplz-btn cmplz-accept" onclick="this.closest('.cmplz-cookiebanner').remove();
+    window.consentChoice = 'accept'">Accept</button>
+  <button class="cmplz-btn cmplz-deny" onclick="this.closest('.cmplz-cookiebanner').remove();
+    window.consentChoice = 'reject'">Deny</button>
+</div></div></body></html>"""
+
+
+async def test_a_banner_known_by_a_json_rule_is_answered_from_the_few_rules_sent(
+    browser: Browser,
+) -> None:
+    context = await browser.new_context()
+    try:
+        page = await context.new_page()
+        await page.set_content(COMPLIANZ_PAGE)
+        every = rules_for(page.url, main_frame=True, choice="accept")
+        sent = await rules_present(page.main_frame, every)
+        assert "Complianz banner" in {rule["name"] for rule in sent}
+        assert len(sent) < len(every) / 5  # only rules whose first selector is on the page
+
+        log = InterventionLog(lambda: datetime.now(UTC))
+        assert await clear_consent(page, "accept", log)
+        assert await page.evaluate("window.consentChoice") == "accept"
+        [entry] = log.entries
+        assert (entry.rule, entry.ok) == ("builtin:Complianz banner", True)
+    finally:
+        await context.close()

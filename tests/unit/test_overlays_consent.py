@@ -6,6 +6,7 @@ from capture.overlays.consent import (
     autoconsent_bundle,
     driver_config,
     frame_outcome,
+    gate,
     record,
     rules_for,
 )
@@ -84,3 +85,25 @@ def test_pages_without_a_platform_log_nothing() -> None:
     record(frame_outcome({"outcome": "none"}, None), "accept", log)
     record(frame_outcome({"outcome": "no-popup", "cmp": "Onetrust"}, None), "accept", log)
     assert log.entries == []
+
+
+def test_a_rule_is_gated_by_the_selector_its_detection_starts_with() -> None:
+    assert gate({"detectCmp": [{"exists": "#cmp"}, {"eval": "X"}]}) == "#cmp"
+    assert gate({"detectCmp": [{"visible": ".banner", "check": "any"}]}) == ".banner"
+    assert gate({"detectCmp": [{"exists": ["#host", ".inside-shadow"]}]}) == "#host"
+
+
+def test_rules_the_page_cannot_rule_out_have_no_gate() -> None:
+    assert gate({}) is None
+    assert gate({"detectCmp": []}) is None
+    assert gate({"detectCmp": [{"exists": "#cmp", "negated": True}]}) is None
+    assert gate({"detectCmp": [{"eval": "EVAL_X"}, {"exists": "#cmp"}]}) is None
+    assert gate({"detectCmp": [{"any": [{"exists": "#a"}, {"exists": "#b"}]}]}) is None
+    assert gate({"detectCmp": [{"exists": "xpath///div[@id='cmp']"}]}) is None
+    assert gate({"detectCmp": [{"exists": ""}]}) is None
+
+
+def test_almost_every_installed_rule_has_a_gate() -> None:
+    rules = rules_for("https://news.example/story", main_frame=True, choice="accept")
+    gated = [rule for rule in rules if gate(rule) is not None]
+    assert len(gated) > 0.9 * len(rules)
