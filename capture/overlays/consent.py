@@ -94,10 +94,16 @@ def autoconsent_bundle() -> str:
     return _package_text("autoconsent.js")
 
 
+_UNUSED_KEYS = frozenset({"_metadata", "vendorUrl", "test", "comment"})
+
+
 @functools.cache
 def _all_rules() -> tuple[dict[str, Any], ...]:
+    """Return the installed rules, without the keys the bundle never reads (parsed once)."""
     rules: list[dict[str, Any]] = json.loads(_package_text("autoconsent_rules.json"))
-    return tuple(rules)
+    return tuple(
+        {key: value for key, value in rule.items() if key not in _UNUSED_KEYS} for rule in rules
+    )
 
 
 @functools.cache
@@ -106,9 +112,6 @@ def _pattern(source: str) -> re.Pattern[str] | None:
         return re.compile(source)
     except re.error:  # a JavaScript-only construct: let the bundle decide
         return None
-
-
-_UNUSED_KEYS = frozenset({"_metadata", "vendorUrl", "test", "comment"})
 
 
 def rules_for(url: str, *, main_frame: bool, choice: str) -> list[dict[str, Any]]:
@@ -131,7 +134,7 @@ def rules_for(url: str, *, main_frame: bool, choice: str) -> list[dict[str, Any]
             compiled = _pattern(pattern)
             if compiled is not None and not compiled.search(url):
                 continue
-        chosen.append({key: value for key, value in rule.items() if key not in _UNUSED_KEYS})
+        chosen.append(rule)
     return chosen
 
 
