@@ -2,8 +2,8 @@
 
 A fixture site on 127.0.0.1 answers every request (the page, its stylesheet and two images) after
 a delay of 100 to 300 ms (fixed per path, so every level meets the same delays). For each level it
-captures a batch of fresh pages with `capture.api.capture_urls` on one shared Chromium (one browser
-context per capture, as `capture run` does) and reports:
+captures a batch of fresh pages (12 rounds: 12 x the level) with `capture.api.capture_urls` on one
+shared Chromium (one browser context per capture, as `capture run` does) and reports:
 
 - pages per minute, and each level's ratio to concurrency 1 (target: 8 at least 5x 1);
 - peak memory of the browser's processes (every process descended from ours: the Playwright
@@ -385,7 +385,7 @@ def report_long(long: LongRun) -> float:
 async def measure(args: argparse.Namespace) -> tuple[list[Level], LongRun | None]:
     """Run every level and the long run; return their figures."""
     levels_wanted = [int(n) for n in args.levels.split(",")]
-    total = sum(args.pages * max(1, level // 2) for level in levels_wanted) + args.long_pages
+    total = sum(args.pages * level for level in levels_wanted) + args.long_pages
     options = CaptureOptions(timeout_s=60)
     out = Path(tempfile.mkdtemp(prefix="capture-bench-"))
     site = fixture_site(total + 1).start()
@@ -402,7 +402,9 @@ async def measure(args: argparse.Namespace) -> tuple[list[Level], LongRun | None
             )  # warm-up, not counted
             next_page = 0
             for concurrency in levels_wanted:
-                count = args.pages * max(1, concurrency // 2)  # enough pages to fill the level
+                # As many rounds at every level, so the ramp-up and the last round (fewer
+                # captures at once) weigh the same everywhere instead of flattering level 1.
+                count = args.pages * concurrency
                 numbers = range(next_page, next_page + count)
                 next_page += count
                 level = await run_level(
@@ -435,7 +437,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--levels", default="1,2,4,8", help="concurrency levels (default 1,2,4,8)")
     parser.add_argument(
-        "--pages", type=int, default=12, help="pages per level, times level/2 (default 12)"
+        "--pages", type=int, default=12, help="rounds per level: pages = N x level (default 12)"
     )
     parser.add_argument("--long-pages", type=int, default=300, help="0 skips the long run")
     parser.add_argument("--long-concurrency", type=int, default=0, help="default: highest level")
