@@ -219,15 +219,18 @@ class PageRun:
 
     async def _after_navigation(self, page: Page, facts: dict[str, Any]) -> None:
         budget, reserve = self.budget, self.reserve_s
+        scroll = self.options.scroll
         async with self.steps.step("settle", timeout_s=budget.allow(15, reserve_s=reserve)) as step:
-            await self._settle(page, step.detail, budget.allow(15, reserve_s=reserve))
+            await self._settle(
+                page, step.detail, budget.allow(15, reserve_s=reserve), quiet=not scroll
+            )
             if not step.detail.get("load"):
                 step.fail("the page's load event did not fire (a resource never finished)")
-        if self.options.scroll:
+        if scroll:
             async with self.steps.step(
                 "scroll", timeout_s=budget.allow(20, reserve_s=reserve)
             ) as step:
-                await self._scroll(page, step.detail, budget.allow(5, reserve_s=reserve))
+                await self._scroll(page, step.detail)
         else:
             self.steps.skip("scroll", "disabled by options")
         unchanged: Screenshot | None = None
@@ -270,11 +273,14 @@ class PageRun:
         self.steps.rename("screenshot-as-served", "screenshot")
         return served
 
-    async def _settle(self, page: Page, detail: dict[str, Any], limit_s: float) -> None:
-        """Wait for the load event, then for settle_s of network quiet.
+    async def _settle(
+        self, page: Page, detail: dict[str, Any], limit_s: float, *, quiet: bool
+    ) -> None:
+        """Wait for the load event, then (when quiet) for settle_s of network quiet.
 
         Quiet counts from the last network event, so a page whose requests all ended before
-        `load` waits only what is left of the window.
+        `load` waits only what is left of the window. With scrolling on, the scroll step
+        waits for it instead, so the scroll runs inside the window rather than after it.
         """
         from playwright.async_api import Error as PlaywrightError
 
@@ -283,19 +289,35 @@ class PageRun:
             detail["load"] = True
         except PlaywrightError:
             detail["load"] = False
-        quiet_limit = self.budget.allow(max(self.options.settle_s * 3, 3), reserve_s=self.reserve_s)
-        detail["network_quiet"] = await self.recorder.wait_quiet(self.options.settle_s, quiet_limit)
+        if quiet:
+            detail["network_quiet"] = await self._quiet(self.options.settle_s)
 
-    async def _scroll(self, page: Page, detail: dict[str, Any], quiet_limit_s: float) -> None:
-        """Scroll through the page once so lazy content loads; a page that fits is left alone."""
+    async def _quiet(self, quiet_s: float) -> bool:
+        limit_s = self.budget.allow(max(self.options.settle_s * 3, 3), reserve_s=self.reserve_s)
+        return await self.recorder.wait_quiet(quiet_s, limit_s)
+
+    async def _scroll(self, page: Page, detail: dict[str, Any]) -> None:
+        """Scroll through the page so lazy content loads, then wait for the network to settle.
+
+        The scroll starts at `load`, inside the quiet window rather than after it. Content
+        that arrives later (a fetch that fills the page) can make the page taller: then the
+        new part is scrolled through too. A page that fits the window is not scrolled.
+        """
+        viewport_height = self.options.viewport.height
         _, height = await screenshot.page_size(page)
+        steps = await self._scroll_through(page, height)
+        detail["network_quiet"] = await self._quiet(self.options.settle_s)
+        _, grown = await screenshot.page_size(page)
+        if grown > max(height, viewport_height):
+            steps += await self._scroll_through(page, grown)
+            detail["network_quiet"] = await self._quiet(self.options.settle_s / 2)
+        detail["steps"] = steps
+
+    async def _scroll_through(self, page: Page, height: int) -> int:
         if height <= self.options.viewport.height:
-            detail["steps"] = 0
-            return
-        detail["steps"] = await page.evaluate(SCROLL_JS, MAX_SCROLL_STEPS)
-        detail["network_quiet"] = await self.recorder.wait_quiet(
-            self.options.settle_s / 2, quiet_limit_s
-        )
+            return 0
+        steps: int = await page.evaluate(SCROLL_JS, MAX_SCROLL_STEPS)
+        return steps
 
     async def _screenshot(self, page: Page, name: str = "screenshot") -> Screenshot | None:
         self.shots += 1
