@@ -83,6 +83,7 @@ class PageRun:
         self.site = request.site
         self.interventions = InterventionLog(self.clock)
         self.navigation_started = time.monotonic()
+        self.loaded_at: float | None = None
         self.shots = 0
 
     async def run(self) -> PageCapture:
@@ -258,7 +259,12 @@ class PageRun:
         limit_s = self.budget.allow(overlays.CLEAR_BUDGET_S, reserve_s=self.reserve_s)
         async with self.steps.step("overlays", timeout_s=limit_s + 5) as step:
             outcome = await overlays.clear(
-                page, self.site, self.options, self.interventions, budget_s=limit_s
+                page,
+                self.site,
+                self.options,
+                self.interventions,
+                budget_s=limit_s,
+                loaded_at=self.loaded_at,
             )
             failures = [*outcome.failures, *await overlays.stop_watching(page)]
             if outcome.gated:
@@ -287,6 +293,7 @@ class PageRun:
         try:
             await page.wait_for_load_state("load", timeout=ms(limit_s))
             detail["load"] = True
+            self.loaded_at = time.monotonic()
         except PlaywrightError:
             detail["load"] = False
         if quiet:

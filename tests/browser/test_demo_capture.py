@@ -1,0 +1,74 @@
+"""Walls that come on timers, captured end to end with built-in handling: the demo and a page
+whose wall comes well after its banner."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from capture.demo import DEMO_ARTICLE_PATH, demo_site
+from capture.localsite import LocalSite, html
+from capture.render import ChromiumRenderer
+from tests.browser.captured import capture_one
+
+pytestmark = [pytest.mark.browser, pytest.mark.asyncio(loop_scope="module")]
+
+
+@pytest.fixture(scope="module")
+def demo() -> Iterator[LocalSite]:
+    with demo_site() as started:
+        yield started
+
+
+async def test_the_wall_that_comes_after_the_first_overlays_is_cleared_too(
+    shared_renderer: ChromiumRenderer, demo: LocalSite, tmp_path: Path
+) -> None:
+    # The banner is there at load, the login pop-up comes 1 s later and the registration
+    # wall 1.5 s later: a capture that stopped watching after the first two would keep it.
+    captured = await capture_one(demo.url(DEMO_ARTICLE_PATH), shared_renderer, tmp_path)
+
+    done = {(entry["rule"], entry["action"]) for entry in captured.document["interventions"]
+            if entry["ok"]}  # fmt: skip
+    assert {("generic:wall", "remove"), ("generic:scroll_lock", "unlock_scroll")} <= done
+    dom = (captured.folder / "dom.html").read_text(encoding="utf-8")
+    for gone in ('id="ijr-cookie-consent"', 'class="mfp-wrap', 'id="ijr-regwall"'):
+        assert gone not in dom
+    assert captured.document["state"] == "complete"
+
+
+LATE_WALL_PAGE = """<!doctype html><html><head><title>Harbour news</title>
+<style>.cover{position:fixed;left:0;right:0;background:#222;color:#fff;padding:2em}</style>
+</head><body><article><h1>Harbour news</h1>
+<p>The council met on Tuesday to vote on the new sea wall for the northern quay.</p></article>
+<div id="cookies" class="cover" style="bottom:0">We use cookies to measure how the site is
+  used and to show you offers that suit you.
+  <button onclick="document.getElementById('cookies').remove()">Accept</button></div>
+<script>
+  window.addEventListener("load", () => setTimeout(() => {
+    const wall = document.createElement("div");
+    wall.id = "wall";
+    wall.className = "cover";
+    wall.style.cssText = "top:20%;bottom:0";
+    wall.setAttribute("role", "dialog");
+    wall.textContent = "Create your free account or log in to continue reading";
+    document.body.appendChild(wall);
+  }, 1600));
+</script></body></html>"""
+
+
+async def test_a_wall_well_after_the_banner_is_waited_for_and_cleared(
+    shared_renderer: ChromiumRenderer, tmp_path: Path
+) -> None:
+    # The banner is cleared about 0.7 s after load: a pass that only waited 0.4 s for more
+    # would be done before the wall comes at 1.6 s.
+    with LocalSite() as site:
+        site.add_route("/story", lambda request: html(LATE_WALL_PAGE))
+        captured = await capture_one(site.url("/story"), shared_renderer, tmp_path)
+
+    dom = (captured.folder / "dom.html").read_text(encoding="utf-8")
+    assert 'id="cookies"' not in dom
+    assert 'id="wall"' not in dom
+    selectors = [entry["selector"] for entry in captured.document["interventions"]]
+    assert "#wall" in selectors
