@@ -1,4 +1,5 @@
-"""Writing files atomically: a temporary name beside the target, fsync, then rename."""
+"""Files: written atomically (a temporary name beside the target, fsync, then rename), read
+back tolerantly, and hashed."""
 
 from __future__ import annotations
 
@@ -71,6 +72,20 @@ def make_folder(path: Path) -> Path:
             "Choose an --output folder you can write to."
         ) from exc
     return path
+
+
+def read_json_object(path: Path) -> dict[str, Any] | None:
+    """Return the JSON object in path, or None when it is missing, unreadable or not an object."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def sha256_label(data: bytes) -> str:
+    """Return `sha256:<hex>` of data: the label of WARC digests, seals and WACZ hashes."""
+    return "sha256:" + hashlib.sha256(data).hexdigest()
 
 
 def sha256_file(path: Path) -> str:

@@ -6,7 +6,6 @@ Every record carries sha256 block and payload digests (hex, `sha256:<hex>`, the 
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, datetime
@@ -18,6 +17,7 @@ from urllib.parse import urlsplit
 from warcio.recordbuilder import RecordBuilder
 from warcio.statusandheaders import StatusAndHeaders
 
+from capture.files import sha256_label
 from capture.models import Exchange, Header, HttpRequest, HttpResponse
 
 WarcRecord = Any
@@ -35,11 +35,6 @@ RENAMED_RESPONSE_HEADERS = {
     "content-encoding": "X-Orig-Content-Encoding",
     "transfer-encoding": "X-Orig-Transfer-Encoding",
 }
-
-
-def sha256_digest(data: bytes) -> str:
-    """Return the WARC digest label of data: `sha256:<hex>`."""
-    return "sha256:" + hashlib.sha256(data).hexdigest()
 
 
 def warc_date(moment: datetime) -> str:
@@ -107,8 +102,8 @@ def _http_record(
     http_headers.compute_headers_buffer()
     head: bytes = http_headers.headers_buff
     headers = dict(warc_headers)
-    headers["WARC-Block-Digest"] = sha256_digest(head + body)
-    headers["WARC-Payload-Digest"] = sha256_digest(body)
+    headers["WARC-Block-Digest"] = sha256_label(head + body)
+    headers["WARC-Payload-Digest"] = sha256_label(body)
     return _BUILDER.create_warc_record(
         uri,
         record_type,
@@ -199,7 +194,7 @@ def resource_record(
     concurrent_to: str | None = None,
 ) -> WarcRecord:
     """Return a `resource` (or `metadata`) record holding data, e.g. `urn:view:<page url>`."""
-    digest = sha256_digest(data)
+    digest = sha256_label(data)
     headers = {
         "WARC-Record-ID": record_id,
         "WARC-Date": warc_date(date),
@@ -235,7 +230,7 @@ def warcinfo_record(
         "WARC-Date": warc_date(date),
         "WARC-Filename": filename,
         "Content-Type": "application/warc-fields",
-        "WARC-Block-Digest": sha256_digest(data),
+        "WARC-Block-Digest": sha256_label(data),
     }
     return _BUILDER.create_warc_record(
         "",

@@ -8,7 +8,6 @@ a page (title, URL, errors) is escaped: page titles are hostile input.
 from __future__ import annotations
 
 import html
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -17,7 +16,7 @@ from typing import Any
 from urllib.parse import quote, urlsplit
 
 from capture import __version__, paths
-from capture.files import write_text
+from capture.files import read_json_object, write_text
 
 REPORT = "index.html"
 STATES = ("failed", "partial", "complete")
@@ -178,7 +177,7 @@ def _interventions(entries: Sequence[InterventionRow]) -> str:
 
 def _row(folder: Path, run_folder: Path) -> ReportRow:
     relative = folder.relative_to(run_folder).as_posix()
-    record = _read_json(folder / paths.CAPTURE_JSON)
+    record = read_json_object(folder / paths.CAPTURE_JSON) or {}
     if not record:
         return ReportRow(
             url=folder.name,
@@ -202,7 +201,7 @@ def _row(folder: Path, run_folder: Path) -> ReportRow:
         links=tuple(Link(label, f"{relative}/{name}") for label, name in LINKS if name in present),
         started_at=_text(record.get("started_at")),
         ended_at=_text(record.get("ended_at")),
-        qa=_qa_summary(_read_json(folder / paths.QA_JSON)),
+        qa=_qa_summary(read_json_object(folder / paths.QA_JSON) or {}),
     )
 
 
@@ -267,14 +266,6 @@ def _section(row: ReportRow) -> str:
 
 def _text(value: Any) -> str | None:
     return str(value) if value not in (None, "") else None
-
-
-def _read_json(path: Path) -> dict[str, Any]:
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return data if isinstance(data, dict) else {}
 
 
 _PAGE = """<!doctype html>

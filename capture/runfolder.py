@@ -18,7 +18,7 @@ from typing import Any
 
 from capture import paths
 from capture.errors import OutputError, UsageError
-from capture.files import make_folder, write_json, write_text
+from capture.files import make_folder, read_json_object, write_json, write_text
 
 RUN_JSON = "run.json"
 LOCK = ".lock"
@@ -103,11 +103,7 @@ class RunFolder:
 
     def read_run(self) -> dict[str, Any]:
         """Return run.json's data ({} when missing or unreadable)."""
-        try:
-            data = json.loads((self.path / RUN_JSON).read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return {}
-        return data if isinstance(data, dict) else {}
+        return read_json_object(self.path / RUN_JSON) or {}
 
     def write_run(self, data: dict[str, Any]) -> None:
         """Write run.json atomically."""
@@ -135,11 +131,7 @@ class RunFolder:
         document = folder / paths.CAPTURE_JSON
         if not document.is_file() or any(folder.glob("*.open")):
             return None
-        try:
-            data = json.loads(document.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return None
-        return data if isinstance(data, dict) else None
+        return read_json_object(document)
 
     def rewrite_results(self, rows: Iterable[dict[str, Any]]) -> None:
         """Replace results.jsonl with rows (the canonical list at the end of a run)."""

@@ -28,7 +28,7 @@ from warcio.exceptions import ArchiveLoadFailed
 
 from capture import __version__, paths
 from capture.errors import NothingToPackageError, PackageError
-from capture.files import atomic_file
+from capture.files import atomic_file, read_json_object, sha256_label
 
 WACZ_VERSION = "1.1.1"
 INDEX_PATH = "indexes/index.cdx.gz"
@@ -98,8 +98,8 @@ def packed_captures(run_folder: Path) -> list[PackedCapture]:
         warc = folder / paths.WARC
         if not warc.is_file():
             continue
-        record = _read_json(folder / paths.CAPTURE_JSON)
-        article = _read_json(folder / paths.ARTICLE_JSON)
+        record = read_json_object(folder / paths.CAPTURE_JSON) or {}
+        article = read_json_object(folder / paths.ARTICLE_JSON) or {}
         summary = record.get("article") or {}
         title = article.get("title") or summary.get("title")
         captures.append(
@@ -220,7 +220,7 @@ def datapackage_digest(datapackage_bytes: bytes) -> bytes:
     """Return datapackage-digest.json: the SHA-256 of datapackage.json."""
     digest = {
         "path": DATAPACKAGE,
-        "hash": "sha256:" + hashlib.sha256(datapackage_bytes).hexdigest(),
+        "hash": sha256_label(datapackage_bytes),
     }
     return (json.dumps(digest, indent=2) + "\n").encode()
 
@@ -299,14 +299,6 @@ def _rfc3339(timestamp: str) -> str:
     return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def _read_json(path: Path) -> dict[str, Any]:
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return data if isinstance(data, dict) else {}
-
-
 def verify_wacz(path: Path) -> list[str]:
     """Return the problems found in the WACZ at path ([] when there are none).
 
@@ -357,7 +349,7 @@ def _digest_problems(package: zipfile.ZipFile, names: set[str], described: bytes
         expected = str(json.loads(data)["hash"])
     except (ValueError, KeyError, TypeError) as exc:
         return [*problems, f"{DIGEST} is unreadable ({exc})"]
-    actual = "sha256:" + hashlib.sha256(described).hexdigest()
+    actual = sha256_label(described)
     if expected != actual:
         problems.append(
             f"{DATAPACKAGE} does not match {DIGEST} (expected {expected}, got {actual})"

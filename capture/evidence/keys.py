@@ -8,7 +8,6 @@ same value `openssl pkey -pubin -in KEY.pub -outform DER | tail -c 32 | sha256su
 from __future__ import annotations
 
 import base64
-import hashlib
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +17,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from capture.errors import KeyFileError, OutputError
+from capture.files import sha256_label
 
 ALGORITHM = "Ed25519"
 PUBLIC_SUFFIX = ".pub"
@@ -48,7 +48,7 @@ class SigningKey:
 def fingerprint(public: Ed25519PublicKey) -> str:
     """Return `sha256:<hex>` of the 32 raw bytes of a public key."""
     raw = public.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
-    return "sha256:" + hashlib.sha256(raw).hexdigest()
+    return sha256_label(raw)
 
 
 def public_key_b64(public: Ed25519PublicKey) -> str:

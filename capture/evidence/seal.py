@@ -24,7 +24,7 @@ from capture.errors import OutputError, TimestampError, UsageError
 from capture.evidence.keys import ALGORITHM, SigningKey
 from capture.evidence.signature import iso_time, signed_data
 from capture.evidence.tsa import Transport, post_query, request_token
-from capture.files import atomic_file, write_bytes, write_json
+from capture.files import atomic_file, sha256_label, write_bytes, write_json
 
 CAPTURE_JSON = "capture.json"
 SEAL = "seal.json"
@@ -64,11 +64,6 @@ class Seal:
         return not self.failures
 
 
-def hash_label(data: bytes) -> str:
-    """Return `sha256:<hex>` of data."""
-    return "sha256:" + hashlib.sha256(data).hexdigest()
-
-
 def seal_capture(
     folder: Path,
     *,
@@ -94,7 +89,7 @@ def seal_capture(
         raise UsageError(
             f"Could not seal {document} ({exc.strerror}). Seal a finished capture folder."
         ) from exc
-    label = hash_label(data)
+    label = sha256_label(data)
     if key is None and not tsa_urls:
         return Seal(folder / CAPTURE_JSON, label, None)
     seal = _signature_fields(label, key, clock)
@@ -136,7 +131,7 @@ def seal_wacz(
     a package. Raises UsageError when the WACZ's datapackage.json does not match its digest.
     """
     with zipfile.ZipFile(path) as package:
-        label = hash_label(package.read(DATAPACKAGE))
+        label = sha256_label(package.read(DATAPACKAGE))
         names = set(package.namelist())
         listed = json.loads(package.read(DIGEST)).get("hash") if DIGEST in names else label
     if listed != label:

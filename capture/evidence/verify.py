@@ -24,7 +24,7 @@ from capture.evidence.sealcheck import Expectations, signature_checks, timing_ch
 from capture.evidence.tokens import TokenCheck, load_certificates
 from capture.evidence.wacz_checks import wacz_checks
 from capture.evidence.warcfixity import check_warc
-from capture.files import sha256_file
+from capture.files import sha256_file, sha256_label
 
 __all__ = ["Check", "VerifyReport", "verify_path"]
 
@@ -207,7 +207,7 @@ def _seal_checks(folder: Path, prefix: str, data: bytes, expect: Expectations) -
         ]
     except (OSError, ValueError) as exc:
         return [Check(subject, "readable seal", False, f"unreadable ({exc})")]
-    label = "sha256:" + hashlib.sha256(data).hexdigest()
+    label = sha256_label(data)
     same = seal.get("hash") == label
     checks = [
         Check(

@@ -15,6 +15,7 @@ from warcio.archiveiterator import ArchiveIterator
 from warcio.warcwriter import WARCWriter
 
 from capture import records
+from capture.files import sha256_label
 from capture.models import Exchange, HttpRequest, HttpResponse
 from tests.fakes import counting_ids
 
@@ -264,7 +265,7 @@ def test_digests_are_sha256_hex_of_head_plus_body_and_of_body() -> None:
 
 
 def test_sha256_digest_label() -> None:
-    assert records.sha256_digest(b"") == (
+    assert sha256_label(b"") == (
         "sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
     )
 
@@ -308,7 +309,7 @@ def test_resource_record_holds_the_data_with_its_type_and_digest() -> None:
     assert read.rec_headers.get_header("WARC-Target-URI") == f"urn:view:{PAGE}"
     assert read.rec_headers.get_header("Content-Type") == "image/png"
     assert read.rec_headers.get_header("WARC-Concurrent-To") == "<urn:uuid:r>"
-    assert read.rec_headers.get_header("WARC-Block-Digest") == records.sha256_digest(data)
+    assert read.rec_headers.get_header("WARC-Block-Digest") == sha256_label(data)
 
 
 @pytest.mark.parametrize("record_type", ["resource", "metadata"])
