@@ -28,6 +28,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
+from capture.background import Background
+
 if TYPE_CHECKING:
     from playwright.async_api import BrowserContext, CDPSession, Page, Route
 
@@ -120,7 +122,7 @@ class NetworkGuard:
         self._policy = policy or address_kind
         self._cache: dict[str, asyncio.Task[tuple[str, ...]]] = {}
         self._session: CDPSession | None = None
-        self._pending: set[asyncio.Future[None]] = set()
+        self._pending = Background()
 
     async def check(self, url: str) -> Blocked | None:
         """Return why url must be refused, or None when every address of its host is public.
@@ -170,9 +172,7 @@ class NetworkGuard:
         await route.abort("blockedbyclient")
 
     def _on_paused(self, event: dict[str, Any]) -> None:
-        task = asyncio.ensure_future(self._decide(event))
-        self._pending.add(task)
-        task.add_done_callback(self._pending.discard)
+        self._pending.spawn(self._decide(event))
 
     async def _decide(self, event: dict[str, Any]) -> None:
         session = self._session

@@ -11,13 +11,14 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections.abc import Callable, Coroutine, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
+from capture.background import Background
 from capture.devtools import BufferedBodies, Connection
 from capture.models import (
     Exchange,
@@ -82,7 +83,7 @@ class Recorder:
         self._sink = sink
         self._clock = clock
         self._started: dict[Request, datetime] = {}
-        self._tasks: set[asyncio.Task[None]] = set()
+        self._tasks = Background()
         self._viewer_held: dict[str, Exchange] = {}
         """PDF documents whose real body comes later, from the PDF viewer's stream."""
         self._download_held: dict[str, Exchange] = {}
@@ -137,16 +138,11 @@ class Recorder:
 
     def _on_finished(self, request: Request) -> None:
         if not self._stopped:
-            self._spawn(self._finish(request))
+            self._tasks.spawn(self._finish(request))
 
     def _on_failed(self, request: Request) -> None:
         if not self._stopped:
-            self._spawn(self._fail(request))
-
-    def _spawn(self, coro: Coroutine[Any, Any, None]) -> None:
-        task = asyncio.ensure_future(coro)
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
+            self._tasks.spawn(self._fail(request))
 
     def _touch(self) -> None:
         """Note network activity and wake whoever waits for quiet or for bodies."""
@@ -363,8 +359,8 @@ class Recorder:
                     _failure(request, "the body had not arrived when the capture ended")
                 )
         self._streaming.clear()
-        if self._tasks:
-            _, pending = await asyncio.wait(set(self._tasks), timeout=timeout_s)
+        if self._tasks.tasks:
+            _, pending = await asyncio.wait(set(self._tasks.tasks), timeout=timeout_s)
             for task in pending:
                 task.cancel()
             abandoned += len(pending)

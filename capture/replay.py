@@ -10,7 +10,6 @@ nothing the two miss reaches a live server.
 
 from __future__ import annotations
 
-import asyncio
 import base64
 import logging
 from collections.abc import Iterator
@@ -19,6 +18,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from warcio.archiveiterator import ArchiveIterator
+
+from capture.background import Background
 
 if TYPE_CHECKING:
     from playwright.async_api import BrowserContext, CDPSession, Page, Route
@@ -119,7 +120,7 @@ class WarcReplay:
         self.served = 0
         self.unanswered: list[Unanswered] = []
         self._session: CDPSession | None = None
-        self._pending: set[asyncio.Future[None]] = set()
+        self._pending = Background()
 
     async def install(self, context: BrowserContext, page: Page) -> None:
         """Serve page (and every frame of context) from the WARC from now on."""
@@ -155,9 +156,7 @@ class WarcReplay:
         )
 
     def _on_paused(self, event: dict[str, Any]) -> None:
-        task = asyncio.ensure_future(self._fulfil(event))
-        self._pending.add(task)
-        task.add_done_callback(self._pending.discard)
+        self._pending.spawn(self._fulfil(event))
 
     async def _fulfil(self, event: dict[str, Any]) -> None:
         session = self._session
