@@ -55,7 +55,11 @@ class CaptureOptions:
     max_screenshot_height_px: int = 100_000
     """Full-page screenshots stop at this height; hitting it is recorded."""
     settle_s: float = 0.5
-    """How long the network must be quiet before the page counts as loaded (bounded)."""
+    """How long the network must be quiet after a script or frame arrives once the page has
+    loaded (other traffic needs less; see `capture.settle`)."""
+    timers_s: float = 2.0
+    """How long after load the page's own timers are waited for (walls and pop-ups often come
+    on one); 0 waits for none."""
     scroll: bool = True
     """Scroll through the page once so lazy content loads."""
     user_agent: str | None = None
@@ -83,6 +87,7 @@ class CaptureOptions:
             "ignore_https_errors": self.ignore_https_errors,
             "max_screenshot_height_px": self.max_screenshot_height_px,
             "settle_s": self.settle_s,
+            "timers_s": self.timers_s,
             "scroll": self.scroll,
             "user_agent": self.user_agent,
             "dismiss": self.dismiss,

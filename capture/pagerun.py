@@ -6,7 +6,7 @@ import asyncio
 import time
 from typing import TYPE_CHECKING, Any
 
-from capture import netguard, overlays, screenshot
+from capture import netguard, overlays, screenshot, settle
 from capture.devtools import tls_details
 from capture.errors import NavigationError
 from capture.models import CaptureRequest, Exchange, PageCapture, Screenshot
@@ -22,31 +22,6 @@ if TYPE_CHECKING:
 
 SHOT_RESERVE_S = 10.0
 """Budget kept back for the screenshot and the DOM, so a slow page still leaves a record."""
-
-SCROLL_JS = """async (maxSteps) => {
-  // Two frames: the first renders the new position, and IntersectionObserver callbacks and
-  // lazy images start their requests before the second. The quiet wait afterwards lets them end.
-  const frame = () => new Promise(r => requestAnimationFrame(() => r()));
-  const pause = async () => { await frame(); await frame(); };
-  const bottom = () => Math.max(document.documentElement.scrollHeight,
-                                document.body ? document.body.scrollHeight : 0);
-  let steps = 0, last = window.scrollY;
-  while (steps < maxSteps) {
-    // "instant": a page's `scroll-behavior: smooth` would move a few pixels per frame.
-    window.scrollBy({ top: window.innerHeight, behavior: "instant" });
-    steps += 1;
-    await pause();
-    const y = window.scrollY;
-    // Stop at the bottom, or when the page no longer scrolls (a scroll lock, a modal).
-    if (y === last || y + window.innerHeight >= bottom() - 1) break;
-    last = y;
-  }
-  window.scrollTo({ top: 0, behavior: "instant" });
-  await frame();
-  return steps;
-}"""
-
-MAX_SCROLL_STEPS = 60
 
 DRAIN_S = 5.0
 """How long the freeze step waits for exchanges still being written to the WARC."""
@@ -145,6 +120,7 @@ class PageRun:
         context = await self.renderer.browser.new_context(**kwargs)
         try:
             self.recorder.attach(context)
+            await settle.install(context)
             await overlays.prepare(context, self.site, options, self.interventions)
         except BaseException:
             await context.close()  # a rejected cookie must not leave a context per URL behind
@@ -264,7 +240,6 @@ class PageRun:
                 self.options,
                 self.interventions,
                 budget_s=limit_s,
-                loaded_at=self.loaded_at,
             )
             failures = [*outcome.failures, *await overlays.stop_watching(page)]
             if outcome.gated:
@@ -282,11 +257,10 @@ class PageRun:
     async def _settle(
         self, page: Page, detail: dict[str, Any], limit_s: float, *, quiet: bool
     ) -> None:
-        """Wait for the load event, then (when quiet) for settle_s of network quiet.
+        """Wait for the load event, then (when quiet) for the page to settle.
 
-        Quiet counts from the last network event, so a page whose requests all ended before
-        `load` waits only what is left of the window. With scrolling on, the scroll step
-        waits for it instead, so the scroll runs inside the window rather than after it.
+        With scrolling on, the scroll step waits for it instead, so the scroll runs while the
+        page settles rather than after it.
         """
         from playwright.async_api import Error as PlaywrightError
 
@@ -297,34 +271,37 @@ class PageRun:
         except PlaywrightError:
             detail["load"] = False
         if quiet:
-            detail["network_quiet"] = await self._quiet(self.options.settle_s)
+            detail.update(await self._until_settled(page))
 
-    async def _quiet(self, quiet_s: float) -> bool:
-        limit_s = self.budget.allow(max(self.options.settle_s * 3, 3), reserve_s=self.reserve_s)
-        return await self.recorder.wait_quiet(quiet_s, limit_s)
+    async def _until_settled(self, page: Page) -> dict[str, object]:
+        options = self.options
+        limit_s = max(options.settle_s * 3, 3.0, options.timers_s + 1.0)
+        settled = await settle.until_settled(
+            page,
+            self.recorder,
+            quiet_s=options.settle_s,
+            timers_s=options.timers_s,
+            loaded_at=self.loaded_at,
+            limit_s=self.budget.allow(limit_s, reserve_s=self.reserve_s),
+        )
+        return settled.to_detail()
 
     async def _scroll(self, page: Page, detail: dict[str, Any]) -> None:
-        """Scroll through the page so lazy content loads, then wait for the network to settle.
+        """Scroll through the page so lazy content loads, then wait for the page to settle.
 
-        The scroll starts at `load`, inside the quiet window rather than after it. Content
+        The scroll starts at `load`, while the page settles rather than after it. Content
         that arrives later (a fetch that fills the page) can make the page taller: then the
-        new part is scrolled through too. A page that fits the window is not scrolled.
+        new part is scrolled through too.
         """
         viewport_height = self.options.viewport.height
         _, height = await screenshot.page_size(page)
-        steps = await self._scroll_through(page, height)
-        detail["network_quiet"] = await self._quiet(self.options.settle_s)
+        steps = await settle.scroll_through(page, height, viewport_height)
+        detail.update(await self._until_settled(page))
         _, grown = await screenshot.page_size(page)
         if grown > max(height, viewport_height):
-            steps += await self._scroll_through(page, grown)
-            detail["network_quiet"] = await self._quiet(self.options.settle_s / 2)
+            steps += await settle.scroll_through(page, grown, viewport_height)
+            detail.update(await self._until_settled(page))
         detail["steps"] = steps
-
-    async def _scroll_through(self, page: Page, height: int) -> int:
-        if height <= self.options.viewport.height:
-            return 0
-        steps: int = await page.evaluate(SCROLL_JS, MAX_SCROLL_STEPS)
-        return steps
 
     async def _screenshot(self, page: Page, name: str = "screenshot") -> Screenshot | None:
         self.shots += 1

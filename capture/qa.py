@@ -144,6 +144,7 @@ def replay_options(document: dict[str, Any]) -> CaptureOptions:
         viewport=parse_viewport(str(recorded.get("viewport") or defaults.viewport)),
         timeout_s=float(recorded.get("timeout_s") or defaults.timeout_s),
         settle_s=float(recorded.get("settle_s") or defaults.settle_s),
+        timers_s=float(recorded.get("timers_s", defaults.timers_s)),
         scroll=bool(recorded.get("scroll", defaults.scroll)),
         max_screenshot_height_px=int(
             recorded.get("max_screenshot_height_px") or defaults.max_screenshot_height_px

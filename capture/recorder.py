@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import math
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import replace
@@ -52,6 +53,10 @@ VIEWER_TYPES = ("application/pdf", "application/x-pdf")
 
 SALVAGE_S = 2.0
 """How long reading one unread body over CDP may take."""
+
+CODE_TYPES = frozenset({"script", "document"})
+"""Resource types that run code the page has not yet run when they arrive: a script compiles
+off the main thread before it runs, and a frame's document parses and loads its own."""
 
 
 def utc_now() -> datetime:
@@ -102,6 +107,10 @@ class Recorder:
         """Set by drain(): events after it come from the context closing and are not traffic."""
         self._buffered = BufferedBodies()
         self._last_activity = time.monotonic()
+        self._last_code = -math.inf
+        """When the last script or frame document finished (time.monotonic())."""
+        self.activity = 0
+        """Counts network events: unchanged across a look at the page, nothing happened."""
         self._changed = asyncio.Event()
         self.exchanges = 0
         self.bytes = 0
@@ -137,16 +146,24 @@ class Recorder:
         self._touch()
 
     def _on_finished(self, request: Request) -> None:
+        self._note_code(request)
         if not self._stopped:
             self._tasks.spawn(self._finish(request))
 
     def _on_failed(self, request: Request) -> None:
+        self._note_code(request)
         if not self._stopped:
             self._tasks.spawn(self._fail(request))
+
+    def _note_code(self, request: Request) -> None:
+        """Note when a script or frame document ended (its code runs from then on)."""
+        if request.resource_type in CODE_TYPES:
+            self._last_code = time.monotonic()
 
     def _touch(self) -> None:
         """Note network activity and wake whoever waits for quiet or for bodies."""
         self._last_activity = time.monotonic()
+        self.activity += 1
         self._changed.set()
         self._changed = asyncio.Event()
 
@@ -316,18 +333,34 @@ class Recorder:
             return 0.0
         return time.monotonic() - self._last_activity
 
-    async def wait_quiet(self, quiet_s: float, timeout_s: float) -> bool:
+    async def wait_quiet(
+        self,
+        quiet_s: float,
+        timeout_s: float,
+        *,
+        after_code_s: float = 0.0,
+        code_since: float = -math.inf,
+    ) -> bool:
         """Return True once the network was idle for quiet_s seconds; False at timeout_s.
 
-        Quiet counts from the last network event, which may be before this call.
+        Quiet counts from the last network event, which may be before this call. A script or
+        frame document that finished after `code_since` (time.monotonic()) asks for
+        `after_code_s` of quiet instead: its code runs only after it arrives.
         """
-        return await self._wait_until(lambda: self._quiet_left(quiet_s), timeout_s)
+        return await self._wait_until(
+            lambda: self._quiet_left(quiet_s, after_code_s, code_since), timeout_s
+        )
 
-    def _quiet_left(self, quiet_s: float) -> float | None:
+    def _quiet_left(
+        self, quiet_s: float, after_code_s: float = 0.0, code_since: float = -math.inf
+    ) -> float | None:
         """Return 0 when quiet, the seconds quiet still needs, or None while busy."""
         if self._busy():
             return None
-        return max(0.0, quiet_s - self.quiet_for())
+        left = quiet_s - self.quiet_for()
+        if self._last_code > code_since:
+            left = max(left, after_code_s - (time.monotonic() - self._last_code))
+        return max(0.0, left)
 
     async def _wait_until(self, left: Callable[[], float | None], timeout_s: float) -> bool:
         """Wake on every network event until left() says 0; return False at timeout_s."""

@@ -100,6 +100,7 @@ def options_from_json(data: dict[str, Any]) -> CaptureOptions:
         ignore_https_errors=bool(data["ignore_https_errors"]),
         max_screenshot_height_px=int(data["max_screenshot_height_px"]),
         settle_s=float(data["settle_s"]),
+        timers_s=float(data.get("timers_s", CaptureOptions().timers_s)),
         scroll=bool(data["scroll"]),
         user_agent=data.get("user_agent"),
         dismiss=bool(data["dismiss"]),

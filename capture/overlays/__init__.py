@@ -71,7 +71,6 @@ async def clear(
     log: InterventionLog,
     *,
     budget_s: float = CLEAR_BUDGET_S,
-    loaded_at: float | None = None,
 ) -> OverlayOutcome:
     """Clear the page as a reader would and return what could not be done.
 
@@ -92,10 +91,10 @@ async def clear(
             failure = await run_action(run, item, site.rule("actions", index, item.chosen[0]))
             failures += [failure] if failure else []
         if site.builtin:
-            failures += await _generic(page, options.consent, log, loaded_at)
+            failures += await _generic(page, options.consent, log)
     else:
         await _consent(page, options.consent, log)
-        failures += await _generic(page, options.consent, log, loaded_at)
+        failures += await _generic(page, options.consent, log)
     return OverlayOutcome(tuple(failures), await _gating(page))
 
 
@@ -108,10 +107,8 @@ async def _consent(page: Page, choice: str, log: InterventionLog) -> None:
     await consent.clear_consent(page, choice, log)
 
 
-async def _generic(
-    page: Page, choice: str, log: InterventionLog, loaded_at: float | None
-) -> list[str]:
-    return list(await generic.clear_generic(page, log, choice=choice, loaded_at=loaded_at))
+async def _generic(page: Page, choice: str, log: InterventionLog) -> list[str]:
+    return list(await generic.clear_generic(page, log, choice=choice))
 
 
 async def _gating(page: Page) -> str | None:

@@ -11,7 +11,6 @@ generic.js; what they mean is decided in `capture.overlays.heuristics`.
 from __future__ import annotations
 
 import functools
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -39,10 +38,6 @@ CLICK_WAIT_MS = 700
 
 QUIET_MS = 400
 """After a round, how long the page must stay free of new overlays before the pass ends."""
-
-DWELL_AFTER_LOAD_S = 2.0
-"""A page that has put something in the reader's way is watched until this long after its
-load event for the next thing (registration walls and pop-ups often come on a timer)."""
 
 CLIPPED_PX = 20
 """Content taller than the window by more than this, under a scroll lock, cannot be read."""
@@ -129,17 +124,15 @@ async def clear_generic(
     *,
     max_rounds: int = 3,
     choice: str = "accept",
-    loaded_at: float | None = None,
 ) -> list[str]:
     """Return why the page could not be cleared of overlays ([] when it was).
 
     Every change is logged with the rule `generic:<kind>`. `choice` answers consent banners
     that no consent platform rule knew ("accept" or "reject"). Walls that come back are
-    cleared again, up to `max_rounds` rounds. After a round that found something, the page
-    is watched until DWELL_AFTER_LOAD_S after `loaded_at` (time.monotonic() at its load
-    event), or QUIET_MS, whichever is later; a page found clean is not kept waiting.
+    cleared again, up to `max_rounds` rounds, each watched for QUIET_MS afterwards. Walls
+    that come on a timer after load came before this pass: the page settled first, its
+    timers included (`capture.settle`).
     """
-    dwell_until = (loaded_at or 0.0) + DWELL_AFTER_LOAD_S
     await page.evaluate(generic_js())
     for _ in range(max_rounds):
         scan = await _scan(page)
@@ -151,8 +144,7 @@ async def clear_generic(
         await _click_close(work)
         await _remove(work)
         await _fix_page(work, await _scan(page))
-        watch_ms = max(QUIET_MS, round((dwell_until - time.monotonic()) * 1000))
-        await page.evaluate("ms => window.__captureGeneric.watch(ms)", watch_ms)
+        await page.evaluate("ms => window.__captureGeneric.watch(ms)", QUIET_MS)
     return _reasons(await _scan(page), max_rounds)
 
 

@@ -1,0 +1,231 @@
+"""When a page has settled: its network quiet, its main thread free, and its own timers run.
+
+A fixed window of network quiet (Playwright's `networkidle`: 500 ms) is both too long and too
+short. Too long for a page that is done at `load`: every page pays the whole window. Too short
+for a page that shows its registration wall on a timer 1.5 s after `load`: nothing goes over the
+network in between, so the wall comes after the capture has looked.
+
+So the page is asked. An init script notes, in the page's main world, when each timer
+(`setTimeout`, the first tick of `setInterval`) is due and which idle callbacks have not run.
+A look runs on the page's main thread after two animation frames, so it answers only once the
+page's current task, its next frames and the observers they fire (lazy images) have run; it
+returns how long until the last timer due within `timers_s` of `load`. The page has settled when
+the network stayed quiet through a look that found no timer pending:
+
+- quiet means no request waiting for its answer, and `passive_quiet_s` since the last network
+  event; a script or frame document that finished after `load` asks for `quiet_s` instead (the
+  old window), because its code compiles off the main thread and runs after it arrives;
+- a timer due later than `timers_s` after `load` (a carousel, a poll every minute) is not waited
+  for, and neither is anything past the step's limit.
+
+The wrappers are Proxies of the native functions: calls, `this`, return values, names and
+`typeof` are unchanged, and callbacks other than idle callbacks are not wrapped.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import math
+import time
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from playwright.async_api import BrowserContext, Page
+
+    from capture.recorder import Recorder
+
+PASSIVE_QUIET_S = 0.15
+"""Quiet needed after traffic that runs no code of its own (images, fonts, data): a request it
+leads to (an image's load handler fetching the next) reaches us well within this."""
+
+TIMER_SLACK_S = 0.03
+"""Waited past a timer's due time, so its callback has run when the page is looked at again."""
+
+LOOK_TIMEOUT_S = 2.0
+"""How long one look may take (a page stuck in a long task answers late, or not at all)."""
+
+TIMERS_JS = """(() => {
+  if (window.__captureTimers) return;
+  const due = new Map();  // timer id -> when it runs (performance.now(), ms)
+  const idle = new Set();  // idle callbacks not yet run
+  const now = () => performance.now();
+  const nativeTimeout = window.setTimeout;
+  const prune = () => {
+    if (due.size < 512) return;
+    const t = now();
+    for (const [id, at] of due) if (at < t) due.delete(id);
+  };
+  const schedule = (native) => new Proxy(native, {
+    apply(target, self, args) {
+      const id = Reflect.apply(target, self, args);
+      prune();
+      due.set(id, now() + Math.max(0, Number(args[1]) || 0));
+      return id;
+    },
+  });
+  const cancel = (native, pending) => new Proxy(native, {
+    apply(target, self, args) {
+      pending.delete(args[0]);
+      return Reflect.apply(target, self, args);
+    },
+  });
+  window.setTimeout = schedule(window.setTimeout);
+  window.setInterval = schedule(window.setInterval);
+  window.clearTimeout = cancel(window.clearTimeout, due);
+  window.clearInterval = cancel(window.clearInterval, due);
+  if (window.requestIdleCallback) {
+    window.requestIdleCallback = new Proxy(window.requestIdleCallback, {
+      apply(target, self, args) {
+        const callback = args[0];
+        if (typeof callback !== "function") return Reflect.apply(target, self, args);
+        let id = 0;
+        const run = function (deadline) {
+          idle.delete(id);
+          return callback.call(this, deadline);
+        };
+        id = Reflect.apply(target, self, [run, ...args.slice(1)]);
+        idle.add(id);
+        return id;
+      },
+    });
+    window.cancelIdleCallback = cancel(window.cancelIdleCallback, idle);
+  }
+  const pendingMs = (afterLoadMs) => {
+    const t = now();
+    const nav = performance.getEntriesByType("navigation")[0];
+    const limit = (nav && nav.loadEventEnd > 0 ? nav.loadEventEnd : t) + afterLoadMs;
+    let last = idle.size && t <= limit ? t + 50 : 0;
+    for (const at of due.values()) if (at > t && at <= limit && at > last) last = at;
+    return last ? Math.ceil(last - t) : 0;
+  };
+  // Two frames, so what the last one started (observers, lazy images) has begun; a page that
+  // draws no frames (hidden) answers after 200 ms instead.
+  const look = (afterLoadMs) => new Promise((resolve) => {
+    let answered = false;
+    const answer = () => { if (!answered) { answered = true; resolve(pendingMs(afterLoadMs)); } };
+    requestAnimationFrame(() => requestAnimationFrame(answer));
+    nativeTimeout(answer, 200);
+  });
+  Object.defineProperty(window, "__captureTimers", { value: Object.freeze({ look }) });
+})();"""
+
+LOOK_JS = "ms => window.__captureTimers ? window.__captureTimers.look(ms) : 0"
+
+SCROLL_JS = """async (maxSteps) => {
+  // Two frames: the first renders the new position, and IntersectionObserver callbacks and
+  // lazy images start their requests before the second. Settling afterwards lets them end.
+  const frame = () => new Promise(r => requestAnimationFrame(() => r()));
+  const pause = async () => { await frame(); await frame(); };
+  const bottom = () => Math.max(document.documentElement.scrollHeight,
+                                document.body ? document.body.scrollHeight : 0);
+  let steps = 0, last = window.scrollY;
+  while (steps < maxSteps) {
+    // "instant": a page's `scroll-behavior: smooth` would move a few pixels per frame.
+    window.scrollBy({ top: window.innerHeight, behavior: "instant" });
+    steps += 1;
+    await pause();
+    const y = window.scrollY;
+    // Stop at the bottom, or when the page no longer scrolls (a scroll lock, a modal).
+    if (y === last || y + window.innerHeight >= bottom() - 1) break;
+    last = y;
+  }
+  window.scrollTo({ top: 0, behavior: "instant" });
+  await frame();
+  return steps;
+}"""
+
+MAX_SCROLL_STEPS = 60
+
+
+@dataclass(frozen=True, slots=True)
+class Settled:
+    """How a wait for the page to settle ended."""
+
+    quiet: bool
+    """False when the limit came first (the network still busy, or timers still pending)."""
+    timers_s: float
+    """How long was spent waiting for the page's timers."""
+    looks: int
+    """How many times the page was asked."""
+
+    def to_detail(self) -> dict[str, object]:
+        """Return the facts a step records."""
+        return {
+            "network_quiet": self.quiet,
+            "timers_s": round(self.timers_s, 3),
+            "looks": self.looks,
+        }
+
+
+async def install(context: BrowserContext) -> None:
+    """Note the timers of every page and frame context opens (before any of their scripts)."""
+    await context.add_init_script(TIMERS_JS)
+
+
+async def until_settled(
+    page: Page,
+    recorder: Recorder,
+    *,
+    quiet_s: float,
+    timers_s: float,
+    loaded_at: float | None,
+    limit_s: float,
+) -> Settled:
+    """Wait until page has settled (see the module's doc), at most limit_s.
+
+    `loaded_at` is time.monotonic() at the load event (None: it never fired, and every script
+    asks for quiet_s); `timers_s` how long after it the page's timers are waited for.
+    """
+    deadline = time.monotonic() + limit_s
+    code_since = -math.inf if loaded_at is None else loaded_at
+    passive_s = min(PASSIVE_QUIET_S, quiet_s)
+    waited = 0.0
+    looks = 0
+    while True:
+        quiet = await recorder.wait_quiet(
+            passive_s,
+            deadline - time.monotonic(),
+            after_code_s=quiet_s,
+            code_since=code_since,
+        )
+        if not quiet:
+            return Settled(False, waited, looks)
+        mark = recorder.activity
+        pending_ms = await look(page, timers_s)
+        looks += 1
+        if pending_ms:
+            pause = min(pending_ms / 1000 + TIMER_SLACK_S, deadline - time.monotonic())
+            if pause <= 0:
+                return Settled(False, waited, looks)
+            await asyncio.sleep(pause)
+            waited += pause
+        elif recorder.activity == mark:
+            return Settled(True, waited, looks)
+
+
+async def look(page: Page, timers_s: float) -> int:
+    """Return the milliseconds until the last of page's timers due within timers_s of load.
+
+    0 when none is pending, when timers are not followed (timers_s 0), or when the page cannot
+    answer (it navigated away, crashed, or stayed busy for LOOK_TIMEOUT_S).
+    """
+    from playwright.async_api import Error as PlaywrightError
+
+    with contextlib.suppress(PlaywrightError, TimeoutError):
+        async with asyncio.timeout(LOOK_TIMEOUT_S):
+            pending = await page.evaluate(LOOK_JS, round(max(timers_s, 0.0) * 1000))
+            return int(pending or 0) if timers_s > 0 else 0
+    return 0
+
+
+async def scroll_through(page: Page, height_px: int, viewport_height_px: int) -> int:
+    """Scroll a page height_px tall down to its end and back; return the steps taken.
+
+    A page that fits the window is not scrolled.
+    """
+    if height_px <= viewport_height_px:
+        return 0
+    steps: int = await page.evaluate(SCROLL_JS, MAX_SCROLL_STEPS)
+    return steps

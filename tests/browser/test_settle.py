@@ -1,0 +1,168 @@
+"""Settling: a capture waits for what the page itself has scheduled, and for no more.
+
+Each page adds a paragraph `#late` in a way the network does not show: on a timer, after an idle
+callback, or never within reach. The capture must have it exactly when the page's own work would
+have added it within `timers_s` of load.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from capture.localsite import LocalSite, html
+from capture.models import CaptureOptions
+from capture.render import ChromiumRenderer
+from tests.browser.captured import Captured, capture_one
+
+pytestmark = [pytest.mark.browser, pytest.mark.asyncio(loop_scope="module")]
+
+ADD_LATE = """const addLate = (text) => {
+  const p = document.createElement("p");
+  p.id = "late";
+  p.textContent = text;
+  document.querySelector("article").appendChild(p);
+};"""
+
+
+def page(script: str) -> str:
+    """Return a short article page that runs script (with addLate defined)."""
+    return f"""<!doctype html><html><head><title>Quay</title></head><body>
+<article><h1>Quay</h1><p>The council met on Tuesday.</p></article>
+<script>{ADD_LATE}
+{script}</script></body></html>"""
+
+
+PAGES = {
+    "/timer": page(
+        'addEventListener("load", () => setTimeout(() => addLate("came on a timer"), 900));'
+    ),
+    "/far-timer": page(
+        'addEventListener("load", () => setTimeout(() => addLate("came much later"), 8000));'
+    ),
+    "/cancelled": page(
+        """const timer = setTimeout(() => addLate("never"), 1200);
+addEventListener("load", () => clearTimeout(timer));
+addLate([setTimeout.name, typeof setTimeout, setTimeout === window.setTimeout].join(" "));"""
+    ),
+    "/chained": page(
+        """addEventListener("load", () => setTimeout(() => setTimeout(() =>
+  addLate("second of two timers"), 500), 500));"""
+    ),
+    "/polling": page(
+        """let ticks = 0;
+const tick = () => { ticks += 1; document.title = "tick " + ticks; setTimeout(tick, 100); };
+addEventListener("load", tick);
+setInterval(() => {}, 50);"""
+    ),
+    "/idle": page(
+        """addEventListener("load", () => requestIdleCallback(() =>
+  setTimeout(() => addLate("after an idle callback"), 600)));"""
+    ),
+}
+
+
+@pytest.fixture(scope="module")
+def site() -> Iterator[LocalSite]:
+    with LocalSite() as started:
+        for path, body in PAGES.items():
+            started.add_route(path, lambda request, body=body: html(body))
+        yield started
+
+
+def late_text(captured: Captured) -> str | None:
+    dom = (captured.folder / "dom.html").read_text(encoding="utf-8")
+    start = dom.find('<p id="late">')
+    if start < 0:
+        return None
+    return dom[start + len('<p id="late">') : dom.index("</p>", start)]
+
+
+def settled(captured: Captured) -> dict[str, Any]:
+    step = next(s for s in captured.document["steps"] if s["name"] == "scroll")
+    detail: dict[str, Any] = step["detail"]
+    return detail
+
+
+async def capture(
+    renderer: ChromiumRenderer, site: LocalSite, path: str, tmp_path: Path, **options: Any
+) -> Captured:
+    captured = await capture_one(
+        site.url(path), renderer, tmp_path, CaptureOptions(dismiss=False, **options)
+    )
+    assert captured.document["state"] == "complete"
+    return captured
+
+
+async def test_content_that_comes_on_a_timer_after_load_is_waited_for(
+    shared_renderer: ChromiumRenderer, site: LocalSite, tmp_path: Path
+) -> None:
+    captured = await capture(shared_renderer, site, "/timer", tmp_path)
+
+    assert late_text(captured) == "came on a timer"
+    assert settled(captured)["network_quiet"] is True
+    assert settled(captured)["timers_s"] > 0.5
+
+
+async def test_without_following_timers_the_same_content_is_missed(
+    shared_renderer: ChromiumRenderer, site: LocalSite, tmp_path: Path
+) -> None:
+    # The control: the network is quiet all along, so only the timer says there is more.
+    captured = await capture(shared_renderer, site, "/timer", tmp_path, timers_s=0)
+
+    assert late_text(captured) is None
+    assert settled(captured)["timers_s"] == 0
+
+
+async def test_a_timer_further_off_than_timers_s_is_not_waited_for(
+    shared_renderer: ChromiumRenderer, site: LocalSite, tmp_path: Path
+) -> None:
+    captured = await capture(shared_renderer, site, "/far-timer", tmp_path)
+
+    assert late_text(captured) is None
+    assert settled(captured) | {"steps": 0} == {
+        "network_quiet": True,
+        "timers_s": 0.0,
+        "looks": 1,
+        "steps": 0,
+    }
+
+
+async def test_a_cancelled_timer_does_not_hold_the_page_and_timers_look_native(
+    shared_renderer: ChromiumRenderer, site: LocalSite, tmp_path: Path
+) -> None:
+    captured = await capture(shared_renderer, site, "/cancelled", tmp_path)
+
+    assert late_text(captured) == "setTimeout function true"
+    assert settled(captured)["timers_s"] == 0.0
+
+
+async def test_a_timer_set_by_a_timer_is_waited_for_too(
+    shared_renderer: ChromiumRenderer, site: LocalSite, tmp_path: Path
+) -> None:
+    captured = await capture(shared_renderer, site, "/chained", tmp_path)
+
+    assert late_text(captured) == "second of two timers"
+    assert settled(captured)["looks"] >= 3
+
+
+async def test_a_page_that_polls_forever_settles_once_its_timers_are_past_timers_s(
+    shared_renderer: ChromiumRenderer, site: LocalSite, tmp_path: Path
+) -> None:
+    captured = await capture(shared_renderer, site, "/polling", tmp_path, timers_s=1.0)
+
+    detail = settled(captured)
+    assert detail["network_quiet"] is True
+    # Waited for the ticks due within 1 s of load, not for the endless ones after.
+    assert 0.5 < detail["timers_s"] < 2.0
+
+
+async def test_an_idle_callback_and_the_timer_it_sets_are_waited_for(
+    shared_renderer: ChromiumRenderer, site: LocalSite, tmp_path: Path
+) -> None:
+    captured = await capture(shared_renderer, site, "/idle", tmp_path)
+
+    assert late_text(captured) == "after an idle callback"

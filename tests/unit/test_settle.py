@@ -1,0 +1,145 @@
+"""Settling, around the browser: the recorder's quiet rule and the loop that looks at the page.
+
+The page and the recorder are fakes here; tests/browser/test_settle.py runs the real thing.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any, cast
+
+from capture.recorder import Recorder
+from capture.settle import Settled, until_settled
+
+
+@dataclass(eq=False)
+class FakeRequest:
+    """What the recorder reads of a request that is not recorded (a data: URL)."""
+
+    resource_type: str
+    url: str = "data:,x"
+
+
+async def finish(recorder: Recorder, request: FakeRequest) -> None:
+    recorder._on_request(cast(Any, request))
+    recorder._on_finished(cast(Any, request))
+    for _ in range(3):  # the recorder ends the exchange in a task of its own
+        await asyncio.sleep(0)
+
+
+async def test_a_request_without_an_answer_keeps_the_network_busy() -> None:
+    recorder = Recorder(lambda exchange: None)
+    recorder._on_request(cast(Any, FakeRequest("image")))
+
+    assert await recorder.wait_quiet(0.0, 0.05) is False
+
+
+async def test_an_image_that_ended_needs_only_the_short_quiet() -> None:
+    recorder = Recorder(lambda exchange: None)
+    await finish(recorder, FakeRequest("image"))
+
+    assert await recorder.wait_quiet(0.0, 1.0, after_code_s=30.0) is True
+
+
+async def test_a_script_that_ended_after_load_needs_the_long_quiet() -> None:
+    recorder = Recorder(lambda exchange: None)
+    loaded_at = time.monotonic()
+    await finish(recorder, FakeRequest("script"))
+
+    assert await recorder.wait_quiet(0.0, 0.05, after_code_s=30.0, code_since=loaded_at) is False
+
+
+async def test_a_script_that_ended_before_load_has_run_by_then() -> None:
+    recorder = Recorder(lambda exchange: None)
+    await finish(recorder, FakeRequest("script"))
+    loaded_at = time.monotonic()
+
+    assert await recorder.wait_quiet(0.0, 1.0, after_code_s=30.0, code_since=loaded_at) is True
+
+
+async def test_every_network_event_counts_as_activity() -> None:
+    recorder = Recorder(lambda exchange: None)
+    before = recorder.activity
+    await finish(recorder, FakeRequest("image"))
+
+    assert recorder.activity == before + 2  # the request, then its end
+
+
+@dataclass
+class FakeRecorder:
+    """A network that is always quiet; `activity` moves when a look says so."""
+
+    activity: int = 0
+    quiet: bool = True
+
+    async def wait_quiet(self, quiet_s: float, timeout_s: float, **rules: float) -> bool:
+        return self.quiet
+
+
+@dataclass
+class FakePage:
+    """Answers each look with the next of `answers` (milliseconds pending, or a side effect)."""
+
+    answers: Iterator[int | str]
+    recorder: FakeRecorder
+    asked: list[int] = field(default_factory=list)
+
+    async def evaluate(self, script: str, arg: int) -> int:
+        self.asked.append(arg)
+        answer = next(self.answers)
+        if answer == "traffic":  # a request started while the page was looked at
+            self.recorder.activity += 1
+            return 0
+        return int(answer)
+
+
+async def settle(answers: list[int | str], *, limit_s: float = 5.0, quiet: bool = True) -> Settled:
+    recorder = FakeRecorder(quiet=quiet)
+    page = FakePage(iter(answers), recorder)
+    return await until_settled(
+        cast(Any, page),
+        cast(Any, recorder),
+        quiet_s=0.5,
+        timers_s=2.0,
+        loaded_at=time.monotonic(),
+        limit_s=limit_s,
+    )
+
+
+async def test_a_page_with_nothing_pending_settles_at_the_first_look() -> None:
+    assert await settle([0]) == Settled(quiet=True, timers_s=0.0, looks=1)
+
+
+async def test_a_pending_timer_is_slept_out_then_the_page_is_looked_at_again() -> None:
+    outcome = await settle([120, 0])
+
+    assert (outcome.quiet, outcome.looks) == (True, 2)
+    assert 0.12 <= outcome.timers_s < 0.5
+
+
+async def test_traffic_during_a_look_means_another_look() -> None:
+    assert await settle(["traffic", 0]) == Settled(quiet=True, timers_s=0.0, looks=2)
+
+
+async def test_timers_past_the_limit_end_the_wait_unsettled() -> None:
+    outcome = await settle([10_000, 10_000], limit_s=0.1)
+
+    assert outcome.quiet is False
+    assert outcome.timers_s <= 0.2
+
+
+async def test_a_network_that_never_goes_quiet_ends_the_wait_before_any_look() -> None:
+    assert await settle([], quiet=False) == Settled(quiet=False, timers_s=0.0, looks=0)
+
+
+async def test_timers_s_is_passed_to_the_page_in_milliseconds() -> None:
+    recorder = FakeRecorder()
+    page = FakePage(iter([0]), recorder)
+    await until_settled(
+        cast(Any, page), cast(Any, recorder), quiet_s=0.5, timers_s=1.5, loaded_at=None, limit_s=1
+    )
+
+    assert page.asked == [1500]
