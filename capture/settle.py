@@ -52,8 +52,10 @@ TIMERS_JS = """(() => {
   const idle = new Set();  // idle callbacks not yet run
   const now = () => performance.now();
   const nativeTimeout = window.setTimeout;
-  const prune = () => {
-    if (due.size < 512) return;
+  let added = 0;
+  const prune = () => {  // timers that have run, every 256 new ones
+    added += 1;
+    if (added % 256) return;
     const t = now();
     for (const [id, at] of due) if (at < t) due.delete(id);
   };
