@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 from capture import folder as folder_files
 from capture import paths, provenance
@@ -33,6 +34,7 @@ from capture.redaction import redact_exchange, redact_text
 from capture.warc import WarcFile, new_record_id
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 class Renderer(Protocol):
@@ -146,16 +148,12 @@ async def capture_page(
             raise disk_errors[0]
         if secrets:
             page = _without_secrets(page, secrets, len(redacted), seams)
-        article = _extract(page)
-        folder_files.write_outputs(request, page, article, warc, seams)
-        summary = _summary(article)
-        folder_files.write_provenance_page(
-            request, page=page, summary=summary, machine=machine, warc=warc, seams=seams
-        )
+        # Extraction, images, hashing and fsyncs run off the event loop: other pages' browser
+        # events are served meanwhile (the C parts of this work also leave the GIL).
+        summary = await _off_loop(_write_files, request, page, warc, machine, seams)
     except BaseException:
         warc.abandon()
         raise
-    warc.close()
     return await _finish(
         request, page, summary=summary, machine=machine, earlier=earlier, seams=seams
     )
@@ -230,6 +228,39 @@ async def _render(
         )
 
 
+async def _off_loop(function: Callable[..., T], *args: Any) -> T:
+    """Return function(*args) run in a worker thread.
+
+    When the capture is cancelled meanwhile, the thread is let finish before the cancellation
+    goes on, so that clean-up never races a thread still writing the folder.
+    """
+    work = asyncio.ensure_future(asyncio.to_thread(function, *args))
+    try:
+        return await asyncio.shield(work)
+    except asyncio.CancelledError:
+        with contextlib.suppress(BaseException):
+            await work
+        raise
+
+
+def _write_files(
+    request: CaptureRequest,
+    page: PageCapture,
+    warc: WarcFile,
+    machine: provenance.Machine,
+    seams: Seams,
+) -> dict[str, Any] | None:
+    """Extract the article, write every output and close the WARC; return the summary."""
+    article = _extract(page)
+    folder_files.write_outputs(request, page, article, warc, seams)
+    summary = _summary(article)
+    folder_files.write_provenance_page(
+        request, page=page, summary=summary, machine=machine, warc=warc, seams=seams
+    )
+    warc.close()
+    return summary
+
+
 def _extract(page: PageCapture) -> Article | None:
     html = page.layout_html or page.dom_html
     if html is None:
@@ -252,19 +283,16 @@ async def _finish(
     captured again on resume, and a sealed capture never lacks its seal.
     """
     folder = request.folder
+    files = await _off_loop(provenance.manifest, folder, folder_files.files_so_far(folder))
     document = provenance.record(
-        page,
-        options=request.options,
-        machine=machine,
-        article=summary,
-        files=provenance.manifest(folder, folder_files.files_so_far(folder)),
+        page, options=request.options, machine=machine, article=summary, files=files
     )
     this = Attempt(len(earlier) + 1, page.started_at, page.ended_at, page.state, page.error)
     document["attempts"] = [attempt.to_json() for attempt in (*earlier, this)]
     data = json_bytes(document)
     if seams.sealing.active:
         await _seal(folder, data, seams)
-    write_bytes(folder / paths.CAPTURE_JSON, data)
+    await _off_loop(write_bytes, folder / paths.CAPTURE_JSON, data)
     log.info("captured", extra={"url": request.url, "state": page.state.value})
     return CaptureResult(
         url=request.url,

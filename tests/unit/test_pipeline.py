@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import hashlib
 import json
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -422,3 +424,25 @@ def test_capture_result_to_json_is_one_json_line(tmp_path: Path) -> None:
     line = json.dumps(result.to_json())
     assert "\n" not in line
     assert json.loads(line)["error"] == "why"
+
+
+async def test_a_capture_cancelled_while_its_files_are_written_lets_the_writing_end_first() -> None:
+    # Clean-up after a cancel (the WARC abandoned) must never race a thread still writing.
+    started, release = threading.Event(), threading.Event()
+    done: list[str] = []
+
+    def write() -> str:
+        started.set()
+        release.wait(5)
+        done.append("written")
+        return "written"
+
+    task = asyncio.ensure_future(pipeline._off_loop(write))
+    await asyncio.to_thread(started.wait, 5)
+    task.cancel()
+    await asyncio.sleep(0.05)
+    assert not task.done()  # still waiting for the thread
+    release.set()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    assert done == ["written"]
