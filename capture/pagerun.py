@@ -278,7 +278,7 @@ class PageRun:
         limit_s = max(options.settle_s * 3, 3.0, options.timers_s + 1.0)
         settled = await settle.until_settled(
             page,
-            self.recorder,
+            self.recorder.network,
             quiet_s=options.settle_s,
             timers_s=options.timers_s,
             loaded_at=self.loaded_at,

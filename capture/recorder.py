@@ -8,10 +8,7 @@ pipeline sees only `Exchange` values handed to a sink as each exchange finishes.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
-import math
-import time
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -19,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
+from capture.activity import NetworkActivity
 from capture.background import Background
 from capture.devtools import BufferedBodies, Connection
 from capture.models import (
@@ -106,12 +104,8 @@ class Recorder:
         self._stopped = False
         """Set by drain(): events after it come from the context closing and are not traffic."""
         self._buffered = BufferedBodies()
-        self._last_activity = time.monotonic()
-        self._last_code = -math.inf
-        """When the last script or frame document finished (time.monotonic())."""
-        self.activity = 0
-        """Counts network events: unchanged across a look at the page, nothing happened."""
-        self._changed = asyncio.Event()
+        self.network = NetworkActivity(self._busy)
+        """The network's last events; waits for quiet (see `capture.settle`)."""
         self.exchanges = 0
         self.bytes = 0
 
@@ -156,16 +150,11 @@ class Recorder:
             self._tasks.spawn(self._fail(request))
 
     def _note_code(self, request: Request) -> None:
-        """Note when a script or frame document ended (its code runs from then on)."""
         if request.resource_type in CODE_TYPES:
-            self._last_code = time.monotonic()
+            self.network.code_arrived()
 
     def _touch(self) -> None:
-        """Note network activity and wake whoever waits for quiet or for bodies."""
-        self._last_activity = time.monotonic()
-        self.activity += 1
-        self._changed.set()
-        self._changed = asyncio.Event()
+        self.network.touch()
 
     def _settle(self, request: Request) -> None:
         self._waiting.discard(request)
@@ -322,58 +311,9 @@ class Recorder:
     # -- waiting ------------------------------------------------------------------------------
 
     def _busy(self) -> bool:
+        """Requests waiting for an answer keep the network busy. A body still arriving after
+        its headers does not: some are never read."""
         return bool(self._waiting or self._viewer_held)
-
-    def quiet_for(self) -> float:
-        """Return how many seconds the network has been idle (0 while requests await answers).
-
-        A body still arriving after its headers does not hold the page: some are never read.
-        """
-        if self._busy():
-            return 0.0
-        return time.monotonic() - self._last_activity
-
-    async def wait_quiet(
-        self,
-        quiet_s: float,
-        timeout_s: float,
-        *,
-        after_code_s: float = 0.0,
-        code_since: float = -math.inf,
-    ) -> bool:
-        """Return True once the network was idle for quiet_s seconds; False at timeout_s.
-
-        Quiet counts from the last network event, which may be before this call. A script or
-        frame document that finished after `code_since` (time.monotonic()) asks for
-        `after_code_s` of quiet instead: its code runs only after it arrives.
-        """
-        return await self._wait_until(
-            lambda: self._quiet_left(quiet_s, after_code_s, code_since), timeout_s
-        )
-
-    def _quiet_left(
-        self, quiet_s: float, after_code_s: float = 0.0, code_since: float = -math.inf
-    ) -> float | None:
-        """Return 0 when quiet, the seconds quiet still needs, or None while busy."""
-        if self._busy():
-            return None
-        left = quiet_s - self.quiet_for()
-        if self._last_code > code_since:
-            left = max(left, after_code_s - (time.monotonic() - self._last_code))
-        return max(0.0, left)
-
-    async def _wait_until(self, left: Callable[[], float | None], timeout_s: float) -> bool:
-        """Wake on every network event until left() says 0; return False at timeout_s."""
-        try:
-            async with asyncio.timeout(max(timeout_s, 0.0)):
-                while (wait_s := left()) != 0:
-                    changed = self._changed
-                    with contextlib.suppress(TimeoutError):
-                        async with asyncio.timeout(wait_s):
-                            await changed.wait()
-        except TimeoutError:
-            return False
-        return True
 
     async def drain(self, timeout_s: float, body_grace_s: float) -> int:
         """Wait for bodies being read; return how many were abandoned.
@@ -383,7 +323,7 @@ class Recorder:
         """
         for request in list(self._streaming):
             await self._salvage(request, complete_only=True)
-        await self._wait_until(lambda: None if self._streaming else 0, body_grace_s)
+        await self.network.wait_until(lambda: None if self._streaming else 0, body_grace_s)
         abandoned = 0
         for request in list(self._streaming):
             if not await self._salvage(request, complete_only=False):

@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from playwright.async_api import BrowserContext, Page
 
-    from capture.recorder import Recorder
+    from capture.activity import NetworkActivity
 
 PASSIVE_QUIET_S = 0.15
 """Quiet needed after traffic that runs no code of its own (images, fonts, data): a request it
@@ -168,7 +168,7 @@ async def install(context: BrowserContext) -> None:
 
 async def until_settled(
     page: Page,
-    recorder: Recorder,
+    network: NetworkActivity,
     *,
     quiet_s: float,
     timers_s: float,
@@ -186,7 +186,7 @@ async def until_settled(
     waited = 0.0
     looks = 0
     while True:
-        quiet = await recorder.wait_quiet(
+        quiet = await network.wait_quiet(
             passive_s,
             deadline - time.monotonic(),
             after_code_s=quiet_s,
@@ -194,7 +194,7 @@ async def until_settled(
         )
         if not quiet:
             return Settled(False, waited, looks)
-        mark = recorder.activity
+        mark = network.count
         pending_ms = await look(page, timers_s)
         looks += 1
         if pending_ms:
@@ -203,7 +203,7 @@ async def until_settled(
                 return Settled(False, waited, looks)
             await asyncio.sleep(pause)
             waited += pause
-        elif recorder.activity == mark:
+        elif network.count == mark:
             return Settled(True, waited, looks)
 
 

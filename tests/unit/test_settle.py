@@ -1,6 +1,7 @@
-"""Settling, around the browser: the recorder's quiet rule and the loop that looks at the page.
+"""Settling, around the browser: the quiet rule (what the recorder reports to NetworkActivity)
+and the loop that looks at the page.
 
-The page and the recorder are fakes here; tests/browser/test_settle.py runs the real thing.
+The page and the requests are fakes here; tests/browser/test_settle.py runs the real thing.
 """
 
 from __future__ import annotations
@@ -34,14 +35,14 @@ async def test_a_request_without_an_answer_keeps_the_network_busy() -> None:
     recorder = Recorder(lambda exchange: None)
     recorder._on_request(cast(Any, FakeRequest("image")))
 
-    assert await recorder.wait_quiet(0.0, 0.05) is False
+    assert await recorder.network.wait_quiet(0.0, 0.05) is False
 
 
 async def test_an_image_that_ended_needs_only_the_short_quiet() -> None:
     recorder = Recorder(lambda exchange: None)
     await finish(recorder, FakeRequest("image"))
 
-    assert await recorder.wait_quiet(0.0, 1.0, after_code_s=30.0) is True
+    assert await recorder.network.wait_quiet(0.0, 1.0, after_code_s=30.0) is True
 
 
 async def test_a_script_that_ended_after_load_needs_the_long_quiet() -> None:
@@ -49,7 +50,10 @@ async def test_a_script_that_ended_after_load_needs_the_long_quiet() -> None:
     loaded_at = time.monotonic()
     await finish(recorder, FakeRequest("script"))
 
-    assert await recorder.wait_quiet(0.0, 0.05, after_code_s=30.0, code_since=loaded_at) is False
+    assert (
+        await recorder.network.wait_quiet(0.0, 0.05, after_code_s=30.0, code_since=loaded_at)
+        is False
+    )
 
 
 async def test_a_script_that_ended_before_load_has_run_by_then() -> None:
@@ -57,22 +61,24 @@ async def test_a_script_that_ended_before_load_has_run_by_then() -> None:
     await finish(recorder, FakeRequest("script"))
     loaded_at = time.monotonic()
 
-    assert await recorder.wait_quiet(0.0, 1.0, after_code_s=30.0, code_since=loaded_at) is True
+    assert (
+        await recorder.network.wait_quiet(0.0, 1.0, after_code_s=30.0, code_since=loaded_at) is True
+    )
 
 
 async def test_every_network_event_counts_as_activity() -> None:
     recorder = Recorder(lambda exchange: None)
-    before = recorder.activity
+    before = recorder.network.count
     await finish(recorder, FakeRequest("image"))
 
-    assert recorder.activity == before + 2  # the request, then its end
+    assert recorder.network.count == before + 2  # the request, then its end
 
 
 @dataclass
-class FakeRecorder:
-    """A network that is always quiet; `activity` moves when a look says so."""
+class FakeNetwork:
+    """A network that is quiet (or never); `count` moves when a look says so."""
 
-    activity: int = 0
+    count: int = 0
     quiet: bool = True
 
     async def wait_quiet(self, quiet_s: float, timeout_s: float, **rules: float) -> bool:
@@ -84,24 +90,24 @@ class FakePage:
     """Answers each look with the next of `answers` (milliseconds pending, or a side effect)."""
 
     answers: Iterator[int | str]
-    recorder: FakeRecorder
+    network: FakeNetwork
     asked: list[int] = field(default_factory=list)
 
     async def evaluate(self, script: str, arg: int) -> int:
         self.asked.append(arg)
         answer = next(self.answers)
         if answer == "traffic":  # a request started while the page was looked at
-            self.recorder.activity += 1
+            self.network.count += 1
             return 0
         return int(answer)
 
 
 async def settle(answers: list[int | str], *, limit_s: float = 5.0, quiet: bool = True) -> Settled:
-    recorder = FakeRecorder(quiet=quiet)
-    page = FakePage(iter(answers), recorder)
+    network = FakeNetwork(quiet=quiet)
+    page = FakePage(iter(answers), network)
     return await until_settled(
         cast(Any, page),
-        cast(Any, recorder),
+        cast(Any, network),
         quiet_s=0.5,
         timers_s=2.0,
         loaded_at=time.monotonic(),
@@ -136,10 +142,10 @@ async def test_a_network_that_never_goes_quiet_ends_the_wait_before_any_look() -
 
 
 async def test_timers_s_is_passed_to_the_page_in_milliseconds() -> None:
-    recorder = FakeRecorder()
-    page = FakePage(iter([0]), recorder)
+    network = FakeNetwork()
+    page = FakePage(iter([0]), network)
     await until_settled(
-        cast(Any, page), cast(Any, recorder), quiet_s=0.5, timers_s=1.5, loaded_at=None, limit_s=1
+        cast(Any, page), cast(Any, network), quiet_s=0.5, timers_s=1.5, loaded_at=None, limit_s=1
     )
 
     assert page.asked == [1500]

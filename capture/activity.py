@@ -1,0 +1,86 @@
+"""How busy a page's network is: when it was last active, and waiting for it to go quiet.
+
+Pure timing over `time.monotonic()` and asyncio: the recorder reports events, and says what keeps
+the network busy (requests still waiting for an answer); the settle step waits here.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import math
+import time
+from collections.abc import Callable
+
+
+class NetworkActivity:
+    """The network's last events, and waits for it to go quiet."""
+
+    def __init__(self, busy: Callable[[], bool]) -> None:
+        self._busy = busy
+        self._last = time.monotonic()
+        self._last_code = -math.inf
+        """When the last script or frame document ended."""
+        self.count = 0
+        """Counts events: unchanged across a look at the page, nothing happened meanwhile."""
+        self._changed = asyncio.Event()
+
+    def touch(self) -> None:
+        """Note an event, and wake whoever waits."""
+        self._last = time.monotonic()
+        self.count += 1
+        self._changed.set()
+        self._changed = asyncio.Event()
+
+    def code_arrived(self) -> None:
+        """Note that a script or frame document ended: its code runs from now on."""
+        self._last_code = time.monotonic()
+
+    def quiet_for(self) -> float:
+        """Return how many seconds the network has been idle (0 while it is busy)."""
+        if self._busy():
+            return 0.0
+        return time.monotonic() - self._last
+
+    async def wait_quiet(
+        self,
+        quiet_s: float,
+        timeout_s: float,
+        *,
+        after_code_s: float = 0.0,
+        code_since: float = -math.inf,
+    ) -> bool:
+        """Return True once the network was idle for quiet_s seconds; False at timeout_s.
+
+        Quiet counts from the last event, which may be before this call. A script or frame
+        document that ended after `code_since` (time.monotonic()) asks for `after_code_s` of
+        quiet instead: its code runs only after it arrives.
+        """
+        return await self.wait_until(
+            lambda: self._quiet_left(quiet_s, after_code_s, code_since), timeout_s
+        )
+
+    def _quiet_left(self, quiet_s: float, after_code_s: float, code_since: float) -> float | None:
+        """Return 0 when quiet, the seconds quiet still needs, or None while busy."""
+        if self._busy():
+            return None
+        left = quiet_s - self.quiet_for()
+        if self._last_code > code_since:
+            left = max(left, after_code_s - (time.monotonic() - self._last_code))
+        return max(0.0, left)
+
+    async def wait_until(self, left: Callable[[], float | None], timeout_s: float) -> bool:
+        """Wake on every event until left() says 0; return False at timeout_s.
+
+        left() returns the seconds still to wait, or None to wait for the next event.
+        """
+        try:
+            async with asyncio.timeout(max(timeout_s, 0.0)):
+                while (wait_s := left()) != 0:
+                    changed = self._changed
+                    with contextlib.suppress(TimeoutError):
+                        async with asyncio.timeout(wait_s):
+                            await changed.wait()
+        except TimeoutError:
+            return False
+        return True
