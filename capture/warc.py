@@ -1,10 +1,19 @@
-"""The streaming WARC writer: records go to disk as they are made, under an `.open` name."""
+"""The streaming WARC writer: records go to disk as they are made, under an `.open` name.
+
+Each record is its own gzip member, as the WARC spec recommends and replay tools expect. warcio
+would compress every record at zlib level 9. Here a record whose payload is already compressed
+(a PNG, a JPEG, a font, a zip) is stored in its gzip member uncompressed (level 0): deflating a
+4.6 MB screenshot again took 85 ms to save 1.7%, storing it takes 7 ms. Every other record
+gets level 6, which costs a third of level 9 for 1-2% more bytes.
+"""
 
 from __future__ import annotations
 
 import contextlib
+import io
 import os
 import uuid
+import zlib
 from pathlib import Path
 from types import TracebackType
 from typing import BinaryIO
@@ -15,6 +24,42 @@ from capture.errors import OutputError
 from capture.records import WarcRecord
 
 OPEN_SUFFIX = ".open"
+
+TEXT_LEVEL = 6
+PACKED_LEVEL = 0
+
+PACKED_TYPES = (
+    "image/png",
+    "image/jpeg",
+    "image/webp",
+    "image/gif",
+    "image/avif",
+    "video/",
+    "audio/",
+    "font/woff",
+    "application/font-woff",
+    "application/zip",
+    "application/gzip",
+    "application/x-gzip",
+    "application/pdf",
+)
+"""Content types (prefixes) whose payloads are already compressed."""
+
+
+def compression_level(record: WarcRecord) -> int:
+    """Return the zlib level for record: PACKED_LEVEL for compressed payloads, else TEXT_LEVEL."""
+    if record.http_headers is not None:
+        content_type = record.http_headers.get_header("Content-Type") or ""
+    else:
+        content_type = record.content_type or ""
+    packed = content_type.split(";")[0].strip().lower().startswith(PACKED_TYPES)
+    return PACKED_LEVEL if packed else TEXT_LEVEL
+
+
+def gzip_member(data: bytes, level: int) -> bytes:
+    """Return data as one gzip member compressed at level."""
+    compressor = zlib.compressobj(level, zlib.DEFLATED, zlib.MAX_WBITS + 16)
+    return compressor.compress(data) + compressor.flush()
 
 
 def new_record_id() -> str:
@@ -40,13 +85,14 @@ class WarcFile:
                 f"Could not create {self.open_path} ({exc.strerror}). "
                 "Check the output folder's permissions and free space."
             ) from exc
-        self._writer = WARCWriter(self._file, gzip=True, warc_version="WARC/1.1")
+        self._buffer = io.BytesIO()
+        self._writer = WARCWriter(self._buffer, gzip=False, warc_version="WARC/1.1")
 
     def write(self, *records: WarcRecord) -> None:
         """Append records, flushed to the OS so a crash loses at most the record in hand."""
         try:
             for record in records:
-                self._writer.write_record(record)
+                self._file.write(gzip_member(self._serialize(record), compression_level(record)))
                 self.records += 1
             self._file.flush()
         except OSError as exc:
@@ -54,6 +100,13 @@ class WarcFile:
                 f"Could not write {self.open_path} ({exc.strerror}). "
                 "Free some space or choose another --output."
             ) from exc
+
+    def _serialize(self, record: WarcRecord) -> bytes:
+        """Return record as warcio writes it (digests and lengths filled in), uncompressed."""
+        self._buffer.seek(0)
+        self._buffer.truncate()
+        self._writer.write_record(record)
+        return self._buffer.getvalue()
 
     def close(self) -> Path:
         """Return the final path after syncing the file and renaming it into place."""

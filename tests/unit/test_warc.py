@@ -12,8 +12,16 @@ import pytest
 from warcio.archiveiterator import ArchiveIterator
 
 from capture.errors import OutputError
-from capture.records import resource_record
-from capture.warc import OPEN_SUFFIX, WarcFile, new_record_id
+from capture.models import HttpResponse
+from capture.records import resource_record, response_record
+from capture.warc import (
+    OPEN_SUFFIX,
+    PACKED_LEVEL,
+    TEXT_LEVEL,
+    WarcFile,
+    compression_level,
+    new_record_id,
+)
 
 DATE = datetime(2026, 11, 27, 6, 45, tzinfo=UTC)
 
@@ -58,6 +66,41 @@ def test_each_record_is_its_own_gzip_member(tmp_path: Path) -> None:
 
     assert data.count(b"\x1f\x8b\x08") == 2
     assert gzip.decompress(data).startswith(b"WARC/1.1\r\n")
+
+
+def response(content_type: str, body: bytes) -> Any:
+    """Return the response record of a 200 with content_type and body."""
+    answer = HttpResponse(200, "OK", (("Content-Type", content_type),), body)
+    return response_record(answer, "https://example.org/x", date=DATE, record_id="<urn:r>")
+
+
+def test_payloads_already_compressed_are_stored_and_text_gets_the_middle_level() -> None:
+    png = resource_record("urn:view:x", "image/png", b"\x89PNG", date=DATE, record_id="<urn:1>")
+
+    assert compression_level(png) == PACKED_LEVEL
+    assert compression_level(text_record(1)) == TEXT_LEVEL
+    assert compression_level(response("image/jpeg", b"\xff\xd8")) == PACKED_LEVEL
+    assert compression_level(response("font/woff2", b"wOF2")) == PACKED_LEVEL
+    assert compression_level(response("text/html; charset=utf-8", b"<p>")) == TEXT_LEVEL
+    assert compression_level(response("image/svg+xml", b"<svg/>")) == TEXT_LEVEL
+
+
+def test_each_member_is_compressed_as_its_record_asks_and_reads_back(tmp_path: Path) -> None:
+    html = b"<p>The harbour council voted on Tuesday.</p>" * 200
+    photo = bytes(range(256)) * 400
+    with WarcFile(tmp_path / "page.warc.gz") as warc:
+        warc.write(response("text/html", html), response("image/jpeg", photo))
+    data = (tmp_path / "page.warc.gz").read_bytes()
+
+    second = data.index(b"\x1f\x8b\x08", 1)
+    assert second < len(html) / 4  # the page, deflated
+    assert len(data) - second > len(photo)  # the photo, stored as it was
+    with (tmp_path / "page.warc.gz").open("rb") as handle:
+        bodies = [
+            record.content_stream().read()
+            for record in ArchiveIterator(handle, check_digests="raise")
+        ]
+    assert bodies == [html, photo]
 
 
 def test_abandon_leaves_the_open_file_as_evidence(tmp_path: Path) -> None:
