@@ -238,8 +238,9 @@ async def _off_loop(function: Callable[..., T], *args: Any) -> T:
     try:
         return await asyncio.shield(work)
     except asyncio.CancelledError:
-        with contextlib.suppress(BaseException):
-            await work
+        while not work.done():  # asyncio.wait never cancels what it waits for: cancel again
+            with contextlib.suppress(asyncio.CancelledError):
+                await asyncio.wait({work})
         raise
 
 
