@@ -86,11 +86,18 @@ PREPARE_JS = """(waitForFonts) => {
 RESTORE_JS = "() => { if (window.__captureShotRestore) window.__captureShotRestore(); }"
 
 SHOT_ATTEMPTS = 5
-FRAME_S = 0.05
-"""How long to wait for a frame when Chromium has none to shoot yet."""
+"""How often a shot is tried when Chromium has no frame to shoot yet, a frame apart."""
 
-FONTS_WAIT_S = 5.0
-"""How long the shot waits for web fonts still loading (a font that never comes is not fatal)."""
+NEXT_FRAME = {
+    "expression": "new Promise(resolve => requestAnimationFrame(() => resolve(0)))",
+    "awaitPromise": True,
+}
+FRAME_WAIT_S = 1.0
+"""How long to wait for that frame (a page that draws none is tried again all the same)."""
+
+FRAME_SCRIPT_S = 2.0
+"""How long the stilling script may take in one frame, the main frame's wait for its web fonts
+included (a busy frame is shot as it is)."""
 
 
 async def page_size(page: Page) -> tuple[int, int]:
@@ -108,8 +115,8 @@ async def full_page(page: Page, *, viewport_width_px: int, max_height_px: int) -
     height = min(page_height, max_height_px)
     session = await page.context.new_cdp_session(page)
     try:
-        await _prepare(page)
         try:
+            await _prepare(page)
             parts = [
                 await _shoot(session, viewport_width_px, top, min(TILE_HEIGHT_PX, height - top))
                 for top in range(0, max(height, 1), TILE_HEIGHT_PX)
@@ -150,7 +157,9 @@ async def _shoot(session: CDPSession, width_px: int, top_px: int, height_px: int
             # Chromium has no frame to shoot yet (a page shot right after it loaded): wait one.
             if "Unable to capture" not in str(exc):
                 raise
-        await asyncio.sleep(FRAME_S)
+        with contextlib.suppress(PlaywrightError, TimeoutError):
+            async with asyncio.timeout(FRAME_WAIT_S):
+                await session.send("Runtime.evaluate", NEXT_FRAME)
     return await _capture(session, params)
 
 
@@ -163,9 +172,7 @@ async def _prepare(page: Page) -> None:
     """Still the page for its shot in every frame, and wait (bounded) for the main frame's fonts."""
     main = page.main_frame
     await _in_every_frame(page, PREPARE_JS, False, skip=main)
-    with contextlib.suppress(TimeoutError):
-        async with asyncio.timeout(FONTS_WAIT_S):
-            await _evaluate(main, PREPARE_JS, True)
+    await _evaluate(main, PREPARE_JS, True)
 
 
 async def _in_every_frame(
@@ -176,9 +183,10 @@ async def _in_every_frame(
 
 
 async def _evaluate(frame: Frame, script: str, arg: Any = None) -> Any:
-    """Run script in frame; a frame that is detached or navigating is left as it is."""
+    """Run script in frame; a frame that is detached, navigating or busy is left as it is."""
     from playwright.async_api import Error as PlaywrightError
 
-    with contextlib.suppress(PlaywrightError):
-        return await frame.evaluate(script, arg)
+    with contextlib.suppress(PlaywrightError, TimeoutError):
+        async with asyncio.timeout(FRAME_SCRIPT_S):
+            return await frame.evaluate(script, arg)
     return None

@@ -1,0 +1,61 @@
+"""The screenshot's CDP call around the browser: a shot tried again, a frame apart, while
+Chromium has no frame to shoot (the real thing: tests/browser/test_screenshot_still.py)."""
+
+from __future__ import annotations
+
+import base64
+from typing import Any, cast
+
+import pytest
+from playwright.async_api import Error as PlaywrightError
+
+from capture.screenshot import SHOT_ATTEMPTS, _shoot
+
+NO_FRAME = "Protocol error (Page.captureScreenshot): Unable to capture screenshot"
+
+
+class FakeSession:
+    """A CDP session whose first `failures` shots fail as Chromium's do before its first frame."""
+
+    def __init__(self, failures: int, error: str = NO_FRAME) -> None:
+        self.failures = failures
+        self.error = error
+        self.sent: list[str] = []
+
+    async def send(self, method: str, params: dict[str, Any]) -> dict[str, Any]:
+        self.sent.append(method)
+        if method == "Runtime.evaluate":
+            return {"result": {"value": 0}}
+        if self.failures:
+            self.failures -= 1
+            raise PlaywrightError(self.error)
+        assert params["optimizeForSpeed"] is True
+        assert params["clip"] == {"x": 0, "y": 100, "width": 640, "height": 50, "scale": 1}
+        return {"data": base64.b64encode(b"png bytes").decode()}
+
+
+async def test_a_shot_without_a_frame_waits_for_one_and_tries_again() -> None:
+    session = FakeSession(failures=2)
+
+    png = await _shoot(cast(Any, session), 640, 100, 50)
+
+    assert png == b"png bytes"
+    assert session.sent == ["Page.captureScreenshot", "Runtime.evaluate"] * 2 + [
+        "Page.captureScreenshot"
+    ]
+
+
+async def test_a_shot_that_never_gets_a_frame_fails_after_its_attempts() -> None:
+    session = FakeSession(failures=SHOT_ATTEMPTS)
+
+    with pytest.raises(PlaywrightError, match="Unable to capture"):
+        await _shoot(cast(Any, session), 640, 100, 50)
+    assert session.sent.count("Page.captureScreenshot") == SHOT_ATTEMPTS
+
+
+async def test_any_other_failure_is_not_tried_again() -> None:
+    session = FakeSession(failures=1, error="Target closed")
+
+    with pytest.raises(PlaywrightError, match="Target closed"):
+        await _shoot(cast(Any, session), 640, 100, 50)
+    assert session.sent == ["Page.captureScreenshot"]
