@@ -31,6 +31,8 @@ def test_a_payload_round_trips_through_json_onto_another_root() -> None:
         consent="reject",
         outputs=frozenset({"dom", "article"}),
         scroll=False,
+        settle_s=0.75,
+        timers_s=0.5,
     )
     policy = RunPolicy(concurrency=4, retries=3, retry_backoff_s=1.5, host_delay_s=0.25)
     payload = json.loads(json.dumps(task_payload(request, ROOT, policy, "sub-1")))
@@ -43,6 +45,13 @@ def test_a_payload_round_trips_through_json_onto_another_root() -> None:
     assert spec.key == "news/20261127T064500Z/captures/news.example-story-1-ab12cd34"
     assert spec.policy == RunPolicy(1, 3, 1.5, 0.25)
     assert spec.submission == "sub-1"
+
+
+def test_a_payload_from_a_submitter_without_timers_s_gets_the_default() -> None:
+    payload = json.loads(json.dumps(task_payload(_request(timers_s=0.5), ROOT, RunPolicy(), "s")))
+    del payload["options"]["timers_s"]
+
+    assert read_payload(payload, ROOT).request.options.timers_s == CaptureOptions().timers_s
 
 
 def test_a_site_config_travels_with_its_task() -> None:

@@ -56,13 +56,20 @@ def test_text_similarity_ignores_case_spacing_and_punctuation() -> None:
 
 def test_replay_keeps_the_capture_window_and_waits_but_changes_nothing() -> None:
     document = {
-        "options": {"viewport": "1440x900", "settle_s": 1.5, "scroll": False, "dismiss": True},
+        "options": {
+            "viewport": "1440x900",
+            "settle_s": 1.5,
+            "timers_s": 0.0,
+            "scroll": False,
+            "dismiss": True,
+        },
         "user_agent": "FakeChrome/1",
     }
     options = replay_options(document)
 
     assert (options.viewport.width, options.viewport.height) == (1440, 900)
-    assert (options.settle_s, options.scroll, options.dismiss) == (1.5, False, False)
+    assert (options.settle_s, options.timers_s) == (1.5, 0.0)
+    assert (options.scroll, options.dismiss) == (False, False)
     assert options.user_agent == "FakeChrome/1"
     assert options.proxy is None and not options.block_private_networks
 
