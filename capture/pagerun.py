@@ -271,12 +271,12 @@ class PageRun:
         except PlaywrightError:
             detail["load"] = False
         if quiet:
-            detail.update(await self._until_settled(page))
+            detail.update((await self._until_settled(page)).to_detail())
 
-    async def _until_settled(self, page: Page) -> dict[str, object]:
+    async def _until_settled(self, page: Page) -> settle.Settled:
         options = self.options
         limit_s = max(options.settle_s * 3, 3.0, options.timers_s + 1.0)
-        settled = await settle.until_settled(
+        return await settle.until_settled(
             page,
             self.recorder.network,
             quiet_s=options.settle_s,
@@ -284,24 +284,23 @@ class PageRun:
             loaded_at=self.loaded_at,
             limit_s=self.budget.allow(limit_s, reserve_s=self.reserve_s),
         )
-        return settled.to_detail()
 
     async def _scroll(self, page: Page, detail: dict[str, Any]) -> None:
         """Scroll through the page so lazy content loads, then wait for the page to settle.
 
         The scroll starts at `load`, while the page settles rather than after it. Content
         that arrives later (a fetch that fills the page) can make the page taller: then the
-        new part is scrolled through too.
+        new part is scrolled through too, and the page settles again.
         """
         viewport_height = self.options.viewport.height
         _, height = await screenshot.page_size(page)
         steps = await settle.scroll_through(page, height, viewport_height)
-        detail.update(await self._until_settled(page))
+        settled = await self._until_settled(page)
         _, grown = await screenshot.page_size(page)
         if grown > max(height, viewport_height):
             steps += await settle.scroll_through(page, grown, viewport_height)
-            detail.update(await self._until_settled(page))
-        detail["steps"] = steps
+            settled = settled.then(await self._until_settled(page))
+        detail.update(settled.to_detail(), steps=steps)
 
     async def _screenshot(self, page: Page, name: str = "screenshot") -> Screenshot | None:
         self.shots += 1

@@ -5,21 +5,25 @@ short. Too long for a page that is done at `load`: every page pays the whole win
 for a page that shows its registration wall on a timer 1.5 s after `load`: nothing goes over the
 network in between, so the wall comes after the capture has looked.
 
-So the page is asked. An init script notes, in the page's main world, when each timer
-(`setTimeout`, the first tick of `setInterval`) is due and which idle callbacks have not run.
-A look runs on the page's main thread after two animation frames, so it answers only once the
-page's current task, its next frames and the observers they fire (lazy images) have run; it
-returns how long until the last timer due within `timers_s` of `load`. The page has settled when
-the network stayed quiet through a look that found no timer pending:
+So the page is asked. An init script notes, in the main world of every frame, when each timer
+(`setTimeout`, the first tick of `setInterval`) is due. A look runs on the main frame's thread
+after two animation frames, so it answers only once the page's current task, its next frames,
+the observers they fire (lazy images) and its idle callbacks have had their turn; it returns how
+long until the last of the main frame's timers due within `timers_s` of `load`. The page has
+settled when the network stayed quiet through a look that found no timer pending:
 
 - quiet means no request waiting for its answer, and `passive_quiet_s` since the last network
   event; a script or frame document that finished after `load` asks for `quiet_s` instead (the
   old window), because its code compiles off the main thread and runs after it arrives;
 - a timer due later than `timers_s` after `load` (a carousel, a poll every minute) is not waited
-  for, and neither is anything past the step's limit.
+  for, and neither is anything past the step's limit; timers in other frames are not asked about.
 
-The wrappers are Proxies of the native functions: calls, `this`, return values, names and
-`typeof` are unchanged, and callbacks other than idle callbacks are not wrapped.
+Most real pages have some timer due soon after load (analytics, polls), so most wait about
+`timers_s` after load: the price of seeing walls and pop-ups that come on a timer.
+
+The wrappers are Proxies of the native functions: calls, `this`, return values, `name`, `length`,
+`typeof` and `Function.prototype.toString` are unchanged, and no callback is wrapped. A script
+determined to find them still can (a Proxy is not a native function to every test).
 """
 
 from __future__ import annotations
@@ -49,9 +53,9 @@ LOOK_TIMEOUT_S = 2.0
 TIMERS_JS = """(() => {
   if (window.__captureTimers) return;
   const due = new Map();  // timer id -> when it runs (performance.now(), ms)
-  const idle = new Set();  // idle callbacks not yet run
   const now = () => performance.now();
   const nativeTimeout = window.setTimeout;
+  const natives = new WeakMap();  // each Proxy -> the native function it stands for
   let added = 0;
   const prune = () => {  // timers that have run, every 256 new ones
     added += 1;
@@ -59,61 +63,56 @@ TIMERS_JS = """(() => {
     const t = now();
     for (const [id, at] of due) if (at < t) due.delete(id);
   };
-  const schedule = (native) => new Proxy(native, {
-    apply(target, self, args) {
-      const id = Reflect.apply(target, self, args);
-      prune();
-      due.set(id, now() + Math.max(0, Number(args[1]) || 0));
-      return id;
-    },
+  const wrap = (native, apply) => {
+    const proxy = new Proxy(native, { apply });
+    natives.set(proxy, native);
+    return proxy;
+  };
+  const schedule = (native) => wrap(native, (target, self, args) => {
+    const id = Reflect.apply(target, self, args);
+    prune();
+    due.set(id, now() + Math.max(0, Number(args[1]) || 0));
+    return id;
   });
-  const cancel = (native, pending) => new Proxy(native, {
-    apply(target, self, args) {
-      pending.delete(args[0]);
-      return Reflect.apply(target, self, args);
-    },
+  const cancel = (native) => wrap(native, (target, self, args) => {
+    due.delete(args[0]);
+    return Reflect.apply(target, self, args);
   });
   window.setTimeout = schedule(window.setTimeout);
   window.setInterval = schedule(window.setInterval);
-  window.clearTimeout = cancel(window.clearTimeout, due);
-  window.clearInterval = cancel(window.clearInterval, due);
-  if (window.requestIdleCallback) {
-    window.requestIdleCallback = new Proxy(window.requestIdleCallback, {
-      apply(target, self, args) {
-        const callback = args[0];
-        if (typeof callback !== "function") return Reflect.apply(target, self, args);
-        let id = 0;
-        const run = function (deadline) {
-          idle.delete(id);
-          return callback.call(this, deadline);
-        };
-        id = Reflect.apply(target, self, [run, ...args.slice(1)]);
-        idle.add(id);
-        return id;
-      },
-    });
-    window.cancelIdleCallback = cancel(window.cancelIdleCallback, idle);
-  }
-  const pendingMs = (afterLoadMs) => {
-    const t = now();
-    const nav = performance.getEntriesByType("navigation")[0];
-    const limit = (nav && nav.loadEventEnd > 0 ? nav.loadEventEnd : t) + afterLoadMs;
-    let last = idle.size && t <= limit ? t + 50 : 0;
-    for (const at of due.values()) if (at > t && at <= limit && at > last) last = at;
-    return last ? Math.ceil(last - t) : 0;
+  window.clearTimeout = cancel(window.clearTimeout);
+  window.clearInterval = cancel(window.clearInterval);
+  // toString of a wrapper reads as the native's: "function setTimeout() { [native code] }".
+  const toString = Function.prototype.toString;
+  Function.prototype.toString = wrap(toString, (target, self, args) =>
+    Reflect.apply(target, natives.get(self) || self, args));
+  const lastDue = (from, until) => {
+    let last = 0;
+    for (const at of due.values()) if (at > from && at <= until && at > last) last = at;
+    return last ? Math.ceil(last - from) : 0;
   };
+  const afterLoad = (ms) => {
+    const nav = performance.getEntriesByType("navigation")[0];
+    const t = now();
+    return lastDue(t, (nav && nav.loadEventEnd > 0 ? nav.loadEventEnd : t) + ms);
+  };
+  const ahead = (ms) => lastDue(now(), now() + ms);
   // Two frames, so what the last one started (observers, lazy images) has begun; a page that
   // draws no frames (hidden) answers after 200 ms instead.
-  const look = (afterLoadMs) => new Promise((resolve) => {
+  const later = (answer) => new Promise((resolve) => {
     let answered = false;
-    const answer = () => { if (!answered) { answered = true; resolve(pendingMs(afterLoadMs)); } };
-    requestAnimationFrame(() => requestAnimationFrame(answer));
-    nativeTimeout(answer, 200);
+    const once = () => { if (!answered) { answered = true; resolve(answer()); } };
+    requestAnimationFrame(() => requestAnimationFrame(once));
+    nativeTimeout(once, 200);
   });
-  Object.defineProperty(window, "__captureTimers", { value: Object.freeze({ look }) });
+  Object.defineProperty(window, "__captureTimers", { value: Object.freeze({
+    look: (ms) => later(() => afterLoad(ms)),
+    ahead: (ms) => later(() => ahead(ms)),
+  }) });
 })();"""
 
 LOOK_JS = "ms => window.__captureTimers ? window.__captureTimers.look(ms) : 0"
+AHEAD_JS = "ms => window.__captureTimers ? window.__captureTimers.ahead(ms) : 0"
 
 SCROLL_JS = """async (maxSteps) => {
   // Two frames: the first renders the new position, and IntersectionObserver callbacks and
@@ -147,16 +146,22 @@ class Settled:
 
     quiet: bool
     """False when the limit came first (the network still busy, or timers still pending)."""
-    timers_s: float
+    timers_waited_s: float
     """How long was spent waiting for the page's timers."""
     looks: int
     """How many times the page was asked."""
+
+    def then(self, later: Settled) -> Settled:
+        """Return this wait and a later one as one: the later's outcome, both waits summed."""
+        return Settled(
+            later.quiet, self.timers_waited_s + later.timers_waited_s, self.looks + later.looks
+        )
 
     def to_detail(self) -> dict[str, object]:
         """Return the facts a step records."""
         return {
             "network_quiet": self.quiet,
-            "timers_s": round(self.timers_s, 3),
+            "timers_waited_s": round(self.timers_waited_s, 3),
             "looks": self.looks,
         }
 
@@ -192,10 +197,10 @@ async def until_settled(
             after_code_s=quiet_s,
             code_since=code_since,
         )
-        if not quiet:
+        if not quiet or time.monotonic() >= deadline:
             return Settled(False, waited, looks)
         mark = network.count
-        pending_ms = await look(page, timers_s)
+        pending_ms = await look(page, timers_s, deadline - time.monotonic())
         looks += 1
         if pending_ms:
             pause = min(pending_ms / 1000 + TIMER_SLACK_S, deadline - time.monotonic())
@@ -207,18 +212,30 @@ async def until_settled(
             return Settled(True, waited, looks)
 
 
-async def look(page: Page, timers_s: float) -> int:
+async def look(page: Page, timers_s: float, limit_s: float = LOOK_TIMEOUT_S) -> int:
     """Return the milliseconds until the last of page's timers due within timers_s of load.
 
     0 when none is pending, when timers are not followed (timers_s 0), or when the page cannot
-    answer (it navigated away, crashed, or stayed busy for LOOK_TIMEOUT_S).
+    answer (it navigated away, crashed, or stayed busy for LOOK_TIMEOUT_S or limit_s).
     """
+    pending = await _ask(page, LOOK_JS, timers_s, limit_s)
+    return pending if timers_s > 0 else 0
+
+
+async def look_ahead(page: Page, within_s: float) -> int:
+    """Return the milliseconds until the last of page's timers due within within_s from now.
+
+    For a page that has been acted on (a banner dismissed): what it scheduled in answer.
+    """
+    return await _ask(page, AHEAD_JS, within_s, LOOK_TIMEOUT_S)
+
+
+async def _ask(page: Page, script: str, window_s: float, limit_s: float) -> int:
     from playwright.async_api import Error as PlaywrightError
 
     with contextlib.suppress(PlaywrightError, TimeoutError):
-        async with asyncio.timeout(LOOK_TIMEOUT_S):
-            pending = await page.evaluate(LOOK_JS, round(max(timers_s, 0.0) * 1000))
-            return int(pending or 0) if timers_s > 0 else 0
+        async with asyncio.timeout(max(0.0, min(LOOK_TIMEOUT_S, limit_s))):
+            return int(await page.evaluate(script, round(max(window_s, 0.0) * 1000)) or 0)
     return 0
 
 

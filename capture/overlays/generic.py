@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from capture import settle
 from capture.overlays.heuristics import (
     BLOCKING,
     Candidate,
@@ -38,6 +39,10 @@ CLICK_WAIT_MS = 700
 
 QUIET_MS = 400
 """After a round, how long the page must stay free of new overlays before the pass ends."""
+
+ANSWER_TIMERS_S = 1.5
+"""After a round, timers the page set that are due within this long are waited for too (a wall
+that comes a second after the banner is answered)."""
 
 CLIPPED_PX = 20
 """Content taller than the window by more than this, under a scroll lock, cannot be read."""
@@ -129,9 +134,11 @@ async def clear_generic(
 
     Every change is logged with the rule `generic:<kind>`. `choice` answers consent banners
     that no consent platform rule knew ("accept" or "reject"). Walls that come back are
-    cleared again, up to `max_rounds` rounds, each watched for QUIET_MS afterwards. Walls
-    that come on a timer after load came before this pass: the page settled first, its
-    timers included (`capture.settle`).
+    cleared again, up to `max_rounds` rounds. After each round the page is watched for
+    QUIET_MS, or until the last of its timers due within ANSWER_TIMERS_S has run (walls set
+    off by the dismissal itself). Walls on a timer from load came before this pass: the page
+    settled first, the main frame's timers within `timers_s` included (`capture.settle`).
+    Walls that come later, or from a timer in another frame, are not waited for.
     """
     await page.evaluate(generic_js())
     for _ in range(max_rounds):
@@ -144,7 +151,8 @@ async def clear_generic(
         await _click_close(work)
         await _remove(work)
         await _fix_page(work, await _scan(page))
-        await page.evaluate("ms => window.__captureGeneric.watch(ms)", QUIET_MS)
+        watch_ms = max(QUIET_MS, await settle.look_ahead(page, ANSWER_TIMERS_S))
+        await page.evaluate("ms => window.__captureGeneric.watch(ms)", watch_ms)
     return _reasons(await _scan(page), max_rounds)
 
 

@@ -38,7 +38,7 @@ async def test_the_wall_that_comes_after_the_first_overlays_is_cleared_too(
     assert captured.document["state"] == "complete"
     # The page settled with its timers, so the shot as served has the pop-up and the wall too.
     scroll = next(step for step in captured.document["steps"] if step["name"] == "scroll")
-    assert scroll["detail"]["timers_s"] > 0
+    assert scroll["detail"]["timers_waited_s"] > 0
 
 
 LATE_WALL_PAGE = """<!doctype html><html><head><title>Harbour news</title>
@@ -68,6 +68,45 @@ async def test_a_wall_well_after_the_banner_is_waited_for_and_cleared(
     # pending timer says to wait for it.
     with LocalSite() as site:
         site.add_route("/story", lambda request: html(LATE_WALL_PAGE))
+        captured = await capture_one(site.url("/story"), shared_renderer, tmp_path)
+
+    dom = (captured.folder / "dom.html").read_text(encoding="utf-8")
+    assert 'id="cookies"' not in dom
+    assert 'id="wall"' not in dom
+    selectors = [entry["selector"] for entry in captured.document["interventions"]]
+    assert "#wall" in selectors
+
+
+ANSWER_WALL_PAGE = """<!doctype html><html><head><title>Harbour news</title>
+<style>.cover{position:fixed;left:0;right:0;background:#222;color:#fff;padding:2em}</style>
+</head><body><article><h1>Harbour news</h1>
+<p>The council met on Tuesday to vote on the new sea wall for the northern quay.</p></article>
+<div id="cookies" class="cover" style="bottom:0">We use cookies to measure how the site is
+  used and to show you offers that suit you.
+  <button onclick="acceptCookies()">Accept</button></div>
+<script>
+  function acceptCookies() {
+    document.getElementById("cookies").remove();
+    setTimeout(() => {
+      const wall = document.createElement("div");
+      wall.id = "wall";
+      wall.className = "cover";
+      wall.style.cssText = "top:20%;bottom:0";
+      wall.setAttribute("role", "dialog");
+      wall.textContent = "Create your free account or log in to continue reading";
+      document.body.appendChild(wall);
+    }, 1000);
+  }
+</script></body></html>"""
+
+
+async def test_a_wall_set_off_by_answering_the_banner_is_waited_for_and_cleared(
+    shared_renderer: ChromiumRenderer, tmp_path: Path
+) -> None:
+    # The wall's timer starts only when the banner is accepted, after the page settled:
+    # the pass sees it pending and watches until it has run, not just QUIET_MS.
+    with LocalSite() as site:
+        site.add_route("/story", lambda request: html(ANSWER_WALL_PAGE))
         captured = await capture_one(site.url("/story"), shared_renderer, tmp_path)
 
     dom = (captured.folder / "dom.html").read_text(encoding="utf-8")

@@ -49,7 +49,8 @@ async def test_page_that_fits_the_viewport_is_not_scrolled(
     scroll = next(step for step in captured.document["steps"] if step["name"] == "scroll")
     assert scroll["state"] == "ok"
     # Not scrolled, only settled: one look at the page found nothing pending.
-    assert scroll["detail"] == {"steps": 0, "network_quiet": True, "timers_s": 0.0, "looks": 1}
+    detail = {"steps": 0, "network_quiet": True, "timers_waited_s": 0.0, "looks": 1}
+    assert scroll["detail"] == detail
 
 
 async def test_content_that_arrives_after_load_is_scrolled_through_too(
