@@ -41,15 +41,7 @@ async def test_the_wall_that_comes_after_the_first_overlays_is_cleared_too(
     assert scroll["detail"]["timers_waited_s"] > 0
 
 
-LATE_WALL_PAGE = """<!doctype html><html><head><title>Harbour news</title>
-<style>.cover{position:fixed;left:0;right:0;background:#222;color:#fff;padding:2em}</style>
-</head><body><article><h1>Harbour news</h1>
-<p>The council met on Tuesday to vote on the new sea wall for the northern quay.</p></article>
-<div id="cookies" class="cover" style="bottom:0">We use cookies to measure how the site is
-  used and to show you offers that suit you.
-  <button onclick="document.getElementById('cookies').remove()">Accept</button></div>
-<script>
-  window.addEventListener("load", () => setTimeout(() => {
+SHOW_WALL = """() => {
     const wall = document.createElement("div");
     wall.id = "wall";
     wall.className = "cover";
@@ -57,8 +49,37 @@ LATE_WALL_PAGE = """<!doctype html><html><head><title>Harbour news</title>
     wall.setAttribute("role", "dialog");
     wall.textContent = "Create your free account or log in to continue reading";
     document.body.appendChild(wall);
-  }, 1600));
+  }"""
+
+
+def banner_and_wall_page(on_accept: str, script: str) -> str:
+    """Return an article with a cookie banner (its button runs on_accept) and script, which
+    shows the wall with showWall()."""
+    return f"""<!doctype html><html><head><title>Harbour news</title>
+<style>.cover{{position:fixed;left:0;right:0;background:#222;color:#fff;padding:2em}}</style>
+</head><body><article><h1>Harbour news</h1>
+<p>The council met on Tuesday to vote on the new sea wall for the northern quay.</p></article>
+<div id="cookies" class="cover" style="bottom:0">We use cookies to measure how the site is
+  used and to show you offers that suit you.
+  <button onclick="{on_accept}">Accept</button></div>
+<script>
+  const showWall = {SHOW_WALL};
+  {script}
 </script></body></html>"""
+
+
+async def assert_banner_and_wall_cleared(
+    renderer: ChromiumRenderer, tmp_path: Path, page: str
+) -> None:
+    with LocalSite() as site:
+        site.add_route("/story", lambda request: html(page))
+        captured = await capture_one(site.url("/story"), renderer, tmp_path)
+
+    dom = (captured.folder / "dom.html").read_text(encoding="utf-8")
+    assert 'id="cookies"' not in dom
+    assert 'id="wall"' not in dom
+    selectors = [entry["selector"] for entry in captured.document["interventions"]]
+    assert "#wall" in selectors
 
 
 async def test_a_wall_well_after_the_banner_is_waited_for_and_cleared(
@@ -66,38 +87,11 @@ async def test_a_wall_well_after_the_banner_is_waited_for_and_cleared(
 ) -> None:
     # The wall comes 1.6 s after load, long after the network went quiet: only the page's
     # pending timer says to wait for it.
-    with LocalSite() as site:
-        site.add_route("/story", lambda request: html(LATE_WALL_PAGE))
-        captured = await capture_one(site.url("/story"), shared_renderer, tmp_path)
-
-    dom = (captured.folder / "dom.html").read_text(encoding="utf-8")
-    assert 'id="cookies"' not in dom
-    assert 'id="wall"' not in dom
-    selectors = [entry["selector"] for entry in captured.document["interventions"]]
-    assert "#wall" in selectors
-
-
-ANSWER_WALL_PAGE = """<!doctype html><html><head><title>Harbour news</title>
-<style>.cover{position:fixed;left:0;right:0;background:#222;color:#fff;padding:2em}</style>
-</head><body><article><h1>Harbour news</h1>
-<p>The council met on Tuesday to vote on the new sea wall for the northern quay.</p></article>
-<div id="cookies" class="cover" style="bottom:0">We use cookies to measure how the site is
-  used and to show you offers that suit you.
-  <button onclick="acceptCookies()">Accept</button></div>
-<script>
-  function acceptCookies() {
-    document.getElementById("cookies").remove();
-    setTimeout(() => {
-      const wall = document.createElement("div");
-      wall.id = "wall";
-      wall.className = "cover";
-      wall.style.cssText = "top:20%;bottom:0";
-      wall.setAttribute("role", "dialog");
-      wall.textContent = "Create your free account or log in to continue reading";
-      document.body.appendChild(wall);
-    }, 1000);
-  }
-</script></body></html>"""
+    page = banner_and_wall_page(
+        "document.getElementById('cookies').remove()",
+        'window.addEventListener("load", () => setTimeout(showWall, 1600));',
+    )
+    await assert_banner_and_wall_cleared(shared_renderer, tmp_path, page)
 
 
 async def test_a_wall_set_off_by_answering_the_banner_is_waited_for_and_cleared(
@@ -105,12 +99,11 @@ async def test_a_wall_set_off_by_answering_the_banner_is_waited_for_and_cleared(
 ) -> None:
     # The wall's timer starts only when the banner is accepted, after the page settled:
     # the pass sees it pending and watches until it has run, not just QUIET_MS.
-    with LocalSite() as site:
-        site.add_route("/story", lambda request: html(ANSWER_WALL_PAGE))
-        captured = await capture_one(site.url("/story"), shared_renderer, tmp_path)
-
-    dom = (captured.folder / "dom.html").read_text(encoding="utf-8")
-    assert 'id="cookies"' not in dom
-    assert 'id="wall"' not in dom
-    selectors = [entry["selector"] for entry in captured.document["interventions"]]
-    assert "#wall" in selectors
+    page = banner_and_wall_page(
+        "acceptCookies()",
+        """function acceptCookies() {
+    document.getElementById("cookies").remove();
+    setTimeout(showWall, 1000);
+  }""",
+    )
+    await assert_banner_and_wall_cleared(shared_renderer, tmp_path, page)
