@@ -1,5 +1,5 @@
-"""Walls that come on timers, captured end to end with built-in handling: the demo and a page
-whose wall comes well after its banner."""
+"""Walls that come on timers, captured end to end with built-in handling: the demo, a page whose
+wall comes well after its banner, and one whose wall is set off by answering the banner."""
 
 from __future__ import annotations
 
