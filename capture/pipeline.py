@@ -238,7 +238,7 @@ async def _off_loop(function: Callable[..., T], *args: Any) -> T:
     try:
         return await asyncio.shield(work)
     except asyncio.CancelledError:
-        while not work.done():  # asyncio.wait never cancels what it waits for: cancel again
+        while not work.done():  # cancelled again: keep waiting (asyncio.wait leaves work be)
             with contextlib.suppress(asyncio.CancelledError):
                 await asyncio.wait({work})
         raise
