@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import gzip
+import random
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -15,8 +16,9 @@ from capture.errors import OutputError
 from capture.models import HttpResponse
 from capture.records import resource_record, response_record
 from capture.warc import (
+    FAST_LEVEL,
     OPEN_SUFFIX,
-    PACKED_LEVEL,
+    STORED_LEVEL,
     TEXT_LEVEL,
     WarcFile,
     compression_level,
@@ -74,20 +76,29 @@ def response(content_type: str, body: bytes) -> Any:
     return response_record(answer, "https://example.org/x", date=DATE, record_id="<urn:r>")
 
 
-def test_payloads_already_compressed_are_stored_and_text_gets_the_middle_level() -> None:
-    png = resource_record("urn:view:x", "image/png", b"\x89PNG", date=DATE, record_id="<urn:1>")
+def test_text_gets_the_middle_level() -> None:
+    assert compression_level(text_record(1), b"record 1") == TEXT_LEVEL
+    html = response("text/html; charset=utf-8", b"<p>")
+    assert compression_level(html, b"<p>") == TEXT_LEVEL
+    svg = response("image/svg+xml", b"<svg/>")  # an image, but text
+    assert compression_level(svg, b"<svg/>") == TEXT_LEVEL
 
-    assert compression_level(png) == PACKED_LEVEL
-    assert compression_level(text_record(1)) == TEXT_LEVEL
-    assert compression_level(response("image/jpeg", b"\xff\xd8")) == PACKED_LEVEL
-    assert compression_level(response("font/woff2", b"wOF2")) == PACKED_LEVEL
-    assert compression_level(response("text/html; charset=utf-8", b"<p>")) == TEXT_LEVEL
-    assert compression_level(response("image/svg+xml", b"<svg/>")) == TEXT_LEVEL
+
+def test_a_packed_payload_is_stored_unless_a_sample_deflates_by_five_percent() -> None:
+    noise = random.Random(7).randbytes(200_000)  # a photograph: deflate gains nothing
+    flat = bytes(200_000)  # a screenshot of a white page: deflate gains a lot
+    photo = response("image/jpeg", noise)
+    shot = resource_record("urn:view:x", "image/png", flat, date=DATE, record_id="<urn:1>")
+
+    assert compression_level(photo, noise) == STORED_LEVEL
+    assert compression_level(response("font/woff2", noise), noise) == STORED_LEVEL
+    assert compression_level(shot, flat) == FAST_LEVEL
+    assert compression_level(response("IMAGE/PNG; x=1", flat), flat) == FAST_LEVEL
 
 
 def test_each_member_is_compressed_as_its_record_asks_and_reads_back(tmp_path: Path) -> None:
     html = b"<p>The harbour council voted on Tuesday.</p>" * 200
-    photo = bytes(range(256)) * 400
+    photo = random.Random(3).randbytes(100_000)
     with WarcFile(tmp_path / "page.warc.gz") as warc:
         warc.write(response("text/html", html), response("image/jpeg", photo))
     data = (tmp_path / "page.warc.gz").read_bytes()
