@@ -54,33 +54,62 @@ PACKED_TYPES = (
 """Content types (prefixes) whose payloads are already compressed."""
 
 
-def compression_level(record: WarcRecord, data: bytes) -> int:
-    """Return the zlib level for record, serialized as data (see the module's doc)."""
+def compression_level(record: WarcRecord) -> int:
+    """Return the zlib level for record (see the module's doc)."""
     if record.http_headers is not None:
         content_type = record.http_headers.get_header("Content-Type") or ""
     else:
         content_type = record.content_type or ""
     if not content_type.split(";")[0].strip().lower().startswith(PACKED_TYPES):
         return TEXT_LEVEL
-    return FAST_LEVEL if _deflates(data) else STORED_LEVEL
-
-
-def _deflates(data: bytes) -> bool:
-    """Return True when slices of data shrink to WORTH_DEFLATING of their size at level 1."""
-    if len(data) <= 3 * SAMPLE_BYTES:
-        slices = [data]
-    else:
-        middle = (len(data) - SAMPLE_BYTES) // 2
-        slices = [data[:SAMPLE_BYTES], data[middle : middle + SAMPLE_BYTES], data[-SAMPLE_BYTES:]]
+    slices = _samples(record.raw_stream)
+    if slices is None:  # a stream that cannot be sampled: deflate it quickly
+        return FAST_LEVEL
     size = sum(len(piece) for piece in slices)
     deflated = sum(len(zlib.compress(piece, FAST_LEVEL)) for piece in slices)
-    return deflated <= size * WORTH_DEFLATING
+    return FAST_LEVEL if deflated <= size * WORTH_DEFLATING else STORED_LEVEL
 
 
-def gzip_member(data: bytes, level: int) -> bytes:
-    """Return data as one gzip member compressed at level."""
-    compressor = zlib.compressobj(level, zlib.DEFLATED, zlib.MAX_WBITS + 16)
-    return compressor.compress(data) + compressor.flush()
+def _samples(stream: BinaryIO) -> list[bytes] | None:
+    """Return three slices of a payload stream (start, middle, end), leaving it where it was."""
+    try:
+        at = stream.tell()
+        end = stream.seek(0, io.SEEK_END)
+    except (AttributeError, OSError, ValueError):
+        return None
+    try:
+        if end - at <= 3 * SAMPLE_BYTES:
+            stream.seek(at)
+            return [stream.read()]
+        slices = []
+        for start in (at, at + (end - at - SAMPLE_BYTES) // 2, end - SAMPLE_BYTES):
+            stream.seek(start)
+            slices.append(stream.read(SAMPLE_BYTES))
+        return slices
+    finally:
+        stream.seek(at)
+
+
+class _Member:
+    """A file-like that warcio writes one record to: a gzip member, compressed as it streams.
+
+    warcio calls flush() once at the end of each record, which ends the member.
+    """
+
+    def __init__(self, out: BinaryIO) -> None:
+        self._out = out
+        self._compressor = zlib.compressobj(TEXT_LEVEL, zlib.DEFLATED, zlib.MAX_WBITS + 16)
+
+    def start(self, level: int) -> None:
+        """Begin the next member, compressed at level."""
+        self._compressor = zlib.compressobj(level, zlib.DEFLATED, zlib.MAX_WBITS + 16)
+
+    def write(self, data: bytes) -> int:
+        self._out.write(self._compressor.compress(data))
+        return len(data)
+
+    def flush(self) -> None:
+        self._out.write(self._compressor.flush())
 
 
 def new_record_id() -> str:
@@ -106,15 +135,15 @@ class WarcFile:
                 f"Could not create {self.open_path} ({exc.strerror}). "
                 "Check the output folder's permissions and free space."
             ) from exc
-        self._buffer = io.BytesIO()
-        self._writer = WARCWriter(self._buffer, gzip=False, warc_version="WARC/1.1")
+        self._member = _Member(self._file)
+        self._writer = WARCWriter(self._member, gzip=False, warc_version="WARC/1.1")
 
     def write(self, *records: WarcRecord) -> None:
         """Append records, flushed to the OS so a crash loses at most the record in hand."""
         try:
             for record in records:
-                data = self._serialize(record)
-                self._file.write(gzip_member(data, compression_level(record, data)))
+                self._member.start(compression_level(record))
+                self._writer.write_record(record)  # ends with flush(): the member is complete
                 self.records += 1
             self._file.flush()
         except OSError as exc:
@@ -122,13 +151,6 @@ class WarcFile:
                 f"Could not write {self.open_path} ({exc.strerror}). "
                 "Free some space or choose another --output."
             ) from exc
-
-    def _serialize(self, record: WarcRecord) -> bytes:
-        """Return record as warcio writes it (digests and lengths filled in), uncompressed."""
-        self._buffer.seek(0)
-        self._buffer.truncate()
-        self._writer.write_record(record)
-        return self._buffer.getvalue()
 
     def close(self) -> Path:
         """Return the final path after syncing the file and renaming it into place."""
