@@ -241,6 +241,11 @@ async def _off_loop(function: Callable[..., T], *args: Any) -> T:
         while not work.done():  # cancelled again: keep waiting (asyncio.wait leaves work be)
             with contextlib.suppress(asyncio.CancelledError):
                 await asyncio.wait({work})
+        if not work.cancelled() and work.exception() is not None:
+            log.warning(
+                "writing the capture folder failed after it was cancelled",
+                extra={"error": str(work.exception())},
+            )
         raise
 
 

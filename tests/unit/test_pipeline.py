@@ -448,3 +448,23 @@ async def test_a_capture_cancelled_while_its_files_are_written_lets_the_writing_
     with pytest.raises(asyncio.CancelledError):
         await task
     assert done == ["written"]
+
+
+async def test_a_writing_thread_that_fails_after_a_cancel_is_logged_not_lost(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    started, release = threading.Event(), threading.Event()
+
+    def write() -> None:
+        started.set()
+        release.wait(5)
+        raise OSError(28, "No space left on device")
+
+    task = asyncio.ensure_future(pipeline._off_loop(write))
+    await asyncio.to_thread(started.wait, 5)
+    task.cancel()
+    await asyncio.sleep(0.05)
+    release.set()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    assert "failed after it was cancelled" in caplog.text
