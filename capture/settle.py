@@ -6,11 +6,12 @@ for a page that shows its registration wall on a timer 1.5 s after `load`: nothi
 network in between, so the wall comes after the capture has looked.
 
 So the page is asked. An init script notes, in the main world of every frame, when each timer
-(`setTimeout`, the first tick of `setInterval`) is due. A look runs on the main frame's thread
-after two animation frames, so it answers only once the page's current task, its next frames,
-the observers they fire (lazy images) and its idle callbacks have had their turn; it returns how
-long until the last of the main frame's timers due within `timers_s` of `load`. The page has
-settled when the network stayed quiet through a look that found no timer pending:
+(`setTimeout`, the first tick of `setInterval`) is set and when it is due. A look runs on the
+main frame's thread after two animation frames, so it answers only once the page's current task,
+its next frames and the observers they fire (lazy images) have run (and, on a page that is not
+busy drawing, its idle callbacks, which are not followed themselves); it returns how long until
+the last of the main frame's timers due within `timers_s` of `load`. The page has settled when
+the network stayed quiet through a look that found no timer pending:
 
 - quiet means no request waiting for its answer, and `passive_quiet_s` since the last network
   event; a script or frame document that finished after `load` asks for `quiet_s` instead (the
@@ -22,8 +23,9 @@ Most real pages have some timer due soon after load (analytics, polls), so most 
 `timers_s` after load: the price of seeing walls and pop-ups that come on a timer.
 
 The wrappers are Proxies of the native functions: calls, `this`, return values, `name`, `length`,
-`typeof` and `Function.prototype.toString` are unchanged, and no callback is wrapped. A script
-determined to find them still can (a Proxy is not a native function to every test).
+`typeof` and the frame's own `Function.prototype.toString` are unchanged, and no callback is
+wrapped. A script determined to find them still can (a stack trace through the Proxy, or
+another frame's `toString`).
 """
 
 from __future__ import annotations
@@ -50,9 +52,18 @@ TIMER_SLACK_S = 0.03
 LOOK_TIMEOUT_S = 2.0
 """How long one look may take (a page stuck in a long task answers late, or not at all)."""
 
+LOOK_AHEAD_TIMEOUT_S = 1.0
+"""How long a look ahead may take (the overlay pass has its own budget to keep)."""
+
+UNANSWERED_LOOKS = 3
+UNANSWERED_PAUSE_S = 0.05
+"""A page that does not answer is asked again after this pause, at most UNANSWERED_LOOKS times
+in a row; then its settling ends unknown (`network_quiet` false)."""
+
 TIMERS_JS = """(() => {
   if (window.__captureTimers) return;
   const due = new Map();  // timer id -> when it runs (performance.now(), ms)
+  const setAt = new Map();  // timer id -> when it was set
   const now = () => performance.now();
   const nativeTimeout = window.setTimeout;
   const natives = new WeakMap();  // each Proxy -> the native function it stands for
@@ -61,7 +72,7 @@ TIMERS_JS = """(() => {
     added += 1;
     if (added % 256) return;
     const t = now();
-    for (const [id, at] of due) if (at < t) due.delete(id);
+    for (const [id, at] of due) if (at < t) { due.delete(id); setAt.delete(id); }
   };
   const wrap = (native, apply) => {
     const proxy = new Proxy(native, { apply });
@@ -72,6 +83,7 @@ TIMERS_JS = """(() => {
     const id = Reflect.apply(target, self, args);
     prune();
     due.set(id, now() + Math.max(0, Number(args[1]) || 0));
+    setAt.set(id, now());
     return id;
   });
   const cancel = (native) => wrap(native, (target, self, args) => {
@@ -86,9 +98,11 @@ TIMERS_JS = """(() => {
   const toString = Function.prototype.toString;
   Function.prototype.toString = wrap(toString, (target, self, args) =>
     Reflect.apply(target, natives.get(self) || self, args));
-  const lastDue = (from, until) => {
+  const lastDue = (from, until, setSince = -Infinity) => {
     let last = 0;
-    for (const at of due.values()) if (at > from && at <= until && at > last) last = at;
+    for (const [id, at] of due) {
+      if (at > from && at <= until && at > last && setAt.get(id) >= setSince) last = at;
+    }
     return last ? Math.ceil(last - from) : 0;
   };
   const afterLoad = (ms) => {
@@ -96,7 +110,7 @@ TIMERS_JS = """(() => {
     const t = now();
     return lastDue(t, (nav && nav.loadEventEnd > 0 ? nav.loadEventEnd : t) + ms);
   };
-  const ahead = (ms) => lastDue(now(), now() + ms);
+  const ahead = ([ms, since]) => lastDue(now(), now() + ms, since);
   // Two frames, so what the last one started (observers, lazy images) has begun; a page that
   // draws no frames (hidden) answers after 200 ms instead.
   const later = (answer) => new Promise((resolve) => {
@@ -107,12 +121,14 @@ TIMERS_JS = """(() => {
   });
   Object.defineProperty(window, "__captureTimers", { value: Object.freeze({
     look: (ms) => later(() => afterLoad(ms)),
-    ahead: (ms) => later(() => ahead(ms)),
+    ahead: (args) => later(() => ahead(args)),
+    now,
   }) });
 })();"""
 
 LOOK_JS = "ms => window.__captureTimers ? window.__captureTimers.look(ms) : 0"
-AHEAD_JS = "ms => window.__captureTimers ? window.__captureTimers.ahead(ms) : 0"
+AHEAD_JS = "args => window.__captureTimers ? window.__captureTimers.ahead(args) : 0"
+NOW_JS = "() => window.__captureTimers ? window.__captureTimers.now() : 0"
 
 SCROLL_JS = """async (maxSteps) => {
   // Two frames: the first renders the new position, and IntersectionObserver callbacks and
@@ -189,7 +205,7 @@ async def until_settled(
     code_since = -math.inf if loaded_at is None else loaded_at
     passive_s = min(PASSIVE_QUIET_S, quiet_s)
     waited = 0.0
-    looks = 0
+    looks = unanswered = 0
     while True:
         quiet = await network.wait_quiet(
             passive_s,
@@ -202,6 +218,13 @@ async def until_settled(
         mark = network.count
         pending_ms = await look(page, timers_s, deadline - time.monotonic())
         looks += 1
+        if pending_ms is None:  # no answer (busy, navigating, gone): quiet is not known
+            unanswered += 1
+            if unanswered >= UNANSWERED_LOOKS or time.monotonic() >= deadline:
+                return Settled(False, waited, looks)
+            await asyncio.sleep(UNANSWERED_PAUSE_S)
+            continue
+        unanswered = 0
         if pending_ms:
             pause = min(pending_ms / 1000 + TIMER_SLACK_S, deadline - time.monotonic())
             if pause <= 0:
@@ -212,31 +235,43 @@ async def until_settled(
             return Settled(True, waited, looks)
 
 
-async def look(page: Page, timers_s: float, limit_s: float = LOOK_TIMEOUT_S) -> int:
+async def look(page: Page, timers_s: float, limit_s: float = LOOK_TIMEOUT_S) -> int | None:
     """Return the milliseconds until the last of page's timers due within timers_s of load.
 
-    0 when none is pending, when timers are not followed (timers_s 0), or when the page cannot
+    0 when none is pending or timers are not followed (timers_s 0); None when the page did not
     answer (it navigated away, crashed, or stayed busy for LOOK_TIMEOUT_S or limit_s).
     """
-    pending = await _ask(page, LOOK_JS, timers_s, limit_s)
-    return pending if timers_s > 0 else 0
+    pending = await _ask(page, LOOK_JS, round(max(timers_s, 0.0) * 1000), limit_s)
+    return pending if pending is None or timers_s > 0 else 0
 
 
-async def look_ahead(page: Page, within_s: float) -> int:
-    """Return the milliseconds until the last of page's timers due within within_s from now.
+async def timer_clock(page: Page) -> float:
+    """Return the page's clock (performance.now(), ms): timers set after it count for
+    `look_ahead`. 0 when the page cannot say."""
+    from playwright.async_api import Error as PlaywrightError
 
-    For a page that has been acted on (a banner dismissed): what it scheduled in answer.
+    with contextlib.suppress(PlaywrightError, TimeoutError):
+        async with asyncio.timeout(LOOK_AHEAD_TIMEOUT_S):
+            return float(await page.evaluate(NOW_JS) or 0.0)
+    return 0.0
+
+
+async def look_ahead(page: Page, within_s: float, *, set_since: float) -> int:
+    """Return the milliseconds until the last of page's timers due within within_s from now,
+    among those set since `set_since` (from `timer_clock`): what a page scheduled in answer to
+    being acted on (a banner dismissed). 0 when none, or when the page does not answer.
     """
-    return await _ask(page, AHEAD_JS, within_s, LOOK_TIMEOUT_S)
+    args = [round(max(within_s, 0.0) * 1000), set_since]
+    return await _ask(page, AHEAD_JS, args, LOOK_AHEAD_TIMEOUT_S) or 0
 
 
-async def _ask(page: Page, script: str, window_s: float, limit_s: float) -> int:
+async def _ask(page: Page, script: str, arg: object, limit_s: float) -> int | None:
     from playwright.async_api import Error as PlaywrightError
 
     with contextlib.suppress(PlaywrightError, TimeoutError):
         async with asyncio.timeout(max(0.0, min(LOOK_TIMEOUT_S, limit_s))):
-            return int(await page.evaluate(script, round(max(window_s, 0.0) * 1000)) or 0)
-    return 0
+            return int(await page.evaluate(script, arg) or 0)
+    return None
 
 
 async def scroll_through(page: Page, height_px: int, viewport_height_px: int) -> int:

@@ -41,8 +41,11 @@ QUIET_MS = 400
 """After a round, how long the page must stay free of new overlays before the pass ends."""
 
 ANSWER_TIMERS_S = 1.5
-"""After a round, timers the page set that are due within this long are waited for too (a wall
-that comes a second after the banner is answered)."""
+"""After a round, timers the page set during it that are due within this long are waited for
+too (a wall that comes a second after the banner is answered)."""
+
+ANSWER_SLACK_MS = 100
+"""Watched past such a timer's due time, for what its callback starts (a frame, a fetch)."""
 
 CLIPPED_PX = 20
 """Content taller than the window by more than this, under a scroll lock, cannot be read."""
@@ -134,24 +137,27 @@ async def clear_generic(
 
     Every change is logged with the rule `generic:<kind>`. `choice` answers consent banners
     that no consent platform rule knew ("accept" or "reject"). Walls that come back are
-    cleared again, up to `max_rounds` rounds. After each round the page is watched for
-    QUIET_MS, or until the last of its timers due within ANSWER_TIMERS_S has run (walls set
-    off by the dismissal itself). Walls on a timer from load came before this pass: the page
-    settled first, the main frame's timers within `timers_s` included (`capture.settle`).
-    Walls that come later, or from a timer in another frame, are not waited for.
+    cleared again, up to `max_rounds` rounds. After each round the page is watched until a
+    new overlay shows, or for QUIET_MS, or, when the round made the page set timers due within
+    ANSWER_TIMERS_S (a wall set off by the dismissal itself), until ANSWER_SLACK_MS after the
+    last of them. Walls on a timer from load came before this pass: the page settled first,
+    the main frame's timers within `timers_s` included (`capture.settle`). Walls that come
+    later, or from a timer in another frame, are not waited for.
     """
     await page.evaluate(generic_js())
     for _ in range(max_rounds):
         scan = await _scan(page)
         if scan.clean:
             return []
+        since = await settle.timer_clock(page)
         work = _Round(page, log, choice, list(scan.overlays))
         await _answer_consent(work)
         await _press_escape(work)
         await _click_close(work)
         await _remove(work)
         await _fix_page(work, await _scan(page))
-        watch_ms = max(QUIET_MS, await settle.look_ahead(page, ANSWER_TIMERS_S))
+        answer_ms = await settle.look_ahead(page, ANSWER_TIMERS_S, set_since=since)
+        watch_ms = max(QUIET_MS, answer_ms + ANSWER_SLACK_MS if answer_ms else 0)
         await page.evaluate("ms => window.__captureGeneric.watch(ms)", watch_ms)
     return _reasons(await _scan(page), max_rounds)
 

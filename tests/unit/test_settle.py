@@ -13,6 +13,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, cast
 
+from playwright.async_api import Error as PlaywrightError
+
 from capture.activity import NetworkActivity
 from capture.recorder import Recorder
 from capture.settle import Settled, until_settled
@@ -116,6 +118,8 @@ class FakePage:
     async def evaluate(self, script: str, arg: int) -> int:
         self.asked.append(arg)
         answer = next(self.answers)
+        if answer == "silent":  # the page navigated away, or crashed
+            raise PlaywrightError("Execution context was destroyed")
         if answer == "traffic":  # a request started as the page was looked at
             self.network.bump()
             await asyncio.sleep(0.2)  # and the look was slow
@@ -173,6 +177,11 @@ async def test_traffic_during_every_look_ends_the_wait_at_its_limit() -> None:
 
     assert outcome.quiet is False
     assert time.monotonic() - started < 1.0
+
+
+async def test_a_page_that_does_not_answer_is_asked_again_then_left_unsettled() -> None:
+    assert await settle(["silent", 0]) == Settled(quiet=True, timers_waited_s=0.0, looks=2)
+    assert await settle(["silent"] * 5) == Settled(quiet=False, timers_waited_s=0.0, looks=3)
 
 
 async def test_a_network_that_never_goes_quiet_ends_the_wait_before_any_look() -> None:
