@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
@@ -185,13 +186,15 @@ def _without_secrets(
 
 async def _seal(folder: Path, document: bytes, seams: Seams) -> None:
     """Sign and timestamp capture.json's bytes (the TSAs are asked off the event loop)."""
-    seal = await asyncio.to_thread(
-        seal_capture,
-        folder,
-        key=seams.sealing.key,
-        tsa_urls=seams.sealing.tsa_urls,
-        clock=seams.clock,
-        document_bytes=document,
+    seal = await _off_loop(
+        functools.partial(
+            seal_capture,
+            folder,
+            key=seams.sealing.key,
+            tsa_urls=seams.sealing.tsa_urls,
+            clock=seams.clock,
+            document_bytes=document,
+        )
     )
     for failure in seal.failures:
         log.warning("timestamp failed", extra={"folder": str(folder), "error": failure})
