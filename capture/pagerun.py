@@ -16,7 +16,7 @@ from capture.recorder import VIEWER_TYPES, ExchangeSink, Recorder
 from capture.steps import Budget, StepLog
 
 if TYPE_CHECKING:
-    from playwright.async_api import BrowserContext, Page, Response
+    from playwright.async_api import BrowserContext, CDPSession, Page, Response
 
     from capture.render import ChromiumRenderer
 
@@ -60,6 +60,7 @@ class PageRun:
         self.navigation_started = time.monotonic()
         self.loaded_at: float | None = None
         self.shots = 0
+        self._devtools: CDPSession | None = None
 
     async def run(self) -> PageCapture:
         from playwright.async_api import Error as PlaywrightError
@@ -86,7 +87,7 @@ class PageRun:
                 facts["error"] = _navigation_reason(self.request.url, exc)
             else:
                 await self._after_navigation(page, facts)
-            await self._wind_down(context, page)
+            await self._wind_down(page)
             self._download_document(facts)
         finally:
             await context.close()
@@ -315,6 +316,7 @@ class PageRun:
                 page,
                 viewport_width_px=self.options.viewport.width,
                 max_height_px=self.options.max_screenshot_height_px,
+                session=await self._cdp(page),
             )
             step.detail.update(tiles=shot.tiles, height_px=shot.height_px)
             if shot.truncated:
@@ -325,13 +327,19 @@ class PageRun:
             return shot
         return None
 
-    async def _wind_down(self, context: BrowserContext, page: Page) -> None:
+    async def _cdp(self, page: Page) -> CDPSession:
+        """Return the page's CDP session for its shots and its freeze, opened once."""
+        if self._devtools is None:
+            self._devtools = await page.context.new_cdp_session(page)
+        return self._devtools
+
+    async def _wind_down(self, page: Page) -> None:
         """Freeze the page so no late request starts, then wait for bodies in flight."""
         downloads_s = max(self.budget.allow(30), 1.0) if self.page_events.downloading else 0.0
         limit_s = downloads_s + DRAIN_S + BODY_GRACE_S + 1
         async with self.steps.step("freeze", timeout_s=limit_s) as step:
             try:
-                session = await context.new_cdp_session(page)
+                session = await self._cdp(page)
                 await session.send("Page.setWebLifecycleState", {"state": "frozen"})
             except Exception as exc:  # A page that is gone or crashed cannot be frozen.
                 step.detail["frozen"] = False

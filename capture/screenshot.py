@@ -107,26 +107,35 @@ async def page_size(page: Page) -> tuple[int, int]:
     return int(size["width"]), int(size["height"])
 
 
-async def full_page(page: Page, *, viewport_width_px: int, max_height_px: int) -> Screenshot:
+async def full_page(
+    page: Page,
+    *,
+    viewport_width_px: int,
+    max_height_px: int,
+    session: CDPSession | None = None,
+) -> Screenshot:
     """Return a screenshot of the whole page, stitched from tiles when it is tall.
 
-    Pages taller than max_height_px are cut there, and the result says so.
+    Pages taller than max_height_px are cut there, and the result says so. `session` is the
+    page's CDP session when the caller keeps one open; otherwise one is opened for the shot.
     """
     _, page_height = await page_size(page)
     height = min(page_height, max_height_px)
-    session = await page.context.new_cdp_session(page)
+    own = session is None
+    cdp = await page.context.new_cdp_session(page) if session is None else session
     try:
         try:
             await _prepare(page)
             parts = [
-                await _shoot(session, viewport_width_px, top, min(TILE_HEIGHT_PX, height - top))
+                await _shoot(cdp, viewport_width_px, top, min(TILE_HEIGHT_PX, height - top))
                 for top in range(0, max(height, 1), TILE_HEIGHT_PX)
             ]
         finally:
             await _in_every_frame(page, RESTORE_JS)
     finally:
-        with contextlib.suppress(Exception):  # the page may be gone; the shot is what counts
-            await session.detach()
+        if own:
+            with contextlib.suppress(Exception):  # the page may be gone; the shot is what counts
+                await cdp.detach()
     png = parts[0] if len(parts) == 1 else images.stitch(parts)
     tiles = len(parts)
     width, shot_height = images.size(png)
