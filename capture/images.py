@@ -82,11 +82,8 @@ def _decode_top(png: bytes, height_px: int) -> Image.Image:
     return image.crop((0, 0, image.width, height_px))
 
 
-def thumbnail(image: Image.Image | bytes, width_px: int = THUMBNAIL_WIDTH_PX) -> bytes:
-    """Return a small WebP preview of an image (decoded, or PNG bytes), width_px wide."""
-    if isinstance(image, bytes):
-        with Image.open(io.BytesIO(image)) as opened:
-            return thumbnail(opened.convert("RGB"), width_px)
+def thumbnail(image: Image.Image, width_px: int = THUMBNAIL_WIDTH_PX) -> bytes:
+    """Return a small WebP preview of a decoded image (from `first_screen`), width_px wide."""
     ratio = width_px / image.width
     small = image.resize(
         (width_px, max(1, round(image.height * ratio))),
