@@ -12,12 +12,22 @@ import math
 import time
 from collections.abc import Callable
 
+BODY_HOLD_S = 1.0
+"""How long a body still arriving after its headers holds the quiet: an image or a script on
+the wire is waited for, a stream that never ends (a beacon, server-sent events) is not."""
+
 
 class NetworkActivity:
     """The network's last events, and waits for it to go quiet."""
 
-    def __init__(self, busy: Callable[[], bool]) -> None:
+    def __init__(
+        self,
+        busy: Callable[[], bool],
+        arriving: Callable[[], float | None] = lambda: None,
+    ) -> None:
         self._busy = busy
+        self._arriving = arriving
+        """When the newest body still arriving had its headers (time.monotonic()), or None."""
         self._last = time.monotonic()
         self._last_code = -math.inf
         """When the last script or frame document ended."""
@@ -65,6 +75,8 @@ class NetworkActivity:
         if self._busy():
             return None
         left = quiet_s - self.quiet_for()
+        if (headers_at := self._arriving()) is not None:
+            left = max(left, headers_at + BODY_HOLD_S - time.monotonic())
         if self._last_code > code_since:
             left = max(left, after_code_s - (time.monotonic() - self._last_code))
         return max(0.0, left)

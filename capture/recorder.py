@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -98,13 +99,14 @@ class Recorder:
         self._failed: list[FailedRequest] = []
         self._waiting: set[Request] = set()
         """Requests with no response yet: they (and PDF bodies not yet streamed) keep it busy."""
-        self._streaming: set[Request] = set()
-        """Requests whose headers came but whose body has not finished (or is never read)."""
+        self._streaming: dict[Request, float] = {}
+        """Requests whose headers came (time.monotonic()) but whose body has not finished (or
+        is never read)."""
         self._salvaged: set[Request] = set()
         self._stopped = False
         """Set by drain(): events after it come from the context closing and are not traffic."""
         self._buffered = BufferedBodies()
-        self.network = NetworkActivity(self._busy)
+        self.network = NetworkActivity(self._busy, self._arriving)
         """The network's last events; waits for quiet (see `capture.settle`)."""
         self.exchanges = 0
         self.bytes = 0
@@ -136,7 +138,7 @@ class Recorder:
         request = response.request
         if request in self._waiting:
             self._waiting.discard(request)
-            self._streaming.add(request)
+            self._streaming[request] = time.monotonic()
         self._touch()
 
     def _on_finished(self, request: Request) -> None:
@@ -158,7 +160,7 @@ class Recorder:
 
     def _settle(self, request: Request) -> None:
         self._waiting.discard(request)
-        self._streaming.discard(request)
+        self._streaming.pop(request, None)
         self._touch()
 
     async def _finish(self, request: Request) -> None:
@@ -312,8 +314,13 @@ class Recorder:
 
     def _busy(self) -> bool:
         """Requests waiting for an answer keep the network busy. A body still arriving after
-        its headers does not: some are never read."""
+        its headers does not (some are never read): it holds the quiet a while instead."""
         return bool(self._waiting or self._viewer_held)
+
+    def _arriving(self) -> float | None:
+        """When the newest body still arriving had its headers; bodies hold the quiet a while
+        (`capture.activity.BODY_HOLD_S`)."""
+        return max(self._streaming.values(), default=None)
 
     async def drain(self, timeout_s: float, body_grace_s: float) -> int:
         """Wait for bodies being read; return how many were abandoned.
@@ -371,7 +378,7 @@ class Recorder:
         declared = _header(http_response.headers, "content-length")
         if complete_only and (declared is None or declared != str(len(body))):
             return False
-        self._streaming.discard(request)
+        self._streaming.pop(request, None)
         self._salvaged.add(request)
         self._emit(
             Exchange(

@@ -13,9 +13,11 @@ busy drawing, its idle callbacks, which are not followed themselves); it returns
 the last of the main frame's timers due within `timers_s` of `load`. The page has settled when
 the network stayed quiet through a look that found no timer pending:
 
-- quiet means no request waiting for its answer, and `passive_quiet_s` since the last network
-  event; a script or frame document that finished after `load` asks for `quiet_s` instead (the
-  old window), because its code compiles off the main thread and runs after it arrives;
+- quiet means no request waiting for its answer, no body still arriving (for at most
+  `activity.BODY_HOLD_S` after its headers: a stream that never ends is not waited for), and
+  PASSIVE_QUIET_S since the last network event; a script or frame document that finished
+  after `load` asks for `quiet_s` instead (the old window), because its code compiles off the
+  main thread and runs after it arrives;
 - a timer due later than `timers_s` after `load` (a carousel, a poll every minute) is not waited
   for, and neither is anything past the step's limit; timers in other frames are not asked about.
 
@@ -42,9 +44,11 @@ if TYPE_CHECKING:
 
     from capture.activity import NetworkActivity
 
-PASSIVE_QUIET_S = 0.15
-"""Quiet needed after traffic that runs no code of its own (images, fonts, data): a request it
-leads to (an image's load handler fetching the next) reaches us well within this."""
+PASSIVE_QUIET_S = 0.05
+"""Quiet needed after traffic that runs no code of its own (images, fonts, data). What it leads
+to (an image's load handler fetching the next, a fetch's data rendered and fetching more) runs in
+the page's tasks before the look answers, and a request it starts reaches us before the answer:
+the look, not this window, is what sees it."""
 
 TIMER_SLACK_S = 0.03
 """Waited past a timer's due time, so its callback has run when the page is looked at again."""

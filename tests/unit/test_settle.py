@@ -15,6 +15,7 @@ from typing import Any, cast
 
 from playwright.async_api import Error as PlaywrightError
 
+from capture import activity
 from capture.activity import NetworkActivity
 from capture.recorder import Recorder
 from capture.settle import Settled, until_settled
@@ -68,6 +69,45 @@ async def test_a_script_that_ended_before_load_has_run_by_then() -> None:
     assert (
         await recorder.network.wait_quiet(0.0, 1.0, after_code_s=30.0, code_since=loaded_at) is True
     )
+
+
+@dataclass
+class FakeResponse:
+    request: FakeRequest
+
+
+def headers_came(recorder: Recorder, request: FakeRequest) -> None:
+    recorder._on_request(cast(Any, request))
+    recorder._on_response(cast(Any, FakeResponse(request)))
+
+
+async def test_a_body_still_arriving_holds_the_quiet() -> None:
+    recorder = Recorder(lambda exchange: None)
+    headers_came(recorder, FakeRequest("image"))
+
+    assert await recorder.network.wait_quiet(0.0, 0.2) is False
+
+
+async def test_a_body_that_never_ends_holds_the_quiet_only_a_while(monkeypatch: Any) -> None:
+    monkeypatch.setattr(activity, "BODY_HOLD_S", 0.1)
+    recorder = Recorder(lambda exchange: None)
+    headers_came(recorder, FakeRequest("other"))  # a beacon, server-sent events
+    started = time.monotonic()
+
+    # No event comes after the headers: the wait wakes by itself when the hold ends.
+    assert await recorder.network.wait_quiet(0.0, 2.0) is True
+    assert 0.09 <= time.monotonic() - started < 1.0
+
+
+async def test_a_body_that_ended_holds_nothing() -> None:
+    recorder = Recorder(lambda exchange: None)
+    request = FakeRequest("image")
+    headers_came(recorder, request)
+    recorder._on_finished(cast(Any, request))
+    for _ in range(3):
+        await asyncio.sleep(0)
+
+    assert await recorder.network.wait_quiet(0.0, 0.05) is True
 
 
 async def test_every_network_event_counts_as_activity() -> None:
