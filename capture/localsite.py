@@ -46,6 +46,7 @@ CONTENT_TYPES: Mapping[str, str] = {
 DEFAULT_CONTENT_TYPE = "application/octet-stream"
 ENCODINGS = ("gzip", "br")
 _CHUNK_BYTES = 4096
+TRICKLE_PIECES = 8
 _NO_BODY_STATUSES = frozenset({204, 304})
 
 
@@ -87,6 +88,9 @@ class Reply:
     """Accept the request and never answer, until the server stops."""
     chunked: bool = False
     """Send with Transfer-Encoding: chunked instead of Content-Length."""
+    trickle_s: float = 0.0
+    """Send the body in TRICKLE_PIECES pieces spread over this many seconds after the headers
+    (a slow download); cut short when the server stops."""
 
     def __post_init__(self) -> None:
         if self.encoding is not None and self.encoding not in ENCODINGS:
@@ -389,8 +393,18 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             return
         if reply.chunked:
             self._write_chunked(body)
+        elif reply.trickle_s > 0:
+            self._trickle(body, reply.trickle_s)
         else:
             self.wfile.write(body)
+
+    def _trickle(self, body: bytes, seconds: float) -> None:
+        size = -(-len(body) // TRICKLE_PIECES)
+        for start in range(0, len(body), size):
+            if self.server.site.wait_stopping(seconds / TRICKLE_PIECES):
+                self.close_connection = True
+                return
+            self.wfile.write(body[start : start + size])
 
     def _write_chunked(self, body: bytes) -> None:
         for start in range(0, len(body), _CHUNK_BYTES):

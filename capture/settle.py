@@ -7,10 +7,11 @@ network in between, so the wall comes after the capture has looked.
 
 So the page is asked. An init script notes, in the main world of every frame, when each timer
 (`setTimeout`, the first tick of `setInterval`) is set and when it is due. A look runs on the
-main frame's thread after two animation frames, so it answers only once the page's current task,
-its next frames and the observers they fire (lazy images) have run (and, on a page that is not
-busy drawing, its idle callbacks, which are not followed themselves); it returns how long until
-the last of the main frame's timers due within `timers_s` of `load`. The page has settled when
+main frame's thread after two animation frames and then at its first idle moment, so it answers
+only once the page's current task, its next frames, the observers they fire (lazy images), work
+it runs in slices between frames and its idle callbacks (which are not followed themselves) have
+run; it returns how long until the last of the main frame's timers due within `timers_s` of
+`load`. The page has settled when
 the network stayed quiet through a look that found no timer pending:
 
 - quiet means no request waiting for its answer, no body still arriving (for at most
@@ -115,13 +116,18 @@ TIMERS_JS = """(() => {
     return lastDue(t, (nav && nav.loadEventEnd > 0 ? nav.loadEventEnd : t) + ms);
   };
   const ahead = ([ms, since]) => lastDue(now(), now() + ms, since);
-  // Two frames, so what the last one started (observers, lazy images) has begun; a page that
-  // draws no frames (hidden) answers after 200 ms instead.
+  // Two frames, so what the last one started (observers, lazy images) has begun, then the
+  // first idle moment, so work the page runs in slices between frames (a framework's
+  // scheduler rendering what a fetch brought) has ended; at most IDLE_MS for that moment. A
+  // page that draws no frames (hidden) answers after 200 ms instead.
+  const IDLE_MS = 300;
   const later = (answer) => new Promise((resolve) => {
     let answered = false;
     const once = () => { if (!answered) { answered = true; resolve(answer()); } };
-    requestAnimationFrame(() => requestAnimationFrame(once));
-    nativeTimeout(once, 200);
+    const idle = () => window.requestIdleCallback
+      ? requestIdleCallback(once, { timeout: IDLE_MS }) : once();
+    requestAnimationFrame(() => requestAnimationFrame(idle));
+    nativeTimeout(once, 200 + IDLE_MS);
   });
   Object.defineProperty(window, "__captureTimers", { value: Object.freeze({
     look: (ms) => later(() => afterLoad(ms)),

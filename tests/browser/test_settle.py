@@ -7,11 +7,14 @@ when the page's own work would have added it within `timers_s` of load.
 
 from __future__ import annotations
 
+import io
+import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from PIL import Image
 
 from capture.localsite import LocalSite, Reply, Route, SiteRequest, html
 from capture.models import CaptureOptions
@@ -26,6 +29,19 @@ ADD_LATE = """const addLate = (text) => {
   p.textContent = text;
   document.querySelector("article").appendChild(p);
 };"""
+
+
+WORK_IN_SLICES = """// Work for ms in 5 ms slices, yielding between them as schedulers do.
+const workInSlices = (ms) => new Promise((resolve) => {
+  const until = performance.now() + ms;
+  const channel = new MessageChannel();
+  channel.port1.onmessage = () => {
+    const slice = performance.now() + 5;
+    while (performance.now() < slice) {}
+    if (performance.now() < until) channel.port2.postMessage(null); else resolve();
+  };
+  channel.port2.postMessage(null);
+});"""
 
 
 def page(script: str) -> str:
@@ -60,11 +76,37 @@ const tick = () => { ticks += 1; document.title = "tick " + ticks; setTimeout(ti
 addEventListener("load", tick);
 setInterval(() => {}, 50);"""
     ),
+    "/fetch-chain": page(
+        WORK_IN_SLICES
+        + """addEventListener("load", async () => {
+  const first = await (await fetch("/data/first.json")).json();
+  await workInSlices(200);
+  const second = await (await fetch(first.next)).json();
+  const img = new Image();
+  img.onload = () => addLate(first.text + " " + second.text + " " + img.naturalWidth);
+  img.src = second.image;
+  document.body.appendChild(img);
+});"""
+    ),
+    "/slow-image": page(
+        """addEventListener("load", () => {
+  const img = new Image();
+  img.onload = () => addLate("slow image loaded");
+  img.src = "/img/slow.png";
+  document.body.appendChild(img);
+});"""
+    ),
     "/idle": page(
         """addEventListener("load", () => requestIdleCallback(() =>
   setTimeout(() => addLate("after an idle callback"), 600)));"""
     ),
 }
+
+
+def png(width: int) -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (width, 20), (200, 80, 40)).save(out, format="PNG")
+    return out.getvalue()
 
 
 def serve(body: str) -> Route:
@@ -74,11 +116,31 @@ def serve(body: str) -> Route:
     return answer
 
 
+def data(body: object, **reply: Any) -> Route:
+    def answer(request: SiteRequest) -> Reply:
+        if isinstance(body, bytes):
+            return Reply(headers=(("Content-Type", "image/png"),), body=body, **reply)
+        payload = json.dumps(body).encode()
+        return Reply(headers=(("Content-Type", "application/json"),), body=payload, **reply)
+
+    return answer
+
+
+DATA = {
+    "/data/first.json": data({"text": "first", "next": "/data/second.json"}, delay_s=0.05),
+    "/data/second.json": data({"text": "second", "image": "/img/chained.png"}, delay_s=0.05),
+    "/img/chained.png": data(png(37), delay_s=0.05),
+    "/img/slow.png": data(png(41), trickle_s=0.6),
+}
+
+
 @pytest.fixture(scope="module")
 def site() -> Iterator[LocalSite]:
     with LocalSite() as started:
         for path, body in PAGES.items():
             started.add_route(path, serve(body))
+        for path, route in DATA.items():
+            started.add_route(path, route)
         yield started
 
 
@@ -185,3 +247,26 @@ async def test_an_idle_callback_and_the_timer_it_sets_are_waited_for(
     captured = await capture(shared_renderer, site, "/idle", tmp_path)
 
     assert late_text(captured) == "after an idle callback"
+
+
+async def test_what_a_fetch_leads_to_is_waited_for_without_any_timer(
+    shared_renderer: ChromiumRenderer, site: LocalSite, tmp_path: Path
+) -> None:
+    # The first answer leads to the next request only after 200 ms of the page's own work in
+    # slices between frames, the network quiet meanwhile: the look waits for that work, sees
+    # the request it started, and the page is looked at again.
+    captured = await capture(shared_renderer, site, "/fetch-chain", tmp_path)
+
+    assert late_text(captured) == "first second 37"
+    assert settled(captured)["timers_waited_s"] == 0.0
+    assert settled(captured)["looks"] >= 2
+
+
+async def test_a_body_still_arriving_is_waited_for(
+    shared_renderer: ChromiumRenderer, site: LocalSite, tmp_path: Path
+) -> None:
+    # Its headers come at once and its body over 0.6 s, with no network event in between.
+    captured = await capture(shared_renderer, site, "/slow-image", tmp_path)
+
+    assert late_text(captured) == "slow image loaded"
+    assert captured.response(site.url("/img/slow.png")).payload == png(41)

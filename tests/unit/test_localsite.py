@@ -188,6 +188,23 @@ def test_delayed_reply_arrives_after_the_delay(site: LocalSite) -> None:
     assert time.monotonic() - started >= 0.3
 
 
+def test_trickled_reply_sends_its_headers_first_and_its_body_over_time(site: LocalSite) -> None:
+    body = bytes(range(256)) * 16
+    site.add_route("/trickle", lambda _: Reply(body=body, trickle_s=0.4))
+    connection = http.client.HTTPConnection(*address(site), timeout=5)
+    started = time.monotonic()
+    connection.request("GET", "/trickle")
+    response = connection.getresponse()
+    headers_after = time.monotonic() - started
+    got = response.read()
+    connection.close()
+
+    assert response.getheader("Content-Length") == str(len(body))
+    assert headers_after < 0.2
+    assert got == body
+    assert time.monotonic() - started >= 0.4
+
+
 def test_hanging_reply_times_out_the_client_and_stop_still_returns(root: Path) -> None:
     running = LocalSite(root).start()
     running.add_route("/hang", lambda _: Reply(hang=True))
