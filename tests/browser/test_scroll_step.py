@@ -14,7 +14,12 @@ from tests.browser.core_site import CORE_DIR
 
 pytestmark = [pytest.mark.browser, pytest.mark.asyncio(loop_scope="module")]
 
-LAZY_IMAGES = ("/img/native-lazy.png", "/img/observed.png")
+LAZY_IMAGES = (
+    "/img/native-lazy.png",
+    "/img/observed.png",
+    "/img/observed-middle.png",
+    "/img/scrolled.png",
+)
 LATE_IMAGE = "/img/observed.png"
 
 
