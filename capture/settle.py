@@ -141,18 +141,20 @@ AHEAD_JS = "args => window.__captureTimers ? window.__captureTimers.ahead(args) 
 NOW_JS = "() => window.__captureTimers ? window.__captureTimers.now() : 0"
 
 SCROLL_JS = """async (maxSteps) => {
-  // Two frames: the first renders the new position, and IntersectionObserver callbacks and
-  // lazy images start their requests before the second. Settling afterwards lets them end.
+  // One frame per step. Each step scrolls from inside a frame's animation callbacks, so that
+  // frame renders the new position and updates intersections (lazy images, observers); their
+  // callbacks and the scroll event run before the next frame, where the next step scrolls.
+  // Settling afterwards lets the requests they start end.
   const frame = () => new Promise(r => requestAnimationFrame(() => r()));
-  const pause = async () => { await frame(); await frame(); };
   const bottom = () => Math.max(document.documentElement.scrollHeight,
                                 document.body ? document.body.scrollHeight : 0);
   let steps = 0, last = window.scrollY;
+  await frame();
   while (steps < maxSteps) {
     // "instant": a page's `scroll-behavior: smooth` would move a few pixels per frame.
     window.scrollBy({ top: window.innerHeight, behavior: "instant" });
     steps += 1;
-    await pause();
+    await frame();
     const y = window.scrollY;
     // Stop at the bottom, or when the page no longer scrolls (a scroll lock, a modal).
     if (y === last || y + window.innerHeight >= bottom() - 1) break;
