@@ -6,7 +6,7 @@ import asyncio
 import time
 from typing import TYPE_CHECKING, Any
 
-from capture import netguard, overlays, screenshot, settle
+from capture import netguard, overlays, screenshot, scrolling, settle
 from capture.devtools import tls_details
 from capture.errors import NavigationError
 from capture.models import CaptureRequest, Exchange, PageCapture, Screenshot
@@ -289,19 +289,22 @@ class PageRun:
     async def _scroll(self, page: Page, detail: dict[str, Any]) -> None:
         """Scroll through the page so lazy content loads, then wait for the page to settle.
 
-        The scroll starts at `load`, while the page settles rather than after it. Content
-        that arrives later (a fetch that fills the page) can make the page taller: then the
-        new part is scrolled through too, and the page settles again.
+        The scroll starts at `load`, while the page settles rather than after it, and only when
+        something on the page would answer it (see `capture.scrolling`). Content or scripts
+        that arrive later can make the page taller or give it something that answers: then it
+        is scrolled through (again), and settles again.
         """
         viewport_height = self.options.viewport.height
-        _, height = await screenshot.page_size(page)
-        steps = await settle.scroll_through(page, height, viewport_height)
+        first = await scrolling.look(page)
+        steps = 0
+        if first.worth_scrolling(viewport_height):
+            steps = await scrolling.scroll_through(page)
         settled = await self._until_settled(page)
-        _, grown = await screenshot.page_size(page)
-        if grown > max(height, viewport_height):
-            steps += await settle.scroll_through(page, grown, viewport_height)
+        later = await scrolling.look(page)
+        if later.worth_scrolling(viewport_height, scrolled_px=first.height_px if steps else 0):
+            steps += await scrolling.scroll_through(page)
             settled = settled.then(await self._until_settled(page))
-        detail.update(settled.to_detail(), steps=steps)
+        detail.update(settled.to_detail(), steps=steps, reacts=list(later.reasons))
 
     async def _screenshot(self, page: Page, name: str = "screenshot") -> Screenshot | None:
         self.shots += 1

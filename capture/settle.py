@@ -25,10 +25,14 @@ the network stayed quiet through a look that found no timer pending:
 Most real pages have some timer due soon after load (analytics, polls), so most wait about
 `timers_s` after load: the price of seeing walls and pop-ups that come on a timer.
 
-The wrappers are Proxies of the native functions: calls, `this`, return values, `name`, `length`,
-`typeof` and the frame's own `Function.prototype.toString` are unchanged, and no callback is
-wrapped. A script determined to find them still can (a stack trace through the Proxy, or
-another frame's `toString`).
+The same init script counts what would answer a scroll, for `capture.scrolling`: calls to
+`IntersectionObserver.prototype.observe`, and scroll listeners added to the window or the
+document.
+
+The wrappers (of the timer functions, `observe` and `addEventListener`) are Proxies of the native
+functions: calls, `this`, return values, `name`, `length`, `typeof` and the frame's own
+`Function.prototype.toString` are unchanged, and no callback is wrapped. A script determined to
+find them still can (a stack trace through the Proxy, or another frame's `toString`).
 """
 
 from __future__ import annotations
@@ -65,8 +69,8 @@ UNANSWERED_PAUSE_S = 0.05
 """A page that does not answer is asked again after this pause, at most UNANSWERED_LOOKS times
 in a row; then its settling ends unknown (`network_quiet` false)."""
 
-TIMERS_JS = """(() => {
-  if (window.__captureTimers) return;
+WATCH_JS = """(() => {
+  if (window.__captureWatch) return;
   const due = new Map();  // timer id -> when it runs (performance.now(), ms)
   const setAt = new Map();  // timer id -> when it was set
   const now = () => performance.now();
@@ -103,6 +107,28 @@ TIMERS_JS = """(() => {
   const toString = Function.prototype.toString;
   Function.prototype.toString = wrap(toString, (target, self, args) =>
     Reflect.apply(target, natives.get(self) || self, args));
+  // What would answer a scroll (see capture.scrolling): intersection observers, and scroll
+  // listeners on the window or the document.
+  let observed = 0, scrollListeners = 0;
+  if (window.IntersectionObserver) {
+    const proto = IntersectionObserver.prototype;
+    proto.observe = wrap(proto.observe, (target, self, args) => {
+      observed += 1;
+      return Reflect.apply(target, self, args);
+    });
+  }
+  const listen = EventTarget.prototype.addEventListener;
+  EventTarget.prototype.addEventListener = wrap(listen, (target, self, args) => {
+    const type = args[0];
+    if ((self === window || self === document) && (type === "scroll" || type === "scrollend")) {
+      scrollListeners += 1;
+    }
+    return Reflect.apply(target, self, args);
+  });
+  const scrollers = () => ({
+    observed,
+    listeners: scrollListeners + (window.onscroll || document.onscroll ? 1 : 0),
+  });
   const lastDue = (from, until, setSince = -Infinity) => {
     let last = 0;
     for (const [id, at] of due) {
@@ -129,43 +155,17 @@ TIMERS_JS = """(() => {
     requestAnimationFrame(() => requestAnimationFrame(idle));
     nativeTimeout(once, 200 + IDLE_MS);
   });
-  Object.defineProperty(window, "__captureTimers", { value: Object.freeze({
+  Object.defineProperty(window, "__captureWatch", { value: Object.freeze({
     look: (ms) => later(() => afterLoad(ms)),
     ahead: (args) => later(() => ahead(args)),
     now,
+    scrollers,
   }) });
 })();"""
 
-LOOK_JS = "ms => window.__captureTimers ? window.__captureTimers.look(ms) : 0"
-AHEAD_JS = "args => window.__captureTimers ? window.__captureTimers.ahead(args) : 0"
-NOW_JS = "() => window.__captureTimers ? window.__captureTimers.now() : 0"
-
-SCROLL_JS = """async (maxSteps) => {
-  // One frame per step. Each step scrolls from inside a frame's animation callbacks, so that
-  // frame renders the new position and updates intersections (lazy images, observers); their
-  // callbacks and the scroll event run before the next frame, where the next step scrolls.
-  // Settling afterwards lets the requests they start end.
-  const frame = () => new Promise(r => requestAnimationFrame(() => r()));
-  const bottom = () => Math.max(document.documentElement.scrollHeight,
-                                document.body ? document.body.scrollHeight : 0);
-  let steps = 0, last = window.scrollY;
-  await frame();
-  while (steps < maxSteps) {
-    // "instant": a page's `scroll-behavior: smooth` would move a few pixels per frame.
-    window.scrollBy({ top: window.innerHeight, behavior: "instant" });
-    steps += 1;
-    await frame();
-    const y = window.scrollY;
-    // Stop at the bottom, or when the page no longer scrolls (a scroll lock, a modal).
-    if (y === last || y + window.innerHeight >= bottom() - 1) break;
-    last = y;
-  }
-  window.scrollTo({ top: 0, behavior: "instant" });
-  await frame();
-  return steps;
-}"""
-
-MAX_SCROLL_STEPS = 60
+LOOK_JS = "ms => window.__captureWatch ? window.__captureWatch.look(ms) : 0"
+AHEAD_JS = "args => window.__captureWatch ? window.__captureWatch.ahead(args) : 0"
+NOW_JS = "() => window.__captureWatch ? window.__captureWatch.now() : 0"
 
 
 @dataclass(frozen=True, slots=True)
@@ -195,8 +195,9 @@ class Settled:
 
 
 async def install(context: BrowserContext) -> None:
-    """Note the timers of every page and frame context opens (before any of their scripts)."""
-    await context.add_init_script(TIMERS_JS)
+    """Watch every page and frame context opens, before any of their scripts: their timers,
+    and what would answer a scroll."""
+    await context.add_init_script(WATCH_JS)
 
 
 async def until_settled(
@@ -284,14 +285,3 @@ async def _ask(page: Page, script: str, arg: object, limit_s: float) -> int | No
         async with asyncio.timeout(max(0.0, min(LOOK_TIMEOUT_S, limit_s))):
             return int(await page.evaluate(script, arg) or 0)
     return None
-
-
-async def scroll_through(page: Page, height_px: int, viewport_height_px: int) -> int:
-    """Scroll a page height_px tall down to its end and back; return the steps taken.
-
-    A page that fits the window is not scrolled.
-    """
-    if height_px <= viewport_height_px:
-        return 0
-    steps: int = await page.evaluate(SCROLL_JS, MAX_SCROLL_STEPS)
-    return steps

@@ -54,8 +54,40 @@ async def test_page_that_fits_the_viewport_is_not_scrolled(
     scroll = next(step for step in captured.document["steps"] if step["name"] == "scroll")
     assert scroll["state"] == "ok"
     # Not scrolled, only settled: one look at the page found nothing pending.
-    detail = {"steps": 0, "network_quiet": True, "timers_waited_s": 0.0, "looks": 1}
+    detail = {"steps": 0, "network_quiet": True, "timers_waited_s": 0.0, "looks": 1, "reacts": []}
     assert scroll["detail"] == detail
+
+
+async def test_tall_page_with_nothing_that_answers_a_scroll_is_not_scrolled(
+    shared_renderer: ChromiumRenderer, site: LocalSite, tmp_path: Path
+) -> None:
+    captured = await capture_one(site.url("/tall.html"), shared_renderer, tmp_path)
+
+    scroll = next(step for step in captured.document["steps"] if step["name"] == "scroll")
+    assert scroll["detail"]["steps"] == 0
+    assert scroll["detail"]["reacts"] == []
+
+
+async def test_what_answers_a_scroll_is_recorded(
+    shared_renderer: ChromiumRenderer, site: LocalSite, tmp_path: Path
+) -> None:
+    captured = await capture_one(site.url("/lazy.html"), shared_renderer, tmp_path)
+
+    scroll = next(step for step in captured.document["steps"] if step["name"] == "scroll")
+    reacts = ["lazy-loading", "intersection-observer", "scroll-listener"]
+    assert scroll["detail"]["reacts"] == reacts
+
+
+async def test_a_scroll_listener_added_after_load_gets_the_page_scrolled(
+    shared_renderer: ChromiumRenderer, site: LocalSite, tmp_path: Path
+) -> None:
+    captured = await capture_one(site.url("/late-listener.html"), shared_renderer, tmp_path)
+
+    late = "/img/late-listener.png"
+    assert captured.response(site.url(late)).payload == (CORE_DIR / late[1:]).read_bytes()
+    scroll = next(step for step in captured.document["steps"] if step["name"] == "scroll")
+    assert scroll["detail"]["reacts"] == ["scroll-listener"]
+    assert scroll["detail"]["steps"] >= 1
 
 
 async def test_content_that_arrives_after_load_is_scrolled_through_too(
