@@ -53,7 +53,8 @@ PASSIVE_QUIET_S = 0.05
 """Quiet needed after traffic that runs no code of its own (images, fonts, data). What it leads
 to (an image's load handler fetching the next, a fetch's data rendered and fetching more) runs in
 the page's tasks before the look answers, and a request it starts reaches us before the answer:
-the look, not this window, is what sees it."""
+the look, not this window, is what sees it. It is counted from the last event, through the
+look."""
 
 TIMER_SLACK_S = 0.03
 """Waited past a timer's due time, so its callback has run when the page is looked at again."""
@@ -219,14 +220,17 @@ async def until_settled(
     passive_s = min(PASSIVE_QUIET_S, quiet_s)
     waited = 0.0
     looks = unanswered = 0
-    while True:
-        quiet = await network.wait_quiet(
-            passive_s,
-            deadline - time.monotonic(),
-            after_code_s=quiet_s,
-            code_since=code_since,
+
+    async def quiet_for(seconds: float) -> bool:
+        left = deadline - time.monotonic()
+        return left > 0 and await network.wait_quiet(
+            seconds, left, after_code_s=quiet_s, code_since=code_since
         )
-        if not quiet or time.monotonic() >= deadline:
+
+    while True:
+        # Nothing waiting for an answer, no body arriving, late code given its time; the
+        # passive quiet is counted around the look, not before it.
+        if not await quiet_for(0.0):
             return Settled(False, waited, looks)
         mark = network.count
         pending_ms = await look(page, timers_s, deadline - time.monotonic())
@@ -245,7 +249,12 @@ async def until_settled(
             await asyncio.sleep(pause)
             waited += pause
         elif network.count == mark:
-            return Settled(True, waited, looks)
+            # The page had nothing left to do: settled once the quiet has lasted passive_s
+            # with still nothing new.
+            if not await quiet_for(passive_s):
+                return Settled(False, waited, looks)
+            if network.count == mark:
+                return Settled(True, waited, looks)
 
 
 async def look(page: Page, timers_s: float, limit_s: float = LOOK_TIMEOUT_S) -> int | None:

@@ -160,6 +160,9 @@ class FakePage:
         answer = next(self.answers)
         if answer == "silent":  # the page navigated away, or crashed
             raise PlaywrightError("Execution context was destroyed")
+        if answer == "echo":  # the page answers at once; a request starts just after
+            asyncio.get_running_loop().call_later(0.02, self.network.bump)
+            return 0
         if answer == "traffic":  # a request started as the page was looked at
             self.network.bump()
             await asyncio.sleep(0.2)  # and the look was slow
@@ -201,6 +204,13 @@ async def test_a_pending_timer_is_slept_out_then_the_page_is_looked_at_again() -
 
 async def test_traffic_during_a_look_means_another_look() -> None:
     assert await settle(["traffic", 0]) == Settled(quiet=True, timers_waited_s=0.0, looks=2)
+
+
+async def test_traffic_in_the_quiet_after_a_look_means_another_look() -> None:
+    # The look may answer before the passive quiet has passed: the quiet is still kept.
+    outcome = await settle(["echo", 0], network=RealNetwork())
+
+    assert outcome == Settled(quiet=True, timers_waited_s=0.0, looks=2)
 
 
 async def test_timers_past_the_limit_end_the_wait_unsettled() -> None:
