@@ -89,13 +89,18 @@ def write_outputs(
             )
         )
     if page.screenshot is not None:
-        view, decoded = images.first_screen(page.screenshot.png, page.viewport.height)
+        first = page.screenshot.first_screen or images.first_screen_files(
+            page.screenshot.png,
+            page.viewport.height,
+            view=wants("viewport"),
+            thumbnail_too=wants("thumbnail"),
+        )
         if wants("screenshot"):
             outputs.append((paths.SCREENSHOT, "screenshot", "image/png", page.screenshot.png))
-        if wants("viewport"):
-            outputs.append((paths.VIEWPORT, "view", "image/png", view))
-        if wants("thumbnail"):
-            outputs.append((paths.THUMBNAIL, "thumbnail", "image/webp", images.thumbnail(decoded)))
+        if wants("viewport") and first.png is not None:
+            outputs.append((paths.VIEWPORT, "view", "image/png", first.png))
+        if wants("thumbnail") and first.thumbnail_webp is not None:
+            outputs.append((paths.THUMBNAIL, "thumbnail", "image/webp", first.thumbnail_webp))
     if page.dom_html is not None and wants("dom"):
         outputs.append((paths.DOM, "dom", "text/html; charset=utf-8", page.dom_html.encode()))
     if article is not None and wants("article"):

@@ -7,6 +7,8 @@ from collections.abc import Sequence
 
 from PIL import Image
 
+from capture.models import FirstScreen
+
 THUMBNAIL_WIDTH_PX = 400
 
 THUMBNAIL_REDUCING_GAP = 1.5
@@ -91,3 +93,13 @@ def thumbnail(image: Image.Image, width_px: int = THUMBNAIL_WIDTH_PX) -> bytes:
         reducing_gap=THUMBNAIL_REDUCING_GAP,
     )
     return _encode(small, "WEBP", quality=80, method=THUMBNAIL_WEBP_METHOD)
+
+
+def first_screen_files(
+    png: bytes, height_px: int, *, view: bool = True, thumbnail_too: bool = True
+) -> FirstScreen:
+    """Return viewport.png and thumbnail.webp of a full-page PNG, each only when wanted."""
+    if not (view or thumbnail_too):
+        return FirstScreen(None, None)
+    view_png, decoded = first_screen(png, height_px)
+    return FirstScreen(view_png if view else None, thumbnail(decoded) if thumbnail_too else None)

@@ -269,6 +269,16 @@ class FailedRequest:
 
 
 @dataclass(frozen=True, slots=True)
+class FirstScreen:
+    """The first screen of a full-page screenshot, and its small preview."""
+
+    png: bytes | None
+    """viewport.png, or None when not wanted."""
+    thumbnail_webp: bytes | None
+    """thumbnail.webp, or None when not wanted."""
+
+
+@dataclass(frozen=True, slots=True)
 class Screenshot:
     """A full-page screenshot and what it covers."""
 
@@ -279,6 +289,8 @@ class Screenshot:
     tiles: int = 1
     truncated: bool = False
     """True when the page was taller than the configured limit."""
+    first_screen: FirstScreen | None = None
+    """Made from png while the browser finished the page; None: not made yet."""
 
 
 @dataclass(frozen=True, slots=True)

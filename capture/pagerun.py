@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import asyncio
+import functools
+import logging
 import time
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
-from capture import netguard, overlays, screenshot, scrolling, settle
+from capture import images, netguard, overlays, screenshot, scrolling, settle
 from capture.devtools import tls_details
 from capture.errors import NavigationError
-from capture.models import CaptureRequest, Exchange, PageCapture, Screenshot
+from capture.models import CaptureRequest, Exchange, FirstScreen, PageCapture, Screenshot
 from capture.overlays.log import InterventionLog
 from capture.pageevents import PageEvents
 from capture.recorder import VIEWER_TYPES, ExchangeSink, Recorder
@@ -19,6 +22,8 @@ if TYPE_CHECKING:
     from playwright.async_api import BrowserContext, CDPSession, Page, Response
 
     from capture.render import ChromiumRenderer
+
+log = logging.getLogger(__name__)
 
 SHOT_RESERVE_S = 10.0
 """Budget kept back for the screenshot and the DOM, so a slow page still leaves a record."""
@@ -61,6 +66,8 @@ class PageRun:
         self.loaded_at: float | None = None
         self.shots = 0
         self._devtools: CDPSession | None = None
+        self._first_screen: asyncio.Task[FirstScreen] | None = None
+        """viewport.png and thumbnail.webp, made in a thread while the browser finishes."""
 
     async def run(self) -> PageCapture:
         from playwright.async_api import Error as PlaywrightError
@@ -89,8 +96,14 @@ class PageRun:
                 await self._after_navigation(page, facts)
             await self._wind_down(page)
             self._download_document(facts)
+        except BaseException:
+            if self._first_screen is not None:
+                self._first_screen.cancel()
+            raise
         finally:
             await context.close()
+        if facts.get("screenshot") is not None and self._first_screen is not None:
+            facts["screenshot"] = await _with_first_screen(facts["screenshot"], self._first_screen)
         return PageCapture(
             url=self.request.url,
             started_at=started,
@@ -218,6 +231,7 @@ class PageRun:
             self.steps.skip("overlays", "dismissal is off: the page is captured as served")
         # When clearing changed nothing, the shot as served is the final one: no second shot.
         facts["screenshot"] = unchanged or await self._screenshot(page)
+        self._first_screen = self._make_first_screen(facts["screenshot"])
         async with self.steps.step("dom", timeout_s=max(budget.allow(10), 2)) as step:
             # dom.html is the page as rendered; the layout script's stamps go only to extraction.
             facts["dom_html"] = await page.content()
@@ -330,6 +344,20 @@ class PageRun:
             return shot
         return None
 
+    def _make_first_screen(self, shot: Screenshot | None) -> asyncio.Task[FirstScreen] | None:
+        """Start making the first screen's files from the final shot, off the event loop."""
+        wants = self.options.wants
+        if shot is None or not (wants("viewport") or wants("thumbnail")):
+            return None
+        make = functools.partial(
+            images.first_screen_files,
+            view=wants("viewport"),
+            thumbnail_too=wants("thumbnail"),
+        )
+        return asyncio.ensure_future(
+            asyncio.to_thread(make, shot.png, self.options.viewport.height)
+        )
+
     async def _cdp(self, page: Page) -> CDPSession:
         """Return the page's CDP session for its shots and its freeze, opened once."""
         if self._devtools is None:
@@ -416,6 +444,16 @@ def _navigation_reason(url: str, exc: BaseException) -> str:
     first = first.removeprefix("Page.goto: ")
     hint = next((text for marker, text in NAVIGATION_HINTS if marker in first), "")
     return f"Could not load {url} ({first}). {hint}".rstrip()
+
+
+async def _with_first_screen(shot: Screenshot, making: asyncio.Task[FirstScreen]) -> Screenshot:
+    """Return shot with its first screen's files; as it was when they could not be made (the
+    folder writer makes them then, and reports what is wrong)."""
+    try:
+        return replace(shot, first_screen=await making)
+    except Exception as exc:
+        log.info("first screen not made with the shot", extra={"error": str(exc)})
+        return shot
 
 
 async def _collect_layout(page: Page) -> Any:

@@ -9,6 +9,7 @@ import pytest
 from PIL import Image
 
 from capture import images
+from capture.models import FirstScreen
 
 
 def page_png(width: int = 320, height: int = 2000, *, interlace: bool = False) -> bytes:
@@ -68,3 +69,19 @@ def test_stitched_tiles_stack_top_to_bottom() -> None:
     assert images.size(stitched) == (320, 160)
     with Image.open(io.BytesIO(stitched)) as image:
         assert image.convert("RGB").crop((0, 100, 320, 160)).tobytes() == pixels(bottom)[1]
+
+
+def test_the_first_screen_files_are_made_only_when_wanted() -> None:
+    png = page_png(width=1280, height=3000)
+    view, decoded = images.first_screen(png, 800)
+
+    both = images.first_screen_files(png, 800)
+    view_only = images.first_screen_files(png, 800, thumbnail_too=False)
+    thumbnail_only = images.first_screen_files(png, 800, view=False)
+
+    assert both.png == view and view_only.png == view and thumbnail_only.png is None
+    assert both.thumbnail_webp == images.thumbnail(decoded) == thumbnail_only.thumbnail_webp
+    assert view_only.thumbnail_webp is None
+    assert images.first_screen_files(png, 800, view=False, thumbnail_too=False) == FirstScreen(
+        None, None
+    )

@@ -8,6 +8,7 @@ import hashlib
 import json
 import threading
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +20,14 @@ from capture import api, files, pipeline, runner
 from capture import folder as folder_files
 from capture.api import capture_urls
 from capture.errors import NavigationError, OutputError, UsageError
-from capture.models import CaptureOptions, CaptureRequest, CaptureState, Exchange, PageCapture
+from capture.models import (
+    CaptureOptions,
+    CaptureRequest,
+    CaptureState,
+    Exchange,
+    FirstScreen,
+    PageCapture,
+)
 from capture.pipeline import Seams, capture_page
 from capture.progress import CaptureFinished, CaptureStarted, ProgressEvent
 from capture.recorder import ExchangeSink
@@ -28,6 +36,7 @@ from tests.fakes import (
     ARTICLE_TITLE,
     FAKE_MACHINE,
     FakeRenderer,
+    complete_page,
     counting_ids,
     exchange,
     failed_page,
@@ -120,6 +129,22 @@ async def test_the_files_hold_what_the_browser_saw(tmp_path: Path, seams: Seams)
     assert text.startswith("The harbour council voted on Tuesday evening")
     assert "Copyright" not in text
     assert json.loads((tmp_path / "article.json").read_text())["title"] == ARTICLE_TITLE
+
+
+async def test_first_screen_files_made_with_the_shot_are_written_as_they_came(
+    tmp_path: Path, seams: Seams
+) -> None:
+    def with_first_screen(request: CaptureRequest) -> PageCapture:
+        page = complete_page(request)
+        assert page.screenshot is not None
+        made = FirstScreen(b"view made by the renderer", b"thumbnail made by the renderer")
+        return replace(page, screenshot=replace(page.screenshot, first_screen=made))
+
+    renderer = FakeRenderer(outcomes={URL: with_first_screen})
+    await capture_page(request_for(tmp_path), renderer, seams)
+
+    assert (tmp_path / "viewport.png").read_bytes() == b"view made by the renderer"
+    assert (tmp_path / "thumbnail.webp").read_bytes() == b"thumbnail made by the renderer"
 
 
 async def test_the_warc_holds_the_exchanges_then_every_output_as_resources(
