@@ -34,12 +34,12 @@ from typing import Any
 import trafilatura
 
 from capture.extract import RenderedPage, collect_layout, extract_article
-from capture.extract.layout import LAYOUT_SCRIPT
+from capture.extract.layout import STAMPED_SCRIPT
 
 HERE = Path(__file__).resolve().parent
 DEFAULT_BENCH = HERE.parent.parent / "shared" / "extraction-bench"
 DEFAULT_OUT = HERE / "out"
-RENDER_KEY = hashlib.sha256(LAYOUT_SCRIPT.encode()).hexdigest()[:12]
+RENDER_KEY = hashlib.sha256(STAMPED_SCRIPT.encode()).hexdigest()[:12]
 """Cached renders are keyed on the layout script, so changing it renders again."""
 
 
@@ -99,8 +99,7 @@ async def _render_one(context: Any, page: BenchPage) -> BenchPage:
 
         await tab.route("**/*", route)
         await tab.goto(page.url, wait_until="load", timeout=30_000)
-        layout = await collect_layout(tab)
-        dom = await tab.content()
+        layout, dom = await collect_layout(tab)
     finally:
         await tab.close()
     return BenchPage(page.page_id, page.url, page.html, dom, layout)

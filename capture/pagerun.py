@@ -236,8 +236,7 @@ class PageRun:
             # dom.html is the page as rendered; the layout script's stamps go only to extraction.
             facts["dom_html"] = await page.content()
             step.detail["chars"] = len(facts["dom_html"])
-            facts["layout"] = await _collect_layout(page)
-            facts["layout_html"] = await page.content()
+            facts["layout"], facts["layout_html"] = await _collect_layout(page)
 
     async def _clear_overlays(self, page: Page, facts: dict[str, Any]) -> Screenshot | None:
         """Shoot the page as served, then clear banners and walls.
@@ -456,7 +455,7 @@ async def _with_first_screen(shot: Screenshot, making: asyncio.Task[FirstScreen]
         return shot
 
 
-async def _collect_layout(page: Page) -> Any:
+async def _collect_layout(page: Page) -> tuple[Any, str]:
     from capture.extract import collect_layout
 
     return await collect_layout(page)

@@ -1,8 +1,8 @@
 """The browser side of extraction: a script that measures the rendered page, and its caller.
 
 `collect_layout(page)` runs `LAYOUT_SCRIPT` in the page. The script stamps a `data-capture-id`
-attribute on every element it reports, so the DOM taken right after (`page.content()`) carries the
-ids and each box can be matched to its element; the attribute changes nothing a reader sees.
+attribute on every element it reports, and the DOM serialized right after in the same call carries
+the ids, so each box can be matched to its element; the attribute changes nothing a reader sees.
 """
 
 from __future__ import annotations
@@ -83,7 +83,27 @@ LAYOUT_SCRIPT = r"""
 """JavaScript for `page.evaluate`: returns the data `RenderedPage.from_json` reads."""
 
 
-async def collect_layout(page: Page) -> RenderedPage:
-    """Return the layout of the page now shown in `page`, stamping ids into its DOM."""
-    data: Any = await page.evaluate(LAYOUT_SCRIPT)
-    return RenderedPage.from_json(data if isinstance(data, dict) else {})
+STAMPED_SCRIPT = (
+    "() => { const layout = ("
+    + LAYOUT_SCRIPT.strip()
+    + """)();
+  // The DOM as stamped, serialized as page.content() does, in the same turn of the page.
+  const d = document;
+  layout.html = (d.doctype ? new XMLSerializer().serializeToString(d.doctype) : "")
+    + (d.documentElement ? d.documentElement.outerHTML : "");
+  return layout; }"""
+)
+"""LAYOUT_SCRIPT, and the stamped DOM with it: one call to the page instead of two."""
+
+
+async def collect_layout(page: Page) -> tuple[RenderedPage, str]:
+    """Return the layout of the page now shown in `page` and its DOM with the ids stamped in.
+
+    The HTML is for extraction only: it is serialized in the page's own world, where the
+    page's scripts could change how it reads (dom.html is taken apart, by `page.content()`).
+    """
+    data: Any = await page.evaluate(STAMPED_SCRIPT)
+    if not isinstance(data, dict):
+        data = {}
+    html = data.pop("html", "")
+    return RenderedPage.from_json(data), html if isinstance(html, str) else ""

@@ -40,8 +40,7 @@ async def demo_article() -> AsyncIterator[Article]:
                 await page.goto(url, wait_until="load", timeout=20_000)
                 for selector in OVERLAYS:
                     await page.wait_for_selector(selector, state="visible", timeout=10_000)
-                layout = await collect_layout(page)
-                html = await page.content()
+                layout, html = await collect_layout(page)
             finally:
                 await chromium.close()
         yield extract_article(html, url, rendered=layout)

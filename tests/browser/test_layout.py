@@ -1,0 +1,30 @@
+"""The layout collected for extraction, and the stamped DOM that comes with it."""
+
+from __future__ import annotations
+
+import pytest
+
+from capture.extract import collect_layout
+from capture.localsite import LocalSite
+from capture.render import ChromiumRenderer
+
+pytestmark = [pytest.mark.browser, pytest.mark.asyncio(loop_scope="module")]
+
+
+async def test_the_stamped_dom_is_the_page_content_with_an_id_for_every_box(
+    shared_renderer: ChromiumRenderer, site: LocalSite
+) -> None:
+    context = await shared_renderer.browser.new_context()
+    try:
+        page = await context.new_page()
+        await page.goto(site.url("/index.html"))
+
+        layout, html = await collect_layout(page)
+
+        assert html == await page.content()  # serialized as Playwright does, doctype included
+        assert html.lower().startswith("<!doctype html>")
+        assert layout.boxes
+        for box in layout.boxes:
+            assert f'data-capture-id="{box.capture_id}"' in html
+    finally:
+        await context.close()
