@@ -7,12 +7,12 @@ network in between, so the wall comes after the capture has looked.
 
 So the page is asked. An init script notes, in the main world of every frame, when each timer
 (`setTimeout`, the first tick of `setInterval`) is set and when it is due. A look runs on the
-main frame's thread after two animation frames and then at its first idle moment, so it answers
-only once the page's current task, its next frames, the observers they fire (lazy images), work
-it runs in slices between frames and its idle callbacks (which are not followed themselves) have
-run; it returns how long until the last of the main frame's timers due within `timers_s` of
-`load`. The page has settled when
-the network stayed quiet through a look that found no timer pending:
+main frame's thread after its next animation frame and then at its first idle moment, so it
+answers only once the page's current task, a whole frame, the observers it fires (lazy images)
+and the tasks they queue, work it runs in slices between frames and its idle callbacks (which
+are not followed themselves) have run; it returns how long until the last of the main frame's
+timers due within `timers_s` of `load`. The page has settled when the network stayed quiet
+through a look that found no timer pending:
 
 - quiet means no request waiting for its answer, no body still arriving (for at most
   `activity.BODY_HOLD_S` after its headers: a stream that never ends is not waited for), and
@@ -143,9 +143,10 @@ WATCH_JS = """(() => {
     return lastDue(t, (nav && nav.loadEventEnd > 0 ? nav.loadEventEnd : t) + ms);
   };
   const ahead = ([ms, since]) => lastDue(now(), now() + ms, since);
-  // Two frames, so what the last one started (observers, lazy images) has begun, then the
-  // first idle moment, so work the page runs in slices between frames (a framework's
-  // scheduler rendering what a fetch brought) has ended; at most IDLE_MS for that moment. A
+  // The next frame, so its rendering (layout, intersections: observers, lazy images) is done,
+  // then the first idle moment after it, which comes only once the tasks that frame queued
+  // (observer callbacks) and work the page runs in slices between frames (a framework's
+  // scheduler rendering what a fetch brought) have run; at most IDLE_MS for that moment. A
   // page that draws no frames (hidden) answers after 200 ms instead.
   const IDLE_MS = 300;
   const later = (answer) => new Promise((resolve) => {
@@ -153,7 +154,7 @@ WATCH_JS = """(() => {
     const once = () => { if (!answered) { answered = true; resolve(answer()); } };
     const idle = () => window.requestIdleCallback
       ? requestIdleCallback(once, { timeout: IDLE_MS }) : once();
-    requestAnimationFrame(() => requestAnimationFrame(idle));
+    requestAnimationFrame(idle);
     nativeTimeout(once, 200 + IDLE_MS);
   });
   Object.defineProperty(window, "__captureWatch", { value: Object.freeze({
