@@ -39,6 +39,11 @@ class NetworkActivity:
         """Note an event, and wake whoever waits."""
         self._last = time.monotonic()
         self.count += 1
+        self.wake()
+
+    def wake(self) -> None:
+        """Wake whoever waits to look again (what keeps the network busy changed), without
+        counting an event."""
         self._changed.set()
         self._changed = asyncio.Event()
 

@@ -144,11 +144,13 @@ class Recorder:
     def _on_finished(self, request: Request) -> None:
         self._note_code(request)
         if not self._stopped:
+            self._touch()
             self._tasks.spawn(self._finish(request))
 
     def _on_failed(self, request: Request) -> None:
         self._note_code(request)
         if not self._stopped:
+            self._touch()
             self._tasks.spawn(self._fail(request))
 
     def _note_code(self, request: Request) -> None:
@@ -159,9 +161,10 @@ class Recorder:
         self.network.touch()
 
     def _settle(self, request: Request) -> None:
+        """Done with request (its body read): the network was active when it ended, not now."""
         self._waiting.discard(request)
         self._streaming.pop(request, None)
-        self._touch()
+        self.network.wake()
 
     async def _finish(self, request: Request) -> None:
         try:
