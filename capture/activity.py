@@ -63,26 +63,28 @@ class NetworkActivity:
         timeout_s: float,
         *,
         after_code_s: float = 0.0,
-        code_since: float = -math.inf,
+        loaded_at: float = -math.inf,
     ) -> bool:
         """Return True once the network was idle for quiet_s seconds; False at timeout_s.
 
-        Quiet counts from the last event, which may be before this call. A script or frame
-        document that ended after `code_since` (time.monotonic()) asks for `after_code_s` of
-        quiet instead: its code runs only after it arrives.
+        Quiet counts from the last event, which may be before this call; events before
+        `loaded_at` (time.monotonic() at the load event) ask for none: what they led to ran
+        before `load`, or runs before the page's next look. A script or frame document that
+        ended after `loaded_at` asks for `after_code_s` of quiet instead: its code runs only
+        after it arrives.
         """
         return await self.wait_until(
-            lambda: self._quiet_left(quiet_s, after_code_s, code_since), timeout_s
+            lambda: self._quiet_left(quiet_s, after_code_s, loaded_at), timeout_s
         )
 
-    def _quiet_left(self, quiet_s: float, after_code_s: float, code_since: float) -> float | None:
+    def _quiet_left(self, quiet_s: float, after_code_s: float, loaded_at: float) -> float | None:
         """Return 0 when quiet, the seconds quiet still needs, or None while busy."""
         if self._busy():
             return None
-        left = quiet_s - self.quiet_for()
+        left = quiet_s - self.quiet_for() if self._last > loaded_at else 0.0
         if (headers_at := self._arriving()) is not None:
             left = max(left, headers_at + BODY_HOLD_S - time.monotonic())
-        if self._last_code > code_since:
+        if self._last_code > loaded_at:
             left = max(left, after_code_s - (time.monotonic() - self._last_code))
         return max(0.0, left)
 

@@ -16,7 +16,8 @@ through a look that found no timer pending:
 
 - quiet means no request waiting for its answer, no body still arriving (for at most
   `activity.BODY_HOLD_S` after its headers: a stream that never ends is not waited for), and
-  PASSIVE_QUIET_S since the last network event; a script or frame document that finished
+  PASSIVE_QUIET_S since the last network event after `load` (what earlier events led to ran
+  before `load`, or runs before the look); a script or frame document that finished
   after `load` asks for `quiet_s` instead (the old window), because its code compiles off the
   main thread and runs after it arrives;
 - a timer due later than `timers_s` after `load` (a carousel, a poll every minute) is not waited
@@ -217,7 +218,7 @@ async def until_settled(
     asks for quiet_s); `timers_s` how long after it the page's timers are waited for.
     """
     deadline = time.monotonic() + limit_s
-    code_since = -math.inf if loaded_at is None else loaded_at
+    since_load = -math.inf if loaded_at is None else loaded_at
     passive_s = min(PASSIVE_QUIET_S, quiet_s)
     waited = 0.0
     looks = unanswered = 0
@@ -225,7 +226,7 @@ async def until_settled(
     async def quiet_for(seconds: float) -> bool:
         left = deadline - time.monotonic()
         return left > 0 and await network.wait_quiet(
-            seconds, left, after_code_s=quiet_s, code_since=code_since
+            seconds, left, after_code_s=quiet_s, loaded_at=since_load
         )
 
     while True:

@@ -50,13 +50,30 @@ async def test_an_image_that_ended_needs_only_the_short_quiet() -> None:
     assert await recorder.network.wait_quiet(0.0, 1.0, after_code_s=30.0) is True
 
 
+async def test_traffic_that_ended_before_load_needs_no_quiet() -> None:
+    # What it led to ran before `load`, or runs before the page's next look.
+    recorder = Recorder(lambda exchange: None)
+    await finish(recorder, FakeRequest("image"))
+    loaded_at = time.monotonic()
+
+    assert await recorder.network.wait_quiet(30.0, 0.05, loaded_at=loaded_at) is True
+
+
+async def test_traffic_that_ended_after_load_needs_the_quiet() -> None:
+    recorder = Recorder(lambda exchange: None)
+    loaded_at = time.monotonic()
+    await finish(recorder, FakeRequest("image"))
+
+    assert await recorder.network.wait_quiet(30.0, 0.05, loaded_at=loaded_at) is False
+
+
 async def test_a_script_that_ended_after_load_needs_the_long_quiet() -> None:
     recorder = Recorder(lambda exchange: None)
     loaded_at = time.monotonic()
     await finish(recorder, FakeRequest("script"))
 
     assert (
-        await recorder.network.wait_quiet(0.0, 0.05, after_code_s=30.0, code_since=loaded_at)
+        await recorder.network.wait_quiet(0.0, 0.05, after_code_s=30.0, loaded_at=loaded_at)
         is False
     )
 
@@ -67,7 +84,7 @@ async def test_a_script_that_ended_before_load_has_run_by_then() -> None:
     loaded_at = time.monotonic()
 
     assert (
-        await recorder.network.wait_quiet(0.0, 1.0, after_code_s=30.0, code_since=loaded_at) is True
+        await recorder.network.wait_quiet(0.0, 1.0, after_code_s=30.0, loaded_at=loaded_at) is True
     )
 
 
@@ -176,6 +193,7 @@ async def settle(
     limit_s: float = 5.0,
     quiet: bool = True,
     network: FakeNetwork | None = None,
+    loaded_ago_s: float = 0.0,
 ) -> Settled:
     network = network or FakeNetwork(quiet=quiet)
     page = FakePage(iter(answers), network)
@@ -184,7 +202,7 @@ async def settle(
         cast(Any, network),
         quiet_s=0.5,
         timers_s=2.0,
-        loaded_at=time.monotonic(),
+        loaded_at=time.monotonic() - loaded_ago_s,
         limit_s=limit_s,
     )
 
@@ -207,8 +225,11 @@ async def test_traffic_during_a_look_means_another_look() -> None:
 
 
 async def test_traffic_in_the_quiet_after_a_look_means_another_look() -> None:
-    # The look may answer before the passive quiet has passed: the quiet is still kept.
-    outcome = await settle(["echo", 0], network=RealNetwork())
+    # Traffic came after load, and the look answered before the passive quiet has passed:
+    # the quiet is still kept, and what comes in it is looked at.
+    network = RealNetwork()
+    network.bump()
+    outcome = await settle(["echo", 0], network=network, loaded_ago_s=1.0)
 
     assert outcome == Settled(quiet=True, timers_waited_s=0.0, looks=2)
 
