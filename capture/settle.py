@@ -122,7 +122,9 @@ WATCH_JS = """(() => {
   const listen = EventTarget.prototype.addEventListener;
   EventTarget.prototype.addEventListener = wrap(listen, (target, self, args) => {
     const type = args[0];
-    if ((self === window || self === document) && (type === "scroll" || type === "scrollend")) {
+    // A bare `addEventListener(...)` call has no `this`: it adds to the window.
+    const onWindow = self === undefined || self === null || self === window;
+    if ((onWindow || self === document) && (type === "scroll" || type === "scrollend")) {
       scrollListeners += 1;
     }
     return Reflect.apply(target, self, args);
