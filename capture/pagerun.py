@@ -309,15 +309,16 @@ class PageRun:
         """
         viewport_height = self.options.viewport.height
         first = await scrolling.look(page)
-        steps = 0
+        scrolled = scrolling.Scrolled(0, 0)
         if first.worth_scrolling(viewport_height):
-            steps = await scrolling.scroll_through(page)
+            scrolled = await scrolling.scroll_through(page, patient=first.patient)
         settled = await self._until_settled(page)
         later = await scrolling.look(page)
-        if later.worth_scrolling(viewport_height, scrolled_px=first.height_px if steps else 0):
-            steps += await scrolling.scroll_through(page)
+        if later.worth_scrolling(viewport_height, reached_px=scrolled.reached_px, before=first):
+            again = await scrolling.scroll_through(page, patient=later.patient)
+            scrolled = scrolling.Scrolled(scrolled.steps + again.steps, again.reached_px)
             settled = settled.then(await self._until_settled(page))
-        detail.update(settled.to_detail(), steps=steps, reacts=list(later.reasons))
+        detail.update(settled.to_detail(), steps=scrolled.steps, reacts=list(later.reasons))
 
     async def _screenshot(self, page: Page, name: str = "screenshot") -> Screenshot | None:
         self.shots += 1

@@ -165,6 +165,7 @@ WATCH_JS = """(() => {
     ahead: (args) => later(() => ahead(args)),
     now,
     scrollers,
+    sleep: (ms) => new Promise((resolve) => nativeTimeout(resolve, ms)),
   }) });
 })();"""
 

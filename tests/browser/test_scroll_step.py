@@ -9,7 +9,7 @@ import pytest
 from capture.localsite import LocalSite
 from capture.models import CaptureOptions
 from capture.render import ChromiumRenderer
-from tests.browser.captured import capture_one
+from tests.browser.captured import Captured, capture_one
 from tests.browser.core_site import CORE_DIR
 
 pytestmark = [pytest.mark.browser, pytest.mark.asyncio(loop_scope="module")]
@@ -100,3 +100,55 @@ async def test_content_that_arrives_after_load_is_scrolled_through_too(
     )
     scroll = next(step for step in captured.document["steps"] if step["name"] == "scroll")
     assert scroll["detail"]["steps"] >= 1
+
+
+def loaded(captured: Captured, site: LocalSite, paths: list[str]) -> list[str]:
+    """Return which of paths the capture recorded."""
+    uris = captured.uris()
+    return [path for path in paths if site.url(path) in uris]
+
+
+EIGHT = [f"/img/debounced.png?n={n}" for n in range(8)]
+
+
+@pytest.mark.parametrize("path", ["/debounced.html", "/throttled.html"])
+async def test_a_loader_that_answers_scrolling_on_a_timer_gets_every_position(
+    shared_renderer: ChromiumRenderer, site: LocalSite, tmp_path: Path, path: str
+) -> None:
+    # Each image is loaded only while it is in the window, by a listener that waits 20 ms for
+    # scrolling to pause, or handles one event per 200 ms: each step waits for its answer.
+    captured = await capture_one(site.url(path), shared_renderer, tmp_path)
+
+    assert loaded(captured, site, EIGHT) == EIGHT
+    scroll = next(step for step in captured.document["steps"] if step["name"] == "scroll")
+    assert scroll["detail"]["reacts"] == ["scroll-listener"]
+
+
+async def test_an_observer_set_up_after_the_first_scroll_gets_a_second_one(
+    shared_renderer: ChromiumRenderer, site: LocalSite, tmp_path: Path
+) -> None:
+    captured = await capture_one(site.url("/late-observer.html"), shared_renderer, tmp_path)
+
+    assert loaded(captured, site, ["/img/late-observed.png"]) == ["/img/late-observed.png"]
+    scroll = next(step for step in captured.document["steps"] if step["name"] == "scroll")
+    assert scroll["detail"]["reacts"] == ["lazy-loading", "intersection-observer"]
+
+
+async def test_a_frame_below_the_first_screen_gets_the_page_scrolled(
+    shared_renderer: ChromiumRenderer, site: LocalSite, tmp_path: Path
+) -> None:
+    captured = await capture_one(site.url("/frame-below.html"), shared_renderer, tmp_path)
+
+    scroll = next(step for step in captured.document["steps"] if step["name"] == "scroll")
+    assert scroll["detail"]["reacts"] == ["frame-below-the-fold"]
+    assert scroll["detail"]["steps"] >= 1
+
+
+async def test_a_lazy_image_inside_a_web_component_gets_the_page_scrolled(
+    shared_renderer: ChromiumRenderer, site: LocalSite, tmp_path: Path
+) -> None:
+    captured = await capture_one(site.url("/shadow-lazy.html"), shared_renderer, tmp_path)
+
+    assert loaded(captured, site, ["/img/shadow-lazy.png"]) == ["/img/shadow-lazy.png"]
+    scroll = next(step for step in captured.document["steps"] if step["name"] == "scroll")
+    assert scroll["detail"]["reacts"] == ["lazy-loading"]
