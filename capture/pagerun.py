@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 import asyncio
-import functools
-import logging
 import time
-from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
-from capture import images, netguard, overlays, screenshot, scrolling, settle
+from capture import netguard, overlays, screenshot, scrolling, settle
 from capture.devtools import tls_details
 from capture.errors import NavigationError
 from capture.models import CaptureRequest, Exchange, FirstScreen, PageCapture, Screenshot
@@ -22,8 +19,6 @@ if TYPE_CHECKING:
     from playwright.async_api import BrowserContext, CDPSession, Page, Response
 
     from capture.render import ChromiumRenderer
-
-log = logging.getLogger(__name__)
 
 SHOT_RESERVE_S = 10.0
 """Budget kept back for the screenshot and the DOM, so a slow page still leaves a record."""
@@ -70,6 +65,13 @@ class PageRun:
         """viewport.png and thumbnail.webp, made in a thread while the browser finishes."""
 
     async def run(self) -> PageCapture:
+        try:
+            return await self._run()
+        finally:
+            if self._first_screen is not None and not self._first_screen.done():
+                self._first_screen.cancel()  # the page failed after its shot; nothing waits
+
+    async def _run(self) -> PageCapture:
         from playwright.async_api import Error as PlaywrightError
 
         started = self.clock()
@@ -83,6 +85,7 @@ class PageRun:
             if self.renderer._prepare is not None:
                 await self.renderer._prepare(context, page)
             self.page_events.watch(page)
+            page.on("load", self._on_load)
             try:
                 await self._refuse_blocked(self.request.url)
                 response = await self._navigate(page)
@@ -96,14 +99,12 @@ class PageRun:
                 await self._after_navigation(page, facts)
             await self._wind_down(page)
             self._download_document(facts)
-        except BaseException:
-            if self._first_screen is not None:
-                self._first_screen.cancel()
-            raise
         finally:
             await context.close()
         if facts.get("screenshot") is not None and self._first_screen is not None:
-            facts["screenshot"] = await _with_first_screen(facts["screenshot"], self._first_screen)
+            facts["screenshot"] = await screenshot.with_first_screen(
+                facts["screenshot"], self._first_screen
+            )
         return PageCapture(
             url=self.request.url,
             started_at=started,
@@ -231,7 +232,14 @@ class PageRun:
             self.steps.skip("overlays", "dismissal is off: the page is captured as served")
         # When clearing changed nothing, the shot as served is the final one: no second shot.
         facts["screenshot"] = unchanged or await self._screenshot(page)
-        self._first_screen = self._make_first_screen(facts["screenshot"])
+        wants = self.options.wants
+        if facts["screenshot"] is not None and (wants("viewport") or wants("thumbnail")):
+            self._first_screen = screenshot.first_screen_later(
+                facts["screenshot"],
+                self.options.viewport.height,
+                view=wants("viewport"),
+                thumbnail_too=wants("thumbnail"),
+            )
         async with self.steps.step("dom", timeout_s=max(budget.allow(10), 2)) as step:
             # dom.html is the page as rendered; the layout script's stamps go only to extraction.
             facts["dom_html"] = await page.content()
@@ -281,7 +289,8 @@ class PageRun:
         try:
             await page.wait_for_load_state("load", timeout=ms(limit_s))
             detail["load"] = True
-            self.loaded_at = time.monotonic()
+            if self.loaded_at is None:  # the event came before its listener: stamp it now
+                self.loaded_at = time.monotonic()
         except PlaywrightError:
             detail["load"] = False
         if quiet:
@@ -344,19 +353,9 @@ class PageRun:
             return shot
         return None
 
-    def _make_first_screen(self, shot: Screenshot | None) -> asyncio.Task[FirstScreen] | None:
-        """Start making the first screen's files from the final shot, off the event loop."""
-        wants = self.options.wants
-        if shot is None or not (wants("viewport") or wants("thumbnail")):
-            return None
-        make = functools.partial(
-            images.first_screen_files,
-            view=wants("viewport"),
-            thumbnail_too=wants("thumbnail"),
-        )
-        return asyncio.ensure_future(
-            asyncio.to_thread(make, shot.png, self.options.viewport.height)
-        )
+    def _on_load(self, _page: Page) -> None:
+        """Note when the main frame's load event came: traffic before it needs no quiet."""
+        self.loaded_at = time.monotonic()
 
     async def _cdp(self, page: Page) -> CDPSession:
         """Return the page's CDP session for its shots and its freeze, opened once."""
@@ -444,16 +443,6 @@ def _navigation_reason(url: str, exc: BaseException) -> str:
     first = first.removeprefix("Page.goto: ")
     hint = next((text for marker, text in NAVIGATION_HINTS if marker in first), "")
     return f"Could not load {url} ({first}). {hint}".rstrip()
-
-
-async def _with_first_screen(shot: Screenshot, making: asyncio.Task[FirstScreen]) -> Screenshot:
-    """Return shot with its first screen's files; as it was when they could not be made (the
-    folder writer makes them then, and reports what is wrong)."""
-    try:
-        return replace(shot, first_screen=await making)
-    except Exception as exc:
-        log.info("first screen not made with the shot", extra={"error": str(exc)})
-        return shot
 
 
 async def _collect_layout(page: Page) -> tuple[Any, str]:

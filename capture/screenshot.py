@@ -7,6 +7,9 @@ file is 3-55% larger (text pages the most). What `page.screenshot(animations="di
 around its shot is done here too: carets hidden, finite animations and transitions finished,
 infinite ones cancelled for the shot and played again afterwards (in every frame), and web fonts
 waited for.
+
+The final shot's first screen (viewport.png) and thumbnail are made from it in a thread while
+the browser finishes the page (`first_screen_later`).
 """
 
 from __future__ import annotations
@@ -14,10 +17,12 @@ from __future__ import annotations
 import asyncio
 import base64
 import contextlib
+import functools
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from capture import images
-from capture.models import Screenshot
+from capture.models import FirstScreen, Screenshot
 
 if TYPE_CHECKING:
     from playwright.async_api import CDPSession, Frame, Page
@@ -200,3 +205,28 @@ async def _evaluate(frame: Frame, script: str, arg: Any = None) -> Any:
         async with asyncio.timeout(FRAME_SCRIPT_S):
             return await frame.evaluate(script, arg)
     return None
+
+
+def first_screen_later(
+    shot: Screenshot, viewport_height_px: int, *, view: bool, thumbnail_too: bool
+) -> asyncio.Task[FirstScreen]:
+    """Start making shot's viewport.png and thumbnail.webp in a thread (a failure there is
+    kept in the task, for `with_first_screen`, never reported as unretrieved)."""
+    make = functools.partial(images.first_screen_files, view=view, thumbnail_too=thumbnail_too)
+    task = asyncio.ensure_future(asyncio.to_thread(make, shot.png, viewport_height_px))
+    task.add_done_callback(_retrieved)
+    return task
+
+
+def _retrieved(task: asyncio.Task[FirstScreen]) -> None:
+    if not task.cancelled():
+        task.exception()
+
+
+async def with_first_screen(shot: Screenshot, making: asyncio.Task[FirstScreen]) -> Screenshot:
+    """Return shot with the files `making` made; as it was when they could not be made (the
+    folder writer makes them then, and reports what is wrong)."""
+    await asyncio.wait({making})
+    if making.cancelled() or making.exception() is not None:
+        return shot
+    return replace(shot, first_screen=making.result())

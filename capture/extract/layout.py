@@ -19,7 +19,7 @@ CAPTURE_ID_ATTRIBUTE = "data-capture-id"
 LAYOUT_SCRIPT = r"""
 () => {
   // Measures the rendered page for article extraction. Stamps data-capture-id on each element it
-  // reports so the DOM saved afterwards (page.content()) can be matched to these boxes.
+  // reports so the DOM serialized afterwards (STAMPED_SCRIPT) can be matched to these boxes.
   const HIDDEN = 1, FIXED = 2, OFFSCREEN = 4;
   const SKIP = new Set(["SCRIPT", "STYLE", "NOSCRIPT", "TEMPLATE", "HEAD", "META", "LINK", "TITLE",
     "BR", "WBR", "svg", "SVG", "IFRAME", "OBJECT", "EMBED", "CANVAS", "VIDEO", "AUDIO", "SOURCE",

@@ -248,7 +248,7 @@ async def test_a_page_that_polls_forever_settles_once_its_timers_are_past_timers
 async def test_an_idle_callback_and_the_timer_it_sets_are_waited_for(
     shared_renderer: ChromiumRenderer, site: LocalSite, tmp_path: Path
 ) -> None:
-    # Idle callbacks are not followed: the two frames before each look give them their turn.
+    # Idle callbacks are not followed: each look waits for an idle moment, after theirs.
     captured = await capture(shared_renderer, site, "/idle", tmp_path)
 
     assert late_text(captured) == "after an idle callback"

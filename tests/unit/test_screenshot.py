@@ -9,7 +9,10 @@ from typing import Any, cast
 import pytest
 from playwright.async_api import Error as PlaywrightError
 
-from capture.screenshot import SHOT_ATTEMPTS, _shoot
+from capture import images
+from capture.models import Screenshot
+from capture.screenshot import SHOT_ATTEMPTS, _shoot, first_screen_later, with_first_screen
+from tests.fakes import png
 
 NO_FRAME = "Protocol error (Page.captureScreenshot): Unable to capture screenshot"
 
@@ -59,3 +62,32 @@ async def test_any_other_failure_is_not_tried_again() -> None:
     with pytest.raises(PlaywrightError, match="Target closed"):
         await _shoot(cast(Any, session), 640, 100, 50)
     assert session.sent == ["Page.captureScreenshot"]
+
+
+def shot_of(png: bytes) -> Screenshot:
+    return Screenshot(png=png, width_px=320, height_px=2000, page_height_px=2000)
+
+
+async def test_the_first_screen_is_made_from_the_shot_in_the_background() -> None:
+    shot = shot_of(png(320, 2000))
+    making = first_screen_later(shot, 800, view=True, thumbnail_too=True)
+
+    made = await with_first_screen(shot, making)
+
+    assert made.first_screen == images.first_screen_files(shot.png, 800)
+
+
+async def test_a_shot_whose_first_screen_cannot_be_made_is_handed_over_as_it_was() -> None:
+    shot = shot_of(b"not a png")  # the folder writer tries again, and says what is wrong
+    making = first_screen_later(shot, 800, view=True, thumbnail_too=True)
+
+    assert await with_first_screen(shot, making) == shot
+    assert making.exception() is not None
+
+
+async def test_a_cancelled_first_screen_leaves_the_shot_as_it_was() -> None:
+    shot = shot_of(png(320, 2000))
+    making = first_screen_later(shot, 800, view=True, thumbnail_too=True)
+    making.cancel()
+
+    assert await with_first_screen(shot, making) == shot
