@@ -6,7 +6,7 @@ import asyncio
 import time
 from typing import TYPE_CHECKING, Any
 
-from capture import netguard, overlays, screenshot, scrolling, settle
+from capture import netguard, overlays, pagewatch, screenshot, scrolling, settle
 from capture.devtools import tls_details
 from capture.errors import NavigationError
 from capture.models import CaptureRequest, Exchange, FirstScreen, PageCapture, Screenshot
@@ -135,7 +135,7 @@ class PageRun:
         context = await self.renderer.browser.new_context(**kwargs)
         try:
             self.recorder.attach(context)
-            await settle.install(context)
+            await pagewatch.install(context)
             await overlays.prepare(context, self.site, options, self.interventions)
         except BaseException:
             await context.close()  # a rejected cookie must not leave a context per URL behind

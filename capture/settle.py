@@ -5,14 +5,14 @@ short. Too long for a page that is done at `load`: every page pays the whole win
 for a page that shows its registration wall on a timer 1.5 s after `load`: nothing goes over the
 network in between, so the wall comes after the capture has looked.
 
-So the page is asked. An init script notes, in the main world of every frame, when each timer
-(`setTimeout`, the first tick of `setInterval`) is set and when it is due. A look runs on the
-main frame's thread after its next animation frame and then at its first idle moment, so it
-answers only once the page's current task, a whole frame, the observers it fires (lazy images)
-and the tasks they queue, work it runs in slices between frames and its idle callbacks (which
-are not followed themselves) have run; it returns how long until the last of the main frame's
-timers due within `timers_s` of `load`. The page has settled when the network stayed quiet
-through a look that found no timer pending:
+So the page is asked. An init script (`capture.pagewatch`) notes, in the main world of every frame,
+when each timer (`setTimeout`, the first tick of `setInterval`) is set and when it is due. A look
+runs on the main frame's thread after its next animation frame and then at its first idle moment, so
+it answers only once the page's current task, a whole frame, the observers it fires (lazy images)
+and the tasks they queue, work it runs in slices between frames and its idle callbacks (which are
+not followed themselves) have run; it returns how long until the last of the main frame's timers due
+within `timers_s` of `load`. The page has settled when the network stayed quiet through a look that
+found no timer pending:
 
 - quiet means no request waiting for its answer, no body still arriving (for at most
   `activity.BODY_HOLD_S` after its headers: a stream that never ends is not waited for), and
@@ -26,14 +26,7 @@ through a look that found no timer pending:
 Most real pages have some timer due soon after load (analytics, polls), so most wait about
 `timers_s` after load: the price of seeing walls and pop-ups that come on a timer.
 
-The same init script counts what would answer a scroll, for `capture.scrolling`: calls to
-`IntersectionObserver.prototype.observe`, and scroll listeners added to the window or the
-document.
-
-The wrappers (of the timer functions, `observe` and `addEventListener`) are Proxies of the native
-functions: calls, `this`, return values, `name`, `length`, `typeof` and the frame's own
-`Function.prototype.toString` are unchanged, and no callback is wrapped. A script determined to
-find them still can (a stack trace through the Proxy, or another frame's `toString`).
+The init script is `capture.pagewatch`'s; this module asks it.
 """
 
 from __future__ import annotations
@@ -46,7 +39,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from playwright.async_api import BrowserContext, Page
+    from playwright.async_api import Page
 
     from capture.activity import NetworkActivity
 
@@ -70,104 +63,6 @@ UNANSWERED_LOOKS = 3
 UNANSWERED_PAUSE_S = 0.05
 """A page that does not answer is asked again after this pause, at most UNANSWERED_LOOKS times
 in a row; then its settling ends unknown (`network_quiet` false)."""
-
-WATCH_JS = """(() => {
-  if (window.__captureWatch) return;
-  const due = new Map();  // timer id -> when it runs (performance.now(), ms)
-  const setAt = new Map();  // timer id -> when it was set
-  const now = () => performance.now();
-  const nativeTimeout = window.setTimeout;
-  const natives = new WeakMap();  // each Proxy -> the native function it stands for
-  let added = 0;
-  const prune = () => {  // timers that have run, every 256 new ones
-    added += 1;
-    if (added % 256) return;
-    const t = now();
-    for (const [id, at] of due) if (at < t) { due.delete(id); setAt.delete(id); }
-  };
-  const wrap = (native, apply) => {
-    const proxy = new Proxy(native, { apply });
-    natives.set(proxy, native);
-    return proxy;
-  };
-  const schedule = (native) => wrap(native, (target, self, args) => {
-    const id = Reflect.apply(target, self, args);
-    prune();
-    due.set(id, now() + Math.max(0, Number(args[1]) || 0));
-    setAt.set(id, now());
-    return id;
-  });
-  const cancel = (native) => wrap(native, (target, self, args) => {
-    due.delete(args[0]);
-    return Reflect.apply(target, self, args);
-  });
-  window.setTimeout = schedule(window.setTimeout);
-  window.setInterval = schedule(window.setInterval);
-  window.clearTimeout = cancel(window.clearTimeout);
-  window.clearInterval = cancel(window.clearInterval);
-  // toString of a wrapper reads as the native's: "function setTimeout() { [native code] }".
-  const toString = Function.prototype.toString;
-  Function.prototype.toString = wrap(toString, (target, self, args) =>
-    Reflect.apply(target, natives.get(self) || self, args));
-  // What would answer a scroll (see capture.scrolling): intersection observers, and scroll
-  // listeners on the window or the document.
-  let observed = 0, scrollListeners = 0;
-  if (window.IntersectionObserver) {
-    const proto = IntersectionObserver.prototype;
-    proto.observe = wrap(proto.observe, (target, self, args) => {
-      observed += 1;
-      return Reflect.apply(target, self, args);
-    });
-  }
-  const listen = EventTarget.prototype.addEventListener;
-  EventTarget.prototype.addEventListener = wrap(listen, (target, self, args) => {
-    const type = args[0];
-    // A bare `addEventListener(...)` call has no `this`: it adds to the window.
-    const onWindow = self === undefined || self === null || self === window;
-    if ((onWindow || self === document) && (type === "scroll" || type === "scrollend")) {
-      scrollListeners += 1;
-    }
-    return Reflect.apply(target, self, args);
-  });
-  const scrollers = () => ({
-    observed,
-    listeners: scrollListeners + (window.onscroll || document.onscroll ? 1 : 0),
-  });
-  const lastDue = (from, until, setSince = -Infinity) => {
-    let last = 0;
-    for (const [id, at] of due) {
-      if (at > from && at <= until && at > last && setAt.get(id) >= setSince) last = at;
-    }
-    return last ? Math.ceil(last - from) : 0;
-  };
-  const afterLoad = (ms) => {
-    const nav = performance.getEntriesByType("navigation")[0];
-    const t = now();
-    return lastDue(t, (nav && nav.loadEventEnd > 0 ? nav.loadEventEnd : t) + ms);
-  };
-  const ahead = ([ms, since]) => lastDue(now(), now() + ms, since);
-  // The next frame, so its rendering (layout, intersections: observers, lazy images) is done,
-  // then the first idle moment after it, which comes only once the tasks that frame queued
-  // (observer callbacks) and work the page runs in slices between frames (a framework's
-  // scheduler rendering what a fetch brought) have run; at most IDLE_MS for that moment. A
-  // page that draws no frames (hidden) answers after 200 ms instead.
-  const IDLE_MS = 300;
-  const later = (answer) => new Promise((resolve) => {
-    let answered = false;
-    const once = () => { if (!answered) { answered = true; resolve(answer()); } };
-    const idle = () => window.requestIdleCallback
-      ? requestIdleCallback(once, { timeout: IDLE_MS }) : once();
-    requestAnimationFrame(idle);
-    nativeTimeout(once, 200 + IDLE_MS);
-  });
-  Object.defineProperty(window, "__captureWatch", { value: Object.freeze({
-    look: (ms) => later(() => afterLoad(ms)),
-    ahead: (args) => later(() => ahead(args)),
-    now,
-    scrollers,
-    sleep: (ms) => new Promise((resolve) => nativeTimeout(resolve, ms)),
-  }) });
-})();"""
 
 LOOK_JS = "ms => window.__captureWatch ? window.__captureWatch.look(ms) : 0"
 AHEAD_JS = "args => window.__captureWatch ? window.__captureWatch.ahead(args) : 0"
@@ -198,12 +93,6 @@ class Settled:
             "timers_waited_s": round(self.timers_waited_s, 3),
             "looks": self.looks,
         }
-
-
-async def install(context: BrowserContext) -> None:
-    """Watch every page and frame context opens, before any of their scripts: their timers,
-    and what would answer a scroll."""
-    await context.add_init_script(WATCH_JS)
 
 
 async def until_settled(
