@@ -47,17 +47,19 @@ LOOK_JS = """() => {
   return { height, reasons, answering };
 }"""
 
-SCROLL_JS = """async ({ maxSteps, patient, stepTimersMs }) => {
+SCROLL_JS = """async ({ maxSteps, patient, stepTimersMs, patienceMs }) => {
   // One frame per step. Each step scrolls from inside a frame's animation callbacks, so that
   // frame renders the new position and updates intersections (lazy images, observers); their
   // callbacks and the scroll event run before the next frame. A patient scroll (the page's own
   // code answers scrolling) also lets that code's answer run before the next step: its idle
   // callbacks, and the timers it set since the step due within stepTimersMs (a debounced or
-  // throttled loader). Settling afterwards lets the requests they started end.
+  // throttled loader), for patienceMs in all. Settling afterwards lets the requests they
+  // started end.
   const watch = window.__captureWatch;
   const frame = () => new Promise(r => requestAnimationFrame(() => r()));
+  const started = performance.now();
   const answered = async (since) => {
-    if (!patient || !watch) return;
+    if (!patient || !watch || performance.now() - started > patienceMs) return;
     const ms = await watch.ahead([stepTimersMs, since]);
     if (ms > 0) { await watch.sleep(ms + 5); await frame(); }
   };
@@ -88,6 +90,11 @@ MAX_SCROLL_STEPS = 60
 
 STEP_TIMERS_MS = 250
 """In a patient scroll, how far ahead the timers the page set in answer to a step are waited for."""
+
+PATIENCE_MS = 4_000
+"""How long a patient scroll may spend waiting for answers in all (a page that sets a timer in
+every frame would otherwise make each step wait); the rest of the page is scrolled a frame a
+step."""
 
 PATIENT = frozenset({"scroll-listener", "intersection-observer", "unwatched"})
 """Reasons that mean the page's own code answers a scroll, and may take its time to."""
@@ -146,6 +153,11 @@ async def scroll_through(page: Page, *, patient: bool) -> Scrolled:
     at each step when patient), and back to the top."""
     done = await page.evaluate(
         SCROLL_JS,
-        {"maxSteps": MAX_SCROLL_STEPS, "patient": patient, "stepTimersMs": STEP_TIMERS_MS},
+        {
+            "maxSteps": MAX_SCROLL_STEPS,
+            "patient": patient,
+            "stepTimersMs": STEP_TIMERS_MS,
+            "patienceMs": PATIENCE_MS,
+        },
     )
     return Scrolled(int(done["steps"]), int(done["reached"]))
