@@ -23,6 +23,10 @@ if TYPE_CHECKING:
 SHOT_RESERVE_S = 10.0
 """Budget kept back for the screenshot and the DOM, so a slow page still leaves a record."""
 
+SCROLL_LIMIT_S = 6.0
+"""How long one scroll through the page may take (a page of sixty screens at a frame a step
+takes one second; a patient one waits up to `scrolling.PATIENCE_MS` more)."""
+
 DRAIN_S = 5.0
 """How long the freeze step waits for exchanges still being written to the WARC."""
 
@@ -61,7 +65,7 @@ class PageRun:
         self.loaded_at: float | None = None
         self.shots = 0
         self._devtools: CDPSession | None = None
-        self._first_screen: asyncio.Task[FirstScreen] | None = None
+        self._first_screen: asyncio.Future[FirstScreen] | None = None
         """viewport.png and thumbnail.webp, made in a thread while the browser finishes."""
 
     async def run(self) -> PageCapture:
@@ -289,7 +293,7 @@ class PageRun:
         try:
             await page.wait_for_load_state("load", timeout=ms(limit_s))
             detail["load"] = True
-            if self.loaded_at is None:  # the event came before its listener: stamp it now
+            if self.loaded_at is None:  # no load event reached us (it should): stamp it now
                 self.loaded_at = time.monotonic()
         except PlaywrightError:
             detail["load"] = False
@@ -318,16 +322,26 @@ class PageRun:
         """
         viewport_height = self.options.viewport.height
         first = await scrolling.look(page)
-        scrolled = scrolling.Scrolled(0, 0)
+        scrolled, after = scrolling.NOT_SCROLLED, first
         if first.worth_scrolling(viewport_height):
-            scrolled = await scrolling.scroll_through(page, patient=first.patient)
+            scrolled = await self._scroll_through(page, first, scrolling.PATIENCE_MS)
+            after = await scrolling.look(page)
         settled = await self._until_settled(page)
         later = await scrolling.look(page)
-        if later.worth_scrolling(viewport_height, reached_px=scrolled.reached_px, before=first):
-            again = await scrolling.scroll_through(page, patient=later.patient)
-            scrolled = scrolling.Scrolled(scrolled.steps + again.steps, again.reached_px)
+        steps = scrolled.steps
+        if later.worth_scrolling_again(viewport_height, scrolled, after):
+            patience_ms = scrolling.PATIENCE_MS - scrolled.waited_ms
+            steps += (await self._scroll_through(page, later, patience_ms)).steps
             settled = settled.then(await self._until_settled(page))
-        detail.update(settled.to_detail(), steps=scrolled.steps, reacts=list(later.reasons))
+        detail.update(settled.to_detail(), steps=steps, reacts=list(later.reasons))
+
+    async def _scroll_through(
+        self, page: Page, scrollable: scrolling.Scrollable, patience_ms: int
+    ) -> scrolling.Scrolled:
+        limit_s = self.budget.allow(SCROLL_LIMIT_S, reserve_s=self.reserve_s)
+        return await scrolling.scroll_through(
+            page, patient=scrollable.patient, patience_ms=patience_ms, limit_s=limit_s
+        )
 
     async def _screenshot(self, page: Page, name: str = "screenshot") -> Screenshot | None:
         self.shots += 1

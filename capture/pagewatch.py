@@ -5,8 +5,9 @@ about them through a hidden, frozen `window.__captureWatch`:
 
 - timers: when each `setTimeout` and the first tick of each `setInterval` was set and is due,
   until cleared (asked by `capture.settle`'s looks, which run after a frame and an idle moment);
-- what answers a scroll: calls to `IntersectionObserver.prototype.observe`, and scroll listeners
-  added to the window or the document (asked by `capture.scrolling`).
+- what answers a scroll: the elements given to `IntersectionObserver.prototype.observe` (each
+  once), and scroll listeners added to the window or the document (asked by
+  `capture.scrolling`).
 
 The wrappers (of the timer functions, `observe` and `addEventListener`) are Proxies of the native
 functions: calls, `this`, return values, `name`, `length`, `typeof` and the frame's own
@@ -62,10 +63,15 @@ WATCH_JS = """(() => {
   // What would answer a scroll (see capture.scrolling): intersection observers, and scroll
   // listeners on the window or the document.
   let observed = 0, scrollListeners = 0;
+  const targets = new WeakSet();  // each element observed counts once, however often
   if (window.IntersectionObserver) {
     const proto = IntersectionObserver.prototype;
     proto.observe = wrap(proto.observe, (target, self, args) => {
-      observed += 1;
+      const element = args[0];
+      if (element && typeof element === "object" && !targets.has(element)) {
+        targets.add(element);
+        observed += 1;
+      }
       return Reflect.apply(target, self, args);
     });
   }

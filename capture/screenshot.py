@@ -18,6 +18,7 @@ import asyncio
 import base64
 import contextlib
 import functools
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
@@ -209,21 +210,28 @@ async def _evaluate(frame: Frame, script: str, arg: Any = None) -> Any:
 
 def first_screen_later(
     shot: Screenshot, viewport_height_px: int, *, view: bool, thumbnail_too: bool
-) -> asyncio.Task[FirstScreen]:
+) -> asyncio.Future[FirstScreen]:
     """Start making shot's viewport.png and thumbnail.webp in a thread (a failure there is
-    kept in the task, for `with_first_screen`, never reported as unretrieved)."""
+    kept in the future, for `with_first_screen`, never reported as unretrieved)."""
     make = functools.partial(images.first_screen_files, view=view, thumbnail_too=thumbnail_too)
-    task = asyncio.ensure_future(asyncio.to_thread(make, shot.png, viewport_height_px))
-    task.add_done_callback(_retrieved)
-    return task
+    loop = asyncio.get_running_loop()
+    making = loop.run_in_executor(_image_threads(), make, shot.png, viewport_height_px)
+    making.add_done_callback(_retrieved)
+    return making
 
 
-def _retrieved(task: asyncio.Task[FirstScreen]) -> None:
-    if not task.cancelled():
-        task.exception()
+@functools.cache
+def _image_threads() -> ThreadPoolExecutor:
+    """Threads of their own, so image work never queues behind file writing or sealing."""
+    return ThreadPoolExecutor(max_workers=2, thread_name_prefix="capture-images")
 
 
-async def with_first_screen(shot: Screenshot, making: asyncio.Task[FirstScreen]) -> Screenshot:
+def _retrieved(making: asyncio.Future[FirstScreen]) -> None:
+    if not making.cancelled():
+        making.exception()
+
+
+async def with_first_screen(shot: Screenshot, making: asyncio.Future[FirstScreen]) -> Screenshot:
     """Return shot with the files `making` made; as it was when they could not be made (the
     folder writer makes them then, and reports what is wrong)."""
     await asyncio.wait({making})

@@ -37,37 +37,48 @@ LOOK_JS = """() => {
   if (!seen) reasons.push("unwatched");  // the init script did not run here: assume the worst
   if (seen && seen.observed) reasons.push("intersection-observer");
   if (seen && seen.listeners) reasons.push("scroll-listener");
+  let frames = 0;
   for (const el of document.querySelectorAll("iframe, frame, object, embed")) {
-    if (el.getBoundingClientRect().bottom + window.scrollY > window.innerHeight) {
-      reasons.push("frame-below-the-fold");
-      break;
-    }
+    if (el.getBoundingClientRect().bottom + window.scrollY > window.innerHeight) frames += 1;
   }
-  const answering = lazy + (seen ? seen.observed + seen.listeners : 0);
-  return { height, reasons, answering };
+  if (frames) reasons.push("frame-below-the-fold");
+  return { height, reasons, lazy, observed: seen ? seen.observed : 0, frames };
 }"""
 
-SCROLL_JS = """async ({ maxSteps, patient, stepTimersMs, patienceMs }) => {
+SCROLL_JS = """async ({ maxSteps, patient, stepTimersMs, patienceMs, limitMs }) => {
   // One frame per step. Each step scrolls from inside a frame's animation callbacks, so that
   // frame renders the new position and updates intersections (lazy images, observers); their
   // callbacks and the scroll event run before the next frame. A patient scroll (the page's own
   // code answers scrolling) also lets that code's answer run before the next step: its idle
   // callbacks, and the timers it set since the step due within stepTimersMs (a debounced or
-  // throttled loader), for patienceMs in all. Settling afterwards lets the requests they
-  // started end.
+  // throttled loader), for patienceMs in all. The whole scroll stops after limitMs. Settling
+  // afterwards lets the requests it set off end.
   const watch = window.__captureWatch;
-  const frame = () => new Promise(r => requestAnimationFrame(() => r()));
   const started = performance.now();
+  const elapsed = () => performance.now() - started;
+  // A frame, or 100 ms when the page draws none (hidden, or its requestAnimationFrame replaced).
+  const frame = () => new Promise((resolve) => {
+    let done = false;
+    const once = () => { if (!done) { done = true; resolve(); } };
+    requestAnimationFrame(once);
+    if (watch) watch.sleep(100).then(once); else setTimeout(once, 100);
+  });
+  let waited = 0;
   const answered = async (since) => {
-    if (!patient || !watch || performance.now() - started > patienceMs) return;
+    if (!patient || !watch || waited >= patienceMs) return;
+    const before = performance.now();
     const ms = await watch.ahead([stepTimersMs, since]);
-    if (ms > 0) { await watch.sleep(ms + 5); await frame(); }
+    const left = patienceMs - waited - (performance.now() - before);
+    if (ms > 0 && left > 0) { await watch.sleep(Math.min(ms + 5, left)); await frame(); }
+    waited += performance.now() - before;
   };
   const bottom = () => Math.max(document.documentElement.scrollHeight,
                                 document.body ? document.body.scrollHeight : 0);
   let steps = 0, last = window.scrollY, reached = window.scrollY + window.innerHeight;
+  let stopped = "max-steps";
   await frame();
   while (steps < maxSteps) {
+    if (elapsed() > limitMs) { stopped = "time"; break; }
     const since = watch ? watch.now() : 0;
     // "instant": a page's `scroll-behavior: smooth` would move a few pixels per frame.
     window.scrollBy({ top: window.innerHeight, behavior: "instant" });
@@ -77,12 +88,13 @@ SCROLL_JS = """async ({ maxSteps, patient, stepTimersMs, patienceMs }) => {
     const y = window.scrollY;
     reached = Math.max(reached, y + window.innerHeight);
     // Stop at the bottom, or when the page no longer scrolls (a scroll lock, a modal).
-    if (y === last || y + window.innerHeight >= bottom() - 1) break;
+    if (y + window.innerHeight >= bottom() - 1) { stopped = "bottom"; break; }
+    if (y === last) { stopped = "stuck"; break; }
     last = y;
   }
   window.scrollTo({ top: 0, behavior: "instant" });
   await frame();
-  return { steps, reached: Math.round(reached) };
+  return { steps, reached: Math.round(reached), stopped, waited: Math.round(waited) };
 }"""
 
 MAX_SCROLL_STEPS = 60
@@ -92,11 +104,11 @@ STEP_TIMERS_MS = 250
 """In a patient scroll, how far ahead the timers the page set in answer to a step are waited for."""
 
 PATIENCE_MS = 4_000
-"""How long a patient scroll may spend waiting for answers in all (a page that sets a timer in
-every frame would otherwise make each step wait); the rest of the page is scrolled a frame a
-step."""
+"""How long the patient scrolls of a page may spend waiting for answers in all (a page that sets
+a timer in every frame would otherwise make each step wait); the rest is scrolled a frame a
+step. One wait already begun may run over by up to half a second."""
 
-PATIENT = frozenset({"scroll-listener", "intersection-observer", "unwatched"})
+PATIENT = frozenset({"scroll-listener", "intersection-observer"})
 """Reasons that mean the page's own code answers a scroll, and may take its time to."""
 
 
@@ -107,26 +119,42 @@ class Scrollable:
     height_px: int
     reasons: tuple[str, ...]
     """Empty when nothing would: scrolling would change nothing."""
-    answering: int = 0
-    """How many things answer (lazy elements, observed targets, listeners): more than before
-    means something new would answer."""
+    lazy: int = 0
+    """Elements with `loading="lazy"` now."""
+    observed: int = 0
+    """Elements ever given to an IntersectionObserver (only grows)."""
+    frames: int = 0
+    """Frames reaching below the first screen now."""
 
     @property
     def patient(self) -> bool:
         """True when the page's own code answers: each step waits for its answer."""
         return not PATIENT.isdisjoint(self.reasons)
 
-    def worth_scrolling(
-        self, viewport_height_px: int, *, reached_px: int = 0, before: Scrollable | None = None
+    def worth_scrolling(self, viewport_height_px: int) -> bool:
+        """Return True when scrolling could load something: something answers, and the page
+        reaches below the window."""
+        return bool(self.reasons) and self.height_px > viewport_height_px
+
+    def worth_scrolling_again(
+        self, viewport_height_px: int, scrolled: Scrolled, after: Scrollable
     ) -> bool:
-        """Return True when scrolling could load more: something answers, the page reaches
-        below the window, and it was not scrolled through yet, or reaches below where the
-        last scroll got (it grew, or that scroll was stopped), or something new answers."""
-        if not self.reasons or self.height_px <= viewport_height_px:
+        """Return True when this page, looked at once it settled, could load more from another
+        scroll: it was not scrolled yet, or grew below where the last scroll got, or that scroll
+        was stuck (a scroll lock, perhaps lifted since), or something new answers since `after`
+        (the look right after the last scroll): an element observed, a lazy element or a frame
+        below the first screen. New scroll listeners alone do not count: analytics adds them."""
+        if not self.worth_scrolling(viewport_height_px):
             return False
-        if not reached_px or self.height_px > reached_px + 1:  # the last pixel is rounding
+        if not scrolled.steps:
             return True
-        return before is not None and self.answering > before.answering
+        if scrolled.stopped in ("max-steps", "time"):
+            return False  # a second scroll would stop at the same place
+        if scrolled.stopped == "stuck" or self.height_px > scrolled.reached_px + 1:
+            return True
+        return (
+            self.observed > after.observed or self.lazy > after.lazy or self.frames > after.frames
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,6 +164,13 @@ class Scrolled:
     steps: int
     reached_px: int
     """How far down the window's bottom edge got (less than the page when it was stopped)."""
+    stopped: str = "bottom"
+    """Why it ended: "bottom", "stuck" (the page did not move), "max-steps" or "time"."""
+    waited_ms: int = 0
+    """How long it waited for the page's answers (patience spent)."""
+
+
+NOT_SCROLLED = Scrolled(0, 0, "not-scrolled")
 
 
 async def look(page: Page) -> Scrollable:
@@ -144,20 +179,28 @@ async def look(page: Page) -> Scrollable:
     return Scrollable(
         int(found["height"]),
         tuple(str(reason) for reason in found["reasons"]),
-        int(found["answering"]),
+        lazy=int(found["lazy"]),
+        observed=int(found["observed"]),
+        frames=int(found["frames"]),
     )
 
 
-async def scroll_through(page: Page, *, patient: bool) -> Scrolled:
+async def scroll_through(
+    page: Page, *, patient: bool, patience_ms: int = PATIENCE_MS, limit_s: float
+) -> Scrolled:
     """Scroll page down to its end, a window height per frame (waiting for the page's answer
-    at each step when patient), and back to the top."""
+    at each step when patient, for patience_ms in all), and back to the top; stop after
+    limit_s."""
     done = await page.evaluate(
         SCROLL_JS,
         {
             "maxSteps": MAX_SCROLL_STEPS,
             "patient": patient,
             "stepTimersMs": STEP_TIMERS_MS,
-            "patienceMs": PATIENCE_MS,
+            "patienceMs": max(0, patience_ms),
+            "limitMs": max(0, round(limit_s * 1000)),
         },
     )
-    return Scrolled(int(done["steps"]), int(done["reached"]))
+    return Scrolled(
+        int(done["steps"]), int(done["reached"]), str(done["stopped"]), int(done["waited"])
+    )

@@ -129,7 +129,6 @@ async def until_settled(
         mark = network.count
         pending_ms = await look(page, timers_s, deadline - time.monotonic())
         looks += 1
-        await asyncio.sleep(0)  # events that came right behind the answer are counted too
         if pending_ms is None:  # no answer (busy, navigating, gone): quiet is not known
             unanswered += 1
             if unanswered >= UNANSWERED_LOOKS or time.monotonic() >= deadline:

@@ -139,6 +139,7 @@ async def test_a_frame_below_the_first_screen_gets_the_page_scrolled(
 ) -> None:
     captured = await capture_one(site.url("/frame-below.html"), shared_renderer, tmp_path)
 
+    assert loaded(captured, site, ["/img/frame-lazy.png"]) == ["/img/frame-lazy.png"]
     scroll = next(step for step in captured.document["steps"] if step["name"] == "scroll")
     assert scroll["detail"]["reacts"] == ["frame-below-the-fold"]
     assert scroll["detail"]["steps"] >= 1
@@ -152,3 +153,23 @@ async def test_a_lazy_image_inside_a_web_component_gets_the_page_scrolled(
     assert loaded(captured, site, ["/img/shadow-lazy.png"]) == ["/img/shadow-lazy.png"]
     scroll = next(step for step in captured.document["steps"] if step["name"] == "scroll")
     assert scroll["detail"]["reacts"] == ["lazy-loading"]
+
+
+async def test_a_patient_scroll_stops_waiting_after_its_patience_and_reaches_the_bottom(
+    shared_renderer: ChromiumRenderer, site: LocalSite, tmp_path: Path
+) -> None:
+    captured = await capture_one(site.url("/busy-scroll.html"), shared_renderer, tmp_path)
+
+    scroll = next(step for step in captured.document["steps"] if step["name"] == "scroll")
+    assert scroll["detail"]["steps"] >= 24  # the bottom, not the scroll's time limit
+    assert scroll["duration_s"] < 6.0
+
+
+async def test_a_listener_added_after_the_scroll_does_not_get_a_second_one(
+    shared_renderer: ChromiumRenderer, site: LocalSite, tmp_path: Path
+) -> None:
+    captured = await capture_one(site.url("/analytics.html"), shared_renderer, tmp_path)
+
+    scroll = next(step for step in captured.document["steps"] if step["name"] == "scroll")
+    assert scroll["detail"]["reacts"] == ["lazy-loading", "scroll-listener"]
+    assert scroll["detail"]["steps"] <= 5  # one scroll through 4,000 px in 800 px steps
