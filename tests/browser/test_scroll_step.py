@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -23,6 +24,12 @@ LAZY_IMAGES = (
 LATE_IMAGE = "/img/observed.png"
 
 
+def scroll_step(captured: Captured) -> dict[str, Any]:
+    """Return the capture's scroll step from capture.json."""
+    step: dict[str, Any] = next(s for s in captured.document["steps"] if s["name"] == "scroll")
+    return step
+
+
 async def test_lazy_images_below_the_fold_are_recorded(
     shared_renderer: ChromiumRenderer, site: LocalSite, tmp_path: Path
 ) -> None:
@@ -30,7 +37,7 @@ async def test_lazy_images_below_the_fold_are_recorded(
 
     for path in LAZY_IMAGES:
         assert captured.response(site.url(path)).payload == (CORE_DIR / path[1:]).read_bytes()
-    scroll = next(step for step in captured.document["steps"] if step["name"] == "scroll")
+    scroll = scroll_step(captured)
     # One step per window height, despite the page's `scroll-behavior: smooth`.
     assert 1 < scroll["detail"]["steps"] <= 17
 
@@ -51,7 +58,7 @@ async def test_page_that_fits_the_viewport_is_not_scrolled(
 ) -> None:
     captured = await capture_one(site.url("/index.html"), shared_renderer, tmp_path)
 
-    scroll = next(step for step in captured.document["steps"] if step["name"] == "scroll")
+    scroll = scroll_step(captured)
     assert scroll["state"] == "ok"
     # Not scrolled, only settled: one look at the page found nothing pending.
     detail = {"steps": 0, "network_quiet": True, "timers_waited_s": 0.0, "looks": 1, "reacts": []}
@@ -63,7 +70,7 @@ async def test_tall_page_with_nothing_that_answers_a_scroll_is_not_scrolled(
 ) -> None:
     captured = await capture_one(site.url("/tall.html"), shared_renderer, tmp_path)
 
-    scroll = next(step for step in captured.document["steps"] if step["name"] == "scroll")
+    scroll = scroll_step(captured)
     assert scroll["detail"]["steps"] == 0
     assert scroll["detail"]["reacts"] == []
 
@@ -73,7 +80,7 @@ async def test_what_answers_a_scroll_is_recorded(
 ) -> None:
     captured = await capture_one(site.url("/lazy.html"), shared_renderer, tmp_path)
 
-    scroll = next(step for step in captured.document["steps"] if step["name"] == "scroll")
+    scroll = scroll_step(captured)
     reacts = ["lazy-loading", "intersection-observer", "scroll-listener"]
     assert scroll["detail"]["reacts"] == reacts
 
@@ -85,7 +92,7 @@ async def test_a_scroll_listener_added_after_load_gets_the_page_scrolled(
 
     late = "/img/late-listener.png"
     assert captured.response(site.url(late)).payload == (CORE_DIR / late[1:]).read_bytes()
-    scroll = next(step for step in captured.document["steps"] if step["name"] == "scroll")
+    scroll = scroll_step(captured)
     assert scroll["detail"]["reacts"] == ["scroll-listener"]
     assert scroll["detail"]["steps"] >= 1
 
@@ -98,7 +105,7 @@ async def test_content_that_arrives_after_load_is_scrolled_through_too(
     assert (
         captured.response(site.url(LATE_IMAGE)).payload == (CORE_DIR / LATE_IMAGE[1:]).read_bytes()
     )
-    scroll = next(step for step in captured.document["steps"] if step["name"] == "scroll")
+    scroll = scroll_step(captured)
     assert scroll["detail"]["steps"] >= 1
 
 
@@ -120,7 +127,7 @@ async def test_a_loader_that_answers_scrolling_on_a_timer_gets_every_position(
     captured = await capture_one(site.url(path), shared_renderer, tmp_path)
 
     assert loaded(captured, site, EIGHT) == EIGHT
-    scroll = next(step for step in captured.document["steps"] if step["name"] == "scroll")
+    scroll = scroll_step(captured)
     assert scroll["detail"]["reacts"] == ["scroll-listener"]
 
 
@@ -130,7 +137,7 @@ async def test_an_observer_set_up_after_the_first_scroll_gets_a_second_one(
     captured = await capture_one(site.url("/late-observer.html"), shared_renderer, tmp_path)
 
     assert loaded(captured, site, ["/img/late-observed.png"]) == ["/img/late-observed.png"]
-    scroll = next(step for step in captured.document["steps"] if step["name"] == "scroll")
+    scroll = scroll_step(captured)
     assert scroll["detail"]["reacts"] == ["lazy-loading", "intersection-observer"]
 
 
@@ -140,7 +147,7 @@ async def test_a_frame_below_the_first_screen_gets_the_page_scrolled(
     captured = await capture_one(site.url("/frame-below.html"), shared_renderer, tmp_path)
 
     assert loaded(captured, site, ["/img/frame-lazy.png"]) == ["/img/frame-lazy.png"]
-    scroll = next(step for step in captured.document["steps"] if step["name"] == "scroll")
+    scroll = scroll_step(captured)
     assert scroll["detail"]["reacts"] == ["frame-below-the-fold"]
     assert scroll["detail"]["steps"] >= 1
 
@@ -151,7 +158,7 @@ async def test_a_lazy_image_inside_a_web_component_gets_the_page_scrolled(
     captured = await capture_one(site.url("/shadow-lazy.html"), shared_renderer, tmp_path)
 
     assert loaded(captured, site, ["/img/shadow-lazy.png"]) == ["/img/shadow-lazy.png"]
-    scroll = next(step for step in captured.document["steps"] if step["name"] == "scroll")
+    scroll = scroll_step(captured)
     assert scroll["detail"]["reacts"] == ["lazy-loading"]
 
 
@@ -160,7 +167,7 @@ async def test_a_patient_scroll_stops_waiting_after_its_patience_and_reaches_the
 ) -> None:
     captured = await capture_one(site.url("/busy-scroll.html"), shared_renderer, tmp_path)
 
-    scroll = next(step for step in captured.document["steps"] if step["name"] == "scroll")
+    scroll = scroll_step(captured)
     assert scroll["detail"]["steps"] >= 24  # the bottom, not the scroll's time limit
     assert scroll["duration_s"] < 6.0
 
@@ -170,6 +177,6 @@ async def test_a_listener_added_after_the_scroll_does_not_get_a_second_one(
 ) -> None:
     captured = await capture_one(site.url("/analytics.html"), shared_renderer, tmp_path)
 
-    scroll = next(step for step in captured.document["steps"] if step["name"] == "scroll")
+    scroll = scroll_step(captured)
     assert scroll["detail"]["reacts"] == ["lazy-loading", "scroll-listener"]
     assert scroll["detail"]["steps"] <= 5  # one scroll through 4,000 px in 800 px steps
