@@ -6,9 +6,10 @@ import asyncio
 import time
 from typing import TYPE_CHECKING, Any
 
-from capture import netguard, overlays, pagewatch, screenshot, scrolling, settle
+from capture import netguard, overlays, pagewatch, screenshot
 from capture.devtools import tls_details
 from capture.errors import NavigationError
+from capture.looking import Looking
 from capture.models import CaptureRequest, Exchange, FirstScreen, PageCapture, Screenshot
 from capture.overlays.log import InterventionLog
 from capture.pageevents import PageEvents
@@ -22,10 +23,6 @@ if TYPE_CHECKING:
 
 SHOT_RESERVE_S = 10.0
 """Budget kept back for the screenshot and the DOM, so a slow page still leaves a record."""
-
-SCROLL_LIMIT_S = 6.0
-"""How long one scroll through the page may take (a page of sixty screens at a frame a step
-takes one second; a patient one waits up to `scrolling.PATIENCE_MS` more)."""
 
 DRAIN_S = 5.0
 """How long the freeze step waits for exchanges still being written to the WARC."""
@@ -62,7 +59,6 @@ class PageRun:
         self.site = request.site
         self.interventions = InterventionLog(self.clock)
         self.navigation_started = time.monotonic()
-        self.loaded_at: float | None = None
         self.shots = 0
         self._devtools: CDPSession | None = None
         self._first_screen: asyncio.Future[FirstScreen] | None = None
@@ -89,7 +85,9 @@ class PageRun:
             if self.renderer._prepare is not None:
                 await self.renderer._prepare(context, page)
             self.page_events.watch(page)
-            page.on("load", self._on_load)
+            looking = Looking(
+                page, self.recorder.network, self.options, self.budget, self.reserve_s
+            )
             try:
                 await self._refuse_blocked(self.request.url)
                 response = await self._navigate(page)
@@ -100,7 +98,7 @@ class PageRun:
             except (PlaywrightError, TimeoutError) as exc:  # the page crashed or hung: its fault
                 facts["error"] = _navigation_reason(self.request.url, exc)
             else:
-                await self._after_navigation(page, facts)
+                await self._after_navigation(page, looking, facts)
             await self._wind_down(page)
             self._download_document(facts)
         finally:
@@ -213,20 +211,18 @@ class PageRun:
                 remote_ip=response.remote_ip,
             )
 
-    async def _after_navigation(self, page: Page, facts: dict[str, Any]) -> None:
+    async def _after_navigation(self, page: Page, looking: Looking, facts: dict[str, Any]) -> None:
         budget, reserve = self.budget, self.reserve_s
         scroll = self.options.scroll
         async with self.steps.step("settle", timeout_s=budget.allow(15, reserve_s=reserve)) as step:
-            await self._settle(
-                page, step.detail, budget.allow(15, reserve_s=reserve), quiet=not scroll
-            )
+            await looking.load(step.detail, budget.allow(15, reserve_s=reserve), quiet=not scroll)
             if not step.detail.get("load"):
                 step.fail("the page's load event did not fire (a resource never finished)")
         if scroll:
             async with self.steps.step(
                 "scroll", timeout_s=budget.allow(20, reserve_s=reserve)
             ) as step:
-                await self._scroll(page, step.detail)
+                await looking.scroll(step.detail)
         else:
             self.steps.skip("scroll", "disabled by options")
         unchanged: Screenshot | None = None
@@ -280,69 +276,6 @@ class PageRun:
         self.steps.rename("screenshot-as-served", "screenshot")
         return served
 
-    async def _settle(
-        self, page: Page, detail: dict[str, Any], limit_s: float, *, quiet: bool
-    ) -> None:
-        """Wait for the load event, then (when quiet) for the page to settle.
-
-        With scrolling on, the scroll step waits for it instead, so the scroll runs while the
-        page settles rather than after it.
-        """
-        from playwright.async_api import Error as PlaywrightError
-
-        try:
-            await page.wait_for_load_state("load", timeout=ms(limit_s))
-            detail["load"] = True
-            if self.loaded_at is None:  # no load event reached us (it should): stamp it now
-                self.loaded_at = time.monotonic()
-        except PlaywrightError:
-            detail["load"] = False
-        if quiet:
-            detail.update((await self._until_settled(page)).to_detail())
-
-    async def _until_settled(self, page: Page) -> settle.Settled:
-        options = self.options
-        limit_s = max(options.settle_s * 3, 3.0, options.timers_s + 1.0)
-        return await settle.until_settled(
-            page,
-            self.recorder.network,
-            quiet_s=options.settle_s,
-            timers_s=options.timers_s,
-            loaded_at=self.loaded_at,
-            limit_s=self.budget.allow(limit_s, reserve_s=self.reserve_s),
-        )
-
-    async def _scroll(self, page: Page, detail: dict[str, Any]) -> None:
-        """Scroll through the page so lazy content loads, then wait for the page to settle.
-
-        The scroll starts at `load`, while the page settles rather than after it, and only when
-        something on the page would answer it (see `capture.scrolling`). Content or scripts
-        that arrive later can make the page taller or give it something that answers: then it
-        is scrolled through (again), and settles again.
-        """
-        viewport_height = self.options.viewport.height
-        first = await scrolling.look(page)
-        scrolled, after = scrolling.NOT_SCROLLED, first
-        if first.worth_scrolling(viewport_height):
-            scrolled = await self._scroll_through(page, first, scrolling.PATIENCE_MS)
-            after = await scrolling.look(page)
-        settled = await self._until_settled(page)
-        later = await scrolling.look(page)
-        steps = scrolled.steps
-        if later.worth_scrolling_again(viewport_height, scrolled, after):
-            patience_ms = scrolling.PATIENCE_MS - scrolled.waited_ms
-            steps += (await self._scroll_through(page, later, patience_ms)).steps
-            settled = settled.then(await self._until_settled(page))
-        detail.update(settled.to_detail(), steps=steps, reacts=list(later.reasons))
-
-    async def _scroll_through(
-        self, page: Page, scrollable: scrolling.Scrollable, patience_ms: int
-    ) -> scrolling.Scrolled:
-        limit_s = self.budget.allow(SCROLL_LIMIT_S, reserve_s=self.reserve_s)
-        return await scrolling.scroll_through(
-            page, patient=scrollable.patient, patience_ms=patience_ms, limit_s=limit_s
-        )
-
     async def _screenshot(self, page: Page, name: str = "screenshot") -> Screenshot | None:
         self.shots += 1
         target_s = self.renderer._first_shot_at_s
@@ -366,10 +299,6 @@ class PageRun:
                 )
             return shot
         return None
-
-    def _on_load(self, _page: Page) -> None:
-        """Note when the main frame's load event came: traffic before it needs no quiet."""
-        self.loaded_at = time.monotonic()
 
     async def _cdp(self, page: Page) -> CDPSession:
         """Return the page's CDP session for its shots and its freeze, opened once."""

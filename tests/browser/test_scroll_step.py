@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from capture import pagerun, scrolling
+from capture import looking, scrolling
 from capture.localsite import LocalSite
 from capture.models import CaptureOptions
 from capture.render import ChromiumRenderer
@@ -171,7 +171,7 @@ async def test_a_patient_scroll_stops_waiting_after_its_patience_and_reaches_the
 ) -> None:
     # Waiting about 0.25 s at each of the 25 steps would take the scroll past its time limit.
     monkeypatch.setattr(scrolling, "PATIENCE_MS", 500)
-    monkeypatch.setattr(pagerun, "SCROLL_LIMIT_S", 4.0)
+    monkeypatch.setattr(looking, "SCROLL_LIMIT_S", 4.0)
     captured = await capture_one(site.url("/busy-scroll.html"), shared_renderer, tmp_path)
 
     assert scroll_step(captured)["detail"]["steps"] >= 24  # the bottom, not the time limit
