@@ -2,7 +2,8 @@
 
 Playwright's network events do not carry the protocol (h2, h3), the TLS version and cipher, the
 certificate chain, or the bodies of requests the page never read; Chromium's DevTools protocol
-does. This module owns that session; `recorder` asks it.
+does. This module owns that session; `recorder` asks it. It also serializes the rendered DOM
+(`rendered_dom`) in a world of our own.
 """
 
 from __future__ import annotations
@@ -120,3 +121,35 @@ class BufferedBodies:
             return None
         reply = await self._session.send("Network.streamResourceContent", {"requestId": request_id})
         return base64.b64decode(reply.get("bufferedData", ""))
+
+
+SERIALIZE_JS = (
+    "(document.doctype ? new XMLSerializer().serializeToString(document.doctype) : '')"
+    " + (document.documentElement ? document.documentElement.outerHTML : '')"
+)
+"""The DOM as Playwright's `page.content()` serializes it, doctype included."""
+
+DOM_WORLD = "capture-dom"
+
+
+async def rendered_dom(session: CDPSession) -> str:
+    """Return the main frame's DOM, serialized as `page.content()` does, in an isolated world
+    of our own: the page's scripts cannot change how it reads, and no Playwright helper script
+    has to be compiled into a world first (about 15 ms a page)."""
+    tree = await session.send("Page.getFrameTree")
+    world = await session.send(
+        "Page.createIsolatedWorld",
+        {"frameId": tree["frameTree"]["frame"]["id"], "worldName": DOM_WORLD},
+    )
+    result = await session.send(
+        "Runtime.evaluate",
+        {
+            "expression": SERIALIZE_JS,
+            "contextId": world["executionContextId"],
+            "returnByValue": True,
+        },
+    )
+    value = result.get("result", {}).get("value")
+    if "exceptionDetails" in result or not isinstance(value, str):
+        raise ValueError(f"the DOM could not be serialized: {result.get('exceptionDetails')}")
+    return value

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 from typing import TYPE_CHECKING, Any
 
 from capture import netguard, overlays, pagewatch, screenshot
-from capture.devtools import tls_details
+from capture.devtools import rendered_dom, tls_details
 from capture.errors import NavigationError
 from capture.looking import Looking
 from capture.models import CaptureRequest, Exchange, FirstScreen, PageCapture, Screenshot
@@ -20,6 +21,8 @@ if TYPE_CHECKING:
     from playwright.async_api import BrowserContext, CDPSession, Page, Response
 
     from capture.render import ChromiumRenderer
+
+log = logging.getLogger(__name__)
 
 SHOT_RESERVE_S = 10.0
 """Budget kept back for the screenshot and the DOM, so a slow page still leaves a record."""
@@ -242,7 +245,7 @@ class PageRun:
             )
         async with self.steps.step("dom", timeout_s=max(budget.allow(10), 2)) as step:
             # dom.html is the page as rendered; the layout script's stamps go only to extraction.
-            facts["dom_html"] = await page.content()
+            facts["dom_html"] = await self._rendered_dom(page)
             step.detail["chars"] = len(facts["dom_html"])
             facts["layout"], facts["layout_html"] = await _collect_layout(page)
 
@@ -299,6 +302,16 @@ class PageRun:
                 )
             return shot
         return None
+
+    async def _rendered_dom(self, page: Page) -> str:
+        """Return the DOM as rendered: over our CDP session, or Playwright's way if that fails."""
+        from playwright.async_api import Error as PlaywrightError
+
+        try:
+            return await rendered_dom(await self._cdp(page))
+        except (PlaywrightError, ValueError, KeyError) as exc:
+            log.info("DOM taken through Playwright", extra={"reason": str(exc)})
+            return await page.content()
 
     async def _cdp(self, page: Page) -> CDPSession:
         """Return the page's CDP session for its shots and its freeze, opened once."""
