@@ -51,12 +51,6 @@ class NetworkActivity:
         """Note that a script or frame document ended: its code runs from now on."""
         self._last_code = time.monotonic()
 
-    def quiet_for(self) -> float:
-        """Return how many seconds the network has been idle (0 while it is busy)."""
-        if self._busy():
-            return 0.0
-        return time.monotonic() - self._last
-
     async def wait_quiet(
         self,
         quiet_s: float,
@@ -81,11 +75,12 @@ class NetworkActivity:
         """Return 0 when quiet, the seconds quiet still needs, or None while busy."""
         if self._busy():
             return None
-        left = quiet_s - self.quiet_for() if self._last > loaded_at else 0.0
+        now = time.monotonic()
+        left = quiet_s - (now - self._last) if self._last > loaded_at else 0.0
         if (headers_at := self._arriving()) is not None:
-            left = max(left, headers_at + BODY_HOLD_S - time.monotonic())
+            left = max(left, headers_at + BODY_HOLD_S - now)
         if self._last_code > loaded_at:
-            left = max(left, after_code_s - (time.monotonic() - self._last_code))
+            left = max(left, after_code_s - (now - self._last_code))
         return max(0.0, left)
 
     async def wait_until(self, left: Callable[[], float | None], timeout_s: float) -> bool:
