@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from capture.devtools import SERIALIZE_JS
 from capture.extract.model import RenderedPage
 
 if TYPE_CHECKING:
@@ -86,12 +87,10 @@ LAYOUT_SCRIPT = r"""
 STAMPED_SCRIPT = (
     "() => { const layout = ("
     + LAYOUT_SCRIPT.strip()
-    + """)();
-  // The DOM as stamped, serialized as page.content() does, in the same turn of the page.
-  const d = document;
-  layout.html = (d.doctype ? new XMLSerializer().serializeToString(d.doctype) : "")
-    + (d.documentElement ? d.documentElement.outerHTML : "");
-  return layout; }"""
+    + ")();\n"
+    + "  // The DOM as stamped, serialized as page.content() does, in the same turn of the page.\n"
+    + f"  layout.html = {SERIALIZE_JS};\n"
+    + "  return layout; }"
 )
 """LAYOUT_SCRIPT, and the stamped DOM with it: one call to the page instead of two."""
 
