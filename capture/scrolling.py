@@ -165,7 +165,8 @@ class Scrolled:
     reached_px: int
     """How far down the window's bottom edge got (less than the page when it was stopped)."""
     stopped: str = "bottom"
-    """Why it ended: "bottom", "stuck" (the page did not move), "max-steps" or "time"."""
+    """Why it ended: "bottom", "stuck" (the page did not move), "max-steps" or "time"
+    ("not-scrolled" for NOT_SCROLLED)."""
     waited_ms: int = 0
     """How long it waited for the page's answers (patience spent)."""
 
