@@ -1,22 +1,34 @@
-"""The per-page DevTools (CDP) session: how responses came, certificates, bodies never read.
+"""The per-page DevTools (CDP) session: how responses came, certificates, bodies never read,
+and the files a built-in viewer takes over.
 
 Playwright's network events do not carry the protocol (h2, h3), the TLS version and cipher, the
-certificate chain, or the bodies of requests the page never read; Chromium's DevTools protocol
-does. This module owns that session; `recorder` asks it. It also serializes the rendered DOM
-(`rendered_dom`) in a world of our own.
+certificate chain, the bodies of requests the page never read, or the bytes of a PDF the browser
+shows in its viewer; Chromium's DevTools protocol does. This module owns that session;
+`recorder` asks it. It also serializes the rendered DOM (`rendered_dom`) in a world of our own.
 """
 
 from __future__ import annotations
 
 import base64
+import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
+from capture.background import Background
 from capture.models import TlsDetails
 
 if TYPE_CHECKING:
     from playwright.async_api import BrowserContext, CDPSession, Page
+
+log = logging.getLogger(__name__)
+
+VIEWER_TYPES = ("application/pdf", "application/x-pdf")
+"""Types Chromium shows in a built-in viewer (its PDF viewer) rather than in the page."""
+
+DOCUMENT_RESPONSES = {"patterns": [{"resourceType": "Document", "requestStage": "Response"}]}
+"""Fetch interception of every document response of the page's own target, once its headers
+came: a viewer document's bytes are read there, before the viewer takes them over."""
 
 
 def tls_details(raw: dict[str, object] | None) -> TlsDetails | None:
@@ -69,26 +81,39 @@ def connection(response: dict[str, Any]) -> Connection:
 
 
 class BufferedBodies:
-    """Reads, over CDP, what Chromium holds of bodies the page never read.
+    """Reads, over CDP, what Chromium holds of bodies the page never read, and of files the
+    browser shows in a viewer.
 
     Chromium reports a body finished only once the page consumes it, so a fire-and-forget
     `fetch()` (a view counter, a beacon) never gets `requestfinished` and Playwright never hands
     over its body. `Network.streamResourceContent` returns the bytes buffered so far.
+
+    A PDF document's body, as Playwright sees it, is the viewer's placeholder page; the viewer
+    reads the file from a stream of its own, and on a busy machine that stream can end aborted
+    with its bytes gone (though the viewer shows the file). So each document's response is
+    paused once its headers came, and a viewer type's body is read there, off the network,
+    before it goes on to the viewer.
     """
 
     def __init__(self) -> None:
         self._ids: dict[tuple[str, str], str] = {}
         self._session: CDPSession | None = None
+        self._paused = Background()
         self.connections: dict[str, Connection] = {}
         """How the latest response for each URL came: protocol and TLS, from CDP."""
+        self._viewer_bodies: dict[tuple[str, str], bytes] = {}
 
-    async def watch(self, context: BrowserContext, page: Page) -> None:
-        """Start noting the CDP request ids of page's requests (its own target, not OOPIFs)."""
+    async def watch(self, context: BrowserContext, page: Page, *, viewer: bool) -> None:
+        """Start noting the CDP request ids of page's requests, and (when the browser has a
+        viewer) taking the bytes of its viewer documents (its own target, not OOPIFs)."""
         session = await context.new_cdp_session(page)
         session.on("Network.requestWillBeSent", self._note)
         session.on("Network.responseReceived", self._note_response)
+        session.on("Fetch.requestPaused", self._on_document)
         await session.send("Network.enable")
         self._session = session
+        if viewer:  # Pausing documents costs a round trip each: only where it serves.
+            await session.send("Fetch.enable", DOCUMENT_RESPONSES)
 
     def _note(self, event: dict[str, Any]) -> None:
         request = event["request"]
@@ -107,6 +132,31 @@ class BufferedBodies:
         if isinstance(url, str):
             self.connections[url] = connection(response)
 
+    def _on_document(self, event: dict[str, Any]) -> None:
+        self._paused.spawn(self._take_viewer_body(event))
+
+    async def _take_viewer_body(self, event: dict[str, Any]) -> None:
+        """Keep the bytes of a document a viewer takes over; let every response go on."""
+        session, request_id = self._session, event["requestId"]
+        if session is None:
+            return
+        try:
+            if is_viewer_document(event):
+                reply = await session.send("Fetch.getResponseBody", {"requestId": request_id})
+                request = event["request"]
+                self._viewer_bodies[(request["method"], request["url"])] = _body(reply)
+        except Exception as exc:  # The viewer's own stream remains (see recorder).
+            log.info("viewer document not read", extra={"error": str(exc)})
+        finally:
+            try:
+                await session.send("Fetch.continueRequest", {"requestId": request_id})
+            except Exception as exc:  # The page or its context is gone.
+                log.info("document response not continued", extra={"error": str(exc)})
+
+    def viewer_body(self, method: str, url: str) -> bytes | None:
+        """Return (once) the bytes of the viewer document of method and url, or None."""
+        return self._viewer_bodies.pop((method, url), None)
+
     async def certificate_chain(self, origin: str) -> tuple[bytes, ...]:
         """Return the DER certificates (leaf first) Chromium holds for origin, or ()."""
         if self._session is None:
@@ -121,6 +171,26 @@ class BufferedBodies:
             return None
         reply = await self._session.send("Network.streamResourceContent", {"requestId": request_id})
         return base64.b64decode(reply.get("bufferedData", ""))
+
+
+def is_viewer_document(paused: dict[str, Any]) -> bool:
+    """Return True when a response paused by `Fetch` is a file Chromium shows in a viewer."""
+    status = paused.get("responseStatusCode")
+    if not isinstance(status, int) or not 200 <= status < 300 or paused.get("responseErrorReason"):
+        return False
+    headers = paused.get("responseHeaders") or []
+
+    def header(name: str) -> str:
+        return next((h.get("value", "") for h in headers if h.get("name", "").lower() == name), "")
+
+    if header("content-disposition").strip().lower().startswith("attachment"):
+        return False  # A download: its bytes come with the download (see recorder).
+    return header("content-type").split(";")[0].strip().lower() in VIEWER_TYPES
+
+
+def _body(reply: dict[str, Any]) -> bytes:
+    body = reply.get("body", "")
+    return base64.b64decode(body) if reply.get("base64Encoded") else body.encode()
 
 
 SERIALIZE_JS = (

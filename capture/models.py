@@ -304,6 +304,9 @@ class BrowserInfo:
     user_agent: str = ""
     sha256: str = ""
     """The SHA-256 (hex) of the browser executable, computed once when the browser starts."""
+    pdf_viewer: bool = True
+    """Whether it shows PDFs in its viewer (`navigator.pdfViewerEnabled`); the headless shell
+    has none and downloads them."""
 
 
 @dataclass(frozen=True, slots=True)

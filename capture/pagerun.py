@@ -8,13 +8,13 @@ import time
 from typing import TYPE_CHECKING, Any
 
 from capture import netguard, overlays, pagewatch, screenshot
-from capture.devtools import rendered_dom, tls_details
+from capture.devtools import VIEWER_TYPES, rendered_dom, tls_details
 from capture.errors import NavigationError
 from capture.looking import Looking
 from capture.models import CaptureRequest, Exchange, FirstScreen, PageCapture, Screenshot
 from capture.overlays.log import InterventionLog
 from capture.pageevents import PageEvents
-from capture.recorder import VIEWER_TYPES, ExchangeSink, Recorder
+from capture.recorder import ExchangeSink, Recorder
 from capture.steps import Budget, StepLog
 
 if TYPE_CHECKING:
@@ -82,7 +82,7 @@ class PageRun:
         facts: dict[str, Any] = {"final_url": None}
         try:
             page = await context.new_page()
-            await self.recorder.watch_page(context, page)
+            await self.recorder.watch_page(context, page, viewer=self.renderer.info.pdf_viewer)
             if self.guard is not None:
                 await self.guard.install(context, page)
             if self.renderer._prepare is not None:
@@ -102,7 +102,7 @@ class PageRun:
                 facts["error"] = _navigation_reason(self.request.url, exc)
             else:
                 await self._after_navigation(page, looking, facts)
-            await self._wind_down(page)
+            await self._wind_down(page, facts)
             self._download_document(facts)
         finally:
             await context.close()
@@ -319,8 +319,11 @@ class PageRun:
             self._devtools = await page.context.new_cdp_session(page)
         return self._devtools
 
-    async def _wind_down(self, page: Page) -> None:
-        """Freeze the page so no late request starts, then wait for bodies in flight."""
+    async def _wind_down(self, page: Page, facts: dict[str, Any]) -> None:
+        """Freeze the page so no late request starts, then wait for bodies in flight.
+
+        The step fails when the page is a file (a PDF shown or downloaded) whose bytes never
+        came: the capture would otherwise hold no copy of what it was asked for."""
         downloads_s = max(self.budget.allow(30), 1.0) if self.page_events.downloading else 0.0
         limit_s = downloads_s + DRAIN_S + BODY_GRACE_S + 1
         async with self.steps.step("freeze", timeout_s=limit_s) as step:
@@ -336,6 +339,9 @@ class PageRun:
             step.detail["abandoned_bodies"] = await self.recorder.drain(
                 DRAIN_S, body_grace_s=BODY_GRACE_S
             )
+            main = {facts.get("final_url"), *facts.get("redirect_chain", ())[-1:]}
+            if lost := [url for url in self.recorder.lost_files if url in main]:
+                step.fail(f"the page's own file was not recorded: its bytes never came ({lost[0]})")
 
     # -- private networks ---------------------------------------------------------------------
 

@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 
 from capture.activity import NetworkActivity
 from capture.background import Background
-from capture.devtools import BufferedBodies, Connection
+from capture.devtools import VIEWER_TYPES, BufferedBodies, Connection
 from capture.models import (
     Exchange,
     FailedRequest,
@@ -47,8 +47,6 @@ Clock = Callable[[], datetime]
 PDF_VIEWER_ORIGIN = "chrome-extension://mhjfbmdgcfjbbpaeojofohoefgiehjai/"
 """Chromium's built-in PDF viewer: it replaces a PDF document's body with a placeholder page and
 streams the real bytes to itself under this origin."""
-
-VIEWER_TYPES = ("application/pdf", "application/x-pdf")
 
 SALVAGE_S = 2.0
 """How long reading one unread body over CDP may take."""
@@ -90,6 +88,10 @@ class Recorder:
         self._tasks = Background()
         self._viewer_held: dict[str, Exchange] = {}
         """PDF documents whose real body comes later, from the PDF viewer's stream."""
+        self._viewer_streams: dict[str, bytes | None] = {}
+        """Viewer streams that ended before their document was read: body, or None if lost."""
+        self._viewer_taken: set[str] = set()
+        """PDF documents recorded with bytes read off the network: their stream is not read."""
         self._download_held: dict[str, Exchange] = {}
         """Navigations that turned into downloads: the body comes from the download."""
         self._downloaded: dict[str, bytes] = {}
@@ -97,6 +99,8 @@ class Recorder:
         self.download_documents: dict[str, HttpResponse] = {}
         """Navigations that turned into downloads, by URL: the server's answer (no body)."""
         self._failed: list[FailedRequest] = []
+        self.lost_files: list[str] = []
+        """URLs of documents shown in a viewer or downloaded whose real body never came."""
         self._waiting: set[Request] = set()
         """Requests with no response yet: they (and PDF bodies not yet streamed) keep it busy."""
         self._streaming: dict[Request, float] = {}
@@ -118,10 +122,11 @@ class Recorder:
         context.on("requestfinished", self._on_finished)
         context.on("requestfailed", self._on_failed)
 
-    async def watch_page(self, context: BrowserContext, page: Page) -> None:
-        """Also follow page over CDP, to save bodies it never reads (see BufferedBodies)."""
+    async def watch_page(self, context: BrowserContext, page: Page, *, viewer: bool) -> None:
+        """Also follow page over CDP, to save bodies it never reads and, when the browser has
+        a PDF viewer, the bytes of the PDFs it shows (see BufferedBodies)."""
         try:
-            await self._buffered.watch(context, page)
+            await self._buffered.watch(context, page, viewer=viewer)
         except Exception as exc:  # Without it only unread bodies are lost, as failures.
             log.info("no CDP session for unread bodies", extra={"error": str(exc)})
 
@@ -181,9 +186,15 @@ class Recorder:
                 return
             content_type = _content_type(exchange.response.headers)
             if exchange.resource_type == "document" and content_type in VIEWER_TYPES:
-                # The body we got is the viewer's placeholder; the real one follows as a stream.
-                self._viewer_held[request.url] = exchange
-                return
+                # The body we got is the viewer's placeholder: the real one was read off the
+                # network (our own target's documents), or follows as the viewer's stream.
+                body = self._buffered.viewer_body(request.method, request.url)
+                if body is None:
+                    self._viewer_document(exchange)
+                    return
+                self._viewer_taken.add(request.url)
+                self._viewer_streams.pop(request.url, None)  # in case it ended first
+                exchange = _with_body(exchange, body)
             self._emit(exchange)
         except Exception as exc:  # One broken exchange must never stop the capture.
             log.warning("exchange not recorded", extra={"url": request.url, "error": str(exc)})
@@ -192,6 +203,9 @@ class Recorder:
 
     async def _fail(self, request: Request) -> None:
         try:
+            if request.url.startswith(PDF_VIEWER_ORIGIN) and request.resource_type == "other":
+                self._viewer_stream_came(request, None)
+                return
             if not is_recordable(request.url):
                 return
             exchange = await self._exchange(request)
@@ -285,17 +299,61 @@ class Recorder:
                 )
         return body
 
-    async def _viewer_stream(self, request: Request) -> None:
-        # The stream's own headers never arrive (headers_array() hangs): take only its body.
-        response = await request.response()
-        if response is None or not self._viewer_held:
+    # -- the PDF viewer -----------------------------------------------------------------------
+    # A viewer document and its stream end in either order: whichever comes first waits for
+    # the other, matched by URL (the stream's frame shows the document), else the oldest.
+
+    def _viewer_document(self, exchange: Exchange) -> None:
+        """Give a viewer document the stream's outcome already here, or hold it for one."""
+        url = exchange.request.url
+        if not self._viewer_streams:
+            self._viewer_held[url] = exchange
             return
+        key = url if url in self._viewer_streams else next(iter(self._viewer_streams))
+        self._viewer_stream_ended(exchange, self._viewer_streams.pop(key))
+
+    async def _viewer_stream(self, request: Request) -> None:
+        body = None
+        if _frame_url(request) not in self._viewer_taken:  # else not needed: not read
+            # The stream's own headers never arrive (headers_array() hangs): take its body.
+            response = await request.response()
+            try:
+                body = await response.body() if response else None
+            except Exception as exc:  # Gone with its page: as good as aborted.
+                log.info("viewer stream unreadable", extra={"url": request.url, "error": str(exc)})
+        self._viewer_stream_came(request, body)
+
+    def _viewer_stream_came(self, request: Request, body: bytes | None) -> None:
+        """Hand the stream's body (None: aborted, its bytes gone) to its document, or keep it
+        for the document still being read."""
         url = _frame_url(request)
-        if url not in self._viewer_held:
-            url = next(iter(self._viewer_held))
-        exchange = self._viewer_held.pop(url)
-        self._touch()
-        self._emit(_with_body(exchange, await response.body()))
+        if url in self._viewer_taken:
+            self._viewer_taken.discard(url)
+            return
+        if not self._viewer_held:
+            self._viewer_streams[url] = body
+            return
+        key = url if url in self._viewer_held else next(iter(self._viewer_held))
+        self._viewer_stream_ended(self._viewer_held.pop(key), body)
+
+    def _viewer_stream_ended(self, exchange: Exchange, body: bytes | None) -> None:
+        if body is None:
+            self._file_lost(exchange, "the PDF viewer's stream was aborted and its bytes are gone")
+        else:
+            self._touch()
+            self._emit(_with_body(exchange, body))
+
+    def _file_lost(self, exchange: Exchange, error: str) -> None:
+        """Note a file whose real body never came: never record a placeholder page as its body."""
+        self.lost_files.append(exchange.request.url)
+        self._failed.append(
+            FailedRequest(
+                url=exchange.request.url,
+                method=exchange.request.method,
+                error=error,
+                resource_type=exchange.resource_type,
+            )
+        )
 
     def record_download(self, download: Download, path: Path | None) -> None:
         """Attach a downloaded file's bytes to the navigation that became the download."""
@@ -347,18 +405,12 @@ class Recorder:
             for task in pending:
                 task.cancel()
             abandoned += len(pending)
-        held = {**self._viewer_held, **self._download_held}
-        for url, exchange in held.items():
-            # Never record a placeholder page as the body: a body that never came is a failure.
-            self._failed.append(
-                FailedRequest(
-                    url=url,
-                    method=exchange.request.method,
-                    error="the file's body never arrived (PDF viewer stream or download missing)",
-                    resource_type=exchange.resource_type,
-                )
+        for exchange in (*self._viewer_held.values(), *self._download_held.values()):
+            self._file_lost(
+                exchange, "the file's body never arrived (PDF viewer stream or download missing)"
             )
         self._viewer_held.clear()
+        self._viewer_streams.clear()
         self._download_held.clear()
         self._stopped = True
         for request in self._waiting:

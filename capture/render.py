@@ -110,7 +110,9 @@ async def open_renderer(browser_path: str | None = None) -> AsyncIterator[Chromi
         try:
             context = await browser.new_context()
             page = await context.new_page()
-            user_agent = await page.evaluate("navigator.userAgent")
+            user_agent, pdf_viewer = await page.evaluate(
+                "[navigator.userAgent, navigator.pdfViewerEnabled === true]"
+            )
             await context.close()
             info = BrowserInfo(
                 executable=choice.executable,
@@ -119,6 +121,7 @@ async def open_renderer(browser_path: str | None = None) -> AsyncIterator[Chromi
                 playwright_version=_playwright_version(),
                 user_agent=user_agent,
                 sha256=await asyncio.to_thread(sha256_file, Path(choice.executable)),
+                pdf_viewer=pdf_viewer,
             )
             yield ChromiumRenderer(browser, info)
         finally:

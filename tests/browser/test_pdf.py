@@ -14,8 +14,12 @@ from pathlib import Path
 
 import pytest
 import pytest_asyncio
+from playwright.async_api import Request
+from pytest import MonkeyPatch
 
+from capture.devtools import BufferedBodies
 from capture.localsite import LocalSite
+from capture.recorder import Recorder
 from capture.render import ChromiumRenderer, open_renderer
 from tests.browser.captured import Captured, capture_one
 from tests.browser.core_site import ATTACHMENT_PATH, CORE_DIR, PDF_PATH
@@ -46,6 +50,41 @@ async def test_pdf_shown_in_the_viewer_is_recorded_with_its_real_bytes(
     captured = await _capture_pdf(full_chromium, site, tmp_path)
     kinds = {event["kind"] for event in captured.document["events"]}
     assert "pdf" in kinds
+
+
+async def test_pdf_bytes_are_taken_off_the_network_not_only_from_the_viewer_stream(
+    full_chromium: ChromiumRenderer, site: LocalSite, tmp_path: Path, monkeypatch: MonkeyPatch
+) -> None:
+    # On a busy machine the viewer's stream can end aborted with its bytes gone, though the
+    # viewer shows the file: the bytes read as the response left the network must do.
+    async def stream_gives_nothing(recorder: Recorder, request: object) -> None:
+        return None
+
+    monkeypatch.setattr(Recorder, "_viewer_stream", stream_gives_nothing)
+
+    await _capture_pdf(full_chromium, site, tmp_path)
+
+
+async def test_pdf_whose_bytes_never_came_makes_the_capture_partial(
+    full_chromium: ChromiumRenderer, site: LocalSite, tmp_path: Path, monkeypatch: MonkeyPatch
+) -> None:
+    monkeypatch.setattr(BufferedBodies, "viewer_body", lambda bodies, method, url: None)
+    monkeypatch.setattr(Recorder, "_viewer_stream", _stream_aborted)
+    url = site.url(PDF_PATH)
+
+    captured = await capture_one(url, full_chromium, tmp_path)
+
+    assert captured.of_type("response", url) == []  # never the viewer's placeholder page
+    assert captured.document["state"] == "partial"
+    (reason,) = captured.document["partial_reasons"]
+    assert reason.startswith("freeze: the page's own file was not recorded")
+    (failed,) = captured.document["traffic"]["failed_requests"]
+    assert failed["url"] == url
+    assert failed["error"] == "the PDF viewer's stream was aborted and its bytes are gone"
+
+
+async def _stream_aborted(recorder: Recorder, request: Request) -> None:
+    recorder._viewer_stream_came(request, None)
 
 
 async def test_pdf_in_the_default_browser_is_recorded_with_its_real_bytes(
