@@ -15,6 +15,7 @@ from capture.models import CaptureRequest, Exchange, FirstScreen, PageCapture, S
 from capture.overlays.log import InterventionLog
 from capture.pageevents import PageEvents
 from capture.recorder import ExchangeSink, Recorder
+from capture.spare import open_page
 from capture.steps import Budget, StepLog
 
 if TYPE_CHECKING:
@@ -66,6 +67,8 @@ class PageRun:
         self._devtools: CDPSession | None = None
         self._first_screen: asyncio.Future[FirstScreen] | None = None
         """viewport.png and thumbnail.webp, made in a thread while the browser finishes."""
+        self.context_options: dict[str, Any] | None = None
+        """What the capture's context was made with (a spare for the next is made alike)."""
 
     async def run(self) -> PageCapture:
         try:
@@ -78,10 +81,9 @@ class PageRun:
         from playwright.async_api import Error as PlaywrightError
 
         started = self.clock()
-        context = await self._new_context()
+        context, page = await self._new_page()
         facts: dict[str, Any] = {"final_url": None}
         try:
-            page = await context.new_page()
             await self.recorder.watch_page(context, page, viewer=self.renderer.info.pdf_viewer)
             if self.guard is not None:
                 await self.guard.install(context, page)
@@ -123,7 +125,25 @@ class PageRun:
             **facts,
         )
 
-    async def _new_context(self) -> BrowserContext:
+    async def _new_page(self) -> tuple[BrowserContext, Page]:
+        """Return a fresh context (a spare made ahead when the renderer keeps one) and its
+        page, listened to before anything loads in it."""
+        self.context_options = self._context_options()
+        spare = self.renderer.spare
+        if spare is not None:
+            context, page = await spare.take(self.context_options)
+        else:
+            context, page = await open_page(self.renderer.browser, self.context_options)
+        try:
+            self.recorder.attach(context)
+            await pagewatch.install(context)
+            await overlays.prepare(context, self.site, self.options, self.interventions)
+        except BaseException:
+            await context.close()  # a rejected cookie must not leave a context per URL behind
+            raise
+        return context, page
+
+    def _context_options(self) -> dict[str, Any]:
         options = self.options
         kwargs: dict[str, Any] = {
             "viewport": {"width": options.viewport.width, "height": options.viewport.height},
@@ -137,15 +157,7 @@ class PageRun:
             kwargs["proxy"] = {"server": options.proxy}
         kwargs.update(overlays.context_options(self.site, options))  # a site's user agent wins
         kwargs.update(self.renderer._context_options)
-        context = await self.renderer.browser.new_context(**kwargs)
-        try:
-            self.recorder.attach(context)
-            await pagewatch.install(context)
-            await overlays.prepare(context, self.site, options, self.interventions)
-        except BaseException:
-            await context.close()  # a rejected cookie must not leave a context per URL behind
-            raise
-        return context
+        return kwargs
 
     # -- steps --------------------------------------------------------------------------------
 

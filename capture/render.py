@@ -19,6 +19,7 @@ from capture.models import (
 )
 from capture.pagerun import PageRun
 from capture.recorder import Clock, ExchangeSink, utc_now
+from capture.spare import SparePage
 
 if TYPE_CHECKING:
     from playwright.async_api import Browser, BrowserContext, Page
@@ -49,6 +50,7 @@ class ChromiumRenderer:
         context_options: dict[str, Any] | None = None,
         address_policy: netguard.AddressPolicy | None = None,
         first_shot_at_s: float | None = None,
+        spare: SparePage | None = None,
     ) -> None:
         self.browser = browser
         self.info = info
@@ -61,6 +63,8 @@ class ChromiumRenderer:
         self._first_shot_at_s = first_shot_at_s
         """Take the first screenshot no earlier than this long after navigation starts: a
         replay keeps the capture's timing, so timers on the page have fired the same way."""
+        self.spare = spare
+        """The next capture's context and page, made while the last one's files are written."""
 
     def replaying(
         self,
@@ -96,7 +100,10 @@ class ChromiumRenderer:
     async def render(self, request: CaptureRequest, sink: ExchangeSink) -> PageCapture:
         """Return what the browser saw of request.url; exchanges go to sink as they finish."""
         page_run = PageRun(self, request, sink)
-        return await page_run.run()
+        page = await page_run.run()
+        if self.spare is not None and page_run.context_options is not None:
+            self.spare.make(page_run.context_options)
+        return page
 
 
 @asynccontextmanager
@@ -123,7 +130,7 @@ async def open_renderer(browser_path: str | None = None) -> AsyncIterator[Chromi
                 sha256=await asyncio.to_thread(sha256_file, Path(choice.executable)),
                 pdf_viewer=pdf_viewer,
             )
-            yield ChromiumRenderer(browser, info)
+            yield ChromiumRenderer(browser, info, spare=SparePage(browser))
         finally:
             await browser.close()
 
