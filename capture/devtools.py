@@ -9,6 +9,7 @@ shows in its viewer; Chromium's DevTools protocol does. This module owns that se
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import logging
 from dataclasses import dataclass
@@ -29,6 +30,10 @@ VIEWER_TYPES = ("application/pdf", "application/x-pdf")
 DOCUMENT_RESPONSES = {"patterns": [{"resourceType": "Document", "requestStage": "Response"}]}
 """Fetch interception of every document response of the page's own target, once its headers
 came: a viewer document's bytes are read there, before the viewer takes them over."""
+
+VIEWER_READ_MAX_BYTES = 16 * 1024 * 1024
+"""The largest declared size read while its response is paused: the navigation waits until the
+whole body came. A larger file, or one of unknown length, comes from the viewer's stream."""
 
 
 def tls_details(raw: dict[str, object] | None) -> TlsDetails | None:
@@ -157,6 +162,15 @@ class BufferedBodies:
         """Return (once) the bytes of the viewer document of method and url, or None."""
         return self._viewer_bodies.pop((method, url), None)
 
+    def holds_viewer_body(self, url: str) -> bool:
+        """Return True while bytes of a viewer document at url wait for their document."""
+        return any(held == url for _, held in self._viewer_bodies)
+
+    async def finish(self, timeout_s: float) -> None:
+        """Wait (at most timeout_s) for the paused responses being read and continued."""
+        if self._paused.tasks:
+            await asyncio.wait(set(self._paused.tasks), timeout=timeout_s)
+
     async def certificate_chain(self, origin: str) -> tuple[bytes, ...]:
         """Return the DER certificates (leaf first) Chromium holds for origin, or ()."""
         if self._session is None:
@@ -185,6 +199,9 @@ def is_viewer_document(paused: dict[str, Any]) -> bool:
 
     if header("content-disposition").strip().lower().startswith("attachment"):
         return False  # A download: its bytes come with the download (see recorder).
+    length = header("content-length").strip()
+    if not length.isdigit() or int(length) > VIEWER_READ_MAX_BYTES:
+        return False  # The navigation would wait for all of it, for as long as it takes.
     return header("content-type").split(";")[0].strip().lower() in VIEWER_TYPES
 
 

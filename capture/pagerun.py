@@ -352,7 +352,10 @@ class PageRun:
                 DRAIN_S, body_grace_s=BODY_GRACE_S
             )
             main = {facts.get("final_url"), *facts.get("redirect_chain", ())[-1:]}
-            if lost := [url for url in self.recorder.lost_files if url in main]:
+            lost = self.recorder.lost_files
+            if facts.get("status") is None and "error" not in facts:
+                main.update(lost)  # a download, perhaps after redirects: its only document
+            if lost := [url for url in lost if url in main]:
                 step.fail(f"the page's own file was not recorded: its bytes never came ({lost[0]})")
 
     # -- private networks ---------------------------------------------------------------------

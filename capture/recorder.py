@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 from urllib.parse import urlsplit
 
 from capture.activity import NetworkActivity
@@ -40,6 +40,8 @@ if TYPE_CHECKING:
     )
 
 log = logging.getLogger(__name__)
+
+_T = TypeVar("_T")
 
 ExchangeSink = Callable[[Exchange], None]
 Clock = Callable[[], datetime]
@@ -301,20 +303,21 @@ class Recorder:
 
     # -- the PDF viewer -----------------------------------------------------------------------
     # A viewer document and its stream end in either order: whichever comes first waits for
-    # the other, matched by URL (the stream's frame shows the document), else the oldest.
+    # the other, matched by URL (the stream's frame shows the document), else when it is the
+    # only one waiting.
 
     def _viewer_document(self, exchange: Exchange) -> None:
         """Give a viewer document the stream's outcome already here, or hold it for one."""
         url = exchange.request.url
-        if not self._viewer_streams:
+        key = _match(url, self._viewer_streams)
+        if key is None:
             self._viewer_held[url] = exchange
-            return
-        key = url if url in self._viewer_streams else next(iter(self._viewer_streams))
-        self._viewer_stream_ended(exchange, self._viewer_streams.pop(key))
+        else:
+            self._viewer_stream_ended(exchange, self._viewer_streams.pop(key))
 
     async def _viewer_stream(self, request: Request) -> None:
         body = None
-        if _frame_url(request) not in self._viewer_taken:  # else not needed: not read
+        if not self._viewer_stream_needless(_frame_url(request)):
             # The stream's own headers never arrive (headers_array() hangs): take its body.
             response = await request.response()
             try:
@@ -323,18 +326,23 @@ class Recorder:
                 log.info("viewer stream unreadable", extra={"url": request.url, "error": str(exc)})
         self._viewer_stream_came(request, body)
 
+    def _viewer_stream_needless(self, url: str) -> bool:
+        """Return True when the document url's bytes were read off the network (recorded, or
+        waiting for their document): its stream, even an aborted one, changes nothing."""
+        return url in self._viewer_taken or self._buffered.holds_viewer_body(url)
+
     def _viewer_stream_came(self, request: Request, body: bytes | None) -> None:
         """Hand the stream's body (None: aborted, its bytes gone) to its document, or keep it
         for the document still being read."""
         url = _frame_url(request)
-        if url in self._viewer_taken:
+        if self._viewer_stream_needless(url):
             self._viewer_taken.discard(url)
             return
-        if not self._viewer_held:
+        key = _match(url, self._viewer_held)
+        if key is None:
             self._viewer_streams[url] = body
-            return
-        key = url if url in self._viewer_held else next(iter(self._viewer_held))
-        self._viewer_stream_ended(self._viewer_held.pop(key), body)
+        else:
+            self._viewer_stream_ended(self._viewer_held.pop(key), body)
 
     def _viewer_stream_ended(self, exchange: Exchange, body: bytes | None) -> None:
         if body is None:
@@ -400,6 +408,7 @@ class Recorder:
                     _failure(request, "the body had not arrived when the capture ended")
                 )
         self._streaming.clear()
+        await self._buffered.finish(timeout_s)  # documents paused: read and continued
         if self._tasks.tasks:
             _, pending = await asyncio.wait(set(self._tasks.tasks), timeout=timeout_s)
             for task in pending:
@@ -461,6 +470,13 @@ def _failure(request: Request, error: str) -> FailedRequest:
 def _with_body(exchange: Exchange, body: bytes) -> Exchange:
     response = replace(exchange.response, body=body)
     return Exchange(exchange.request, response, exchange.started_at, exchange.resource_type)
+
+
+def _match(url: str, waiting: dict[str, _T]) -> str | None:
+    """Return the key in waiting for url: url itself, else the only one; None if neither."""
+    if url in waiting:
+        return url
+    return next(iter(waiting)) if len(waiting) == 1 else None
 
 
 def _frame_url(request: Request) -> str:

@@ -1,8 +1,10 @@
 """A URL that serves a PDF: the real PDF bytes are recorded, and the capture does not fail.
 
-A full Chromium shows PDFs in its built-in viewer (the recorder takes the bytes from the
-viewer's stream); the headless shell, which captures use when it is there, downloads them
-instead, as every Chromium does for `Content-Disposition: attachment`. Both paths are tested.
+A full Chromium shows PDFs in its built-in viewer: the recorder takes the bytes as the response
+leaves the network (the page's documents are paused for that), else from the viewer's stream.
+The headless shell, which captures use when it is there, downloads them instead, as every
+Chromium does for `Content-Disposition: attachment`. Both paths are tested, and the full browser
+also on pages whose documents are paused on their way (redirects, frames).
 """
 
 from __future__ import annotations
@@ -17,8 +19,8 @@ import pytest_asyncio
 from playwright.async_api import Request
 from pytest import MonkeyPatch
 
-from capture.devtools import BufferedBodies
-from capture.localsite import LocalSite
+from capture import devtools
+from capture.localsite import LocalSite, Reply
 from capture.recorder import Recorder
 from capture.render import ChromiumRenderer, open_renderer
 from tests.browser.captured import Captured, capture_one
@@ -68,7 +70,8 @@ async def test_pdf_bytes_are_taken_off_the_network_not_only_from_the_viewer_stre
 async def test_pdf_whose_bytes_never_came_makes_the_capture_partial(
     full_chromium: ChromiumRenderer, site: LocalSite, tmp_path: Path, monkeypatch: MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(BufferedBodies, "viewer_body", lambda bodies, method, url: None)
+    # Not read off the network (as a PDF of unknown length is not), and its stream aborted.
+    monkeypatch.setattr(devtools, "is_viewer_document", lambda paused: False)
     monkeypatch.setattr(Recorder, "_viewer_stream", _stream_aborted)
     url = site.url(PDF_PATH)
 
@@ -124,3 +127,41 @@ async def test_pdf_that_downloads_is_recorded_with_its_real_bytes(
     events = [(e["kind"], e["message"]) for e in captured.document["events"]]
     assert ("download", url) in events
     assert captured.document["traffic"]["failed_requests"] == []
+
+
+async def test_pdf_after_a_redirect_in_the_viewer_is_recorded_with_its_real_bytes(
+    full_chromium: ChromiumRenderer, site: LocalSite, tmp_path: Path
+) -> None:
+    url = site.url(PDF_PATH)
+    site.add_route("/to-the-pdf", lambda _: Reply(status=302, headers=(("Location", url),)))
+
+    captured = await capture_one(site.url("/to-the-pdf"), full_chromium, tmp_path)
+
+    assert captured.response(site.url("/to-the-pdf")).status == 302
+    assert captured.response(url).payload == PDF_BYTES
+    assert captured.document["state"] == "complete"
+
+
+async def test_frames_in_the_full_browser_whose_documents_are_paused_on_their_way(
+    full_chromium: ChromiumRenderer, site: LocalSite, other_origin: LocalSite, tmp_path: Path
+) -> None:
+    captured = await capture_one(site.url("/frames.html"), full_chromium, tmp_path)
+
+    assert captured.document["state"] == "complete"
+    for url in (site.url("/frame-same.html"), other_origin.url("/frame-cross.html")):
+        assert captured.response(url).status == 200
+
+
+async def test_a_download_after_a_redirect_whose_bytes_never_came_is_partial(
+    shared_renderer: ChromiumRenderer, site: LocalSite, tmp_path: Path, monkeypatch: MonkeyPatch
+) -> None:
+    attachment = site.url(ATTACHMENT_PATH)
+    site.add_route("/to-the-file", lambda _: Reply(status=302, headers=(("Location", attachment),)))
+    monkeypatch.setattr(Recorder, "record_download", lambda recorder, download, path: None)
+
+    captured = await capture_one(site.url("/to-the-file"), shared_renderer, tmp_path)
+
+    assert captured.of_type("response", attachment) == []
+    assert captured.document["state"] == "partial"
+    (reason,) = captured.document["partial_reasons"]
+    assert reason.startswith("freeze: the page's own file was not recorded")

@@ -11,7 +11,7 @@ import asyncio
 from dataclasses import dataclass, field
 from typing import Any, cast
 
-from capture.devtools import is_viewer_document
+from capture.devtools import VIEWER_READ_MAX_BYTES, is_viewer_document
 from capture.models import Exchange
 from capture.recorder import PDF_VIEWER_ORIGIN, Recorder
 
@@ -63,16 +63,17 @@ class FakeRequest:
         return []
 
 
-def pdf_document() -> FakeRequest:
+def pdf_document(url: str = PDF_URL) -> FakeRequest:
     headers = [{"name": "Content-Type", "value": "application/pdf"}]
-    response = FakeResponse(PDF_URL, PLACEHOLDER, headers)
-    return FakeRequest(PDF_URL, "document", FakeFrame(PDF_URL), response)
+    response = FakeResponse(url, PLACEHOLDER, headers)
+    return FakeRequest(url, "document", FakeFrame(url), response)
 
 
-def viewer_stream(body: bytes = FILE) -> FakeRequest:
+def viewer_stream(body: bytes = FILE, shows: str = PDF_URL) -> FakeRequest:
+    """The viewer's stream request: its frame is the one showing the document."""
     viewer = FakeFrame(PDF_VIEWER_ORIGIN + "index.html")
     url = PDF_VIEWER_ORIGIN + "0b1c2d3e-stream"
-    return FakeRequest(url, "other", FakeFrame(PDF_URL, viewer), FakeResponse(url, body))
+    return FakeRequest(url, "other", FakeFrame(shows, viewer), FakeResponse(url, body))
 
 
 class Viewed:
@@ -166,6 +167,33 @@ async def test_bytes_read_off_the_network_win_over_an_aborted_stream() -> None:
     assert viewed.recorder.lost_files == []
 
 
+async def test_a_stream_whose_bytes_were_read_off_the_network_is_never_given_to_another() -> None:
+    # The page's own PDF (bytes read off the network) and one in a cross-site frame (stream only).
+    framed = "http://other.test:8001/framed.pdf"
+    viewed = Viewed()
+    viewed.recorder._buffered._viewer_bodies[("GET", PDF_URL)] = FILE
+    await viewed.ends(viewer_stream(b"the page's own, again"))  # before its document
+    await viewed.ends(pdf_document(framed))
+    assert viewed.recorded == []  # held for its own stream, not given the other's bytes
+
+    await viewed.ends(pdf_document())
+    await viewed.ends(viewer_stream(b"%PDF framed", shows=framed))
+
+    assert sorted(viewed.bodies()) == sorted([FILE, b"%PDF framed"])
+    by_url = {e.request.url: e.response.body for e in viewed.recorded}
+    assert by_url == {PDF_URL: FILE, framed: b"%PDF framed"}
+
+
+async def test_an_aborted_stream_of_bytes_read_off_the_network_loses_nothing() -> None:
+    framed = "http://other.test:8001/framed.pdf"
+    viewed = Viewed()
+    viewed.recorder._buffered._viewer_bodies[("GET", PDF_URL)] = FILE
+    await viewed.ends(pdf_document(framed))
+    await viewed.ends(viewer_stream(), failed=True)  # the page's own PDF's stream
+
+    assert viewed.recorder.lost_files == []  # the framed one still waits for its stream
+
+
 async def test_a_document_whose_stream_never_came_is_lost_when_the_capture_ends() -> None:
     viewed = Viewed()
     await viewed.ends(pdf_document())
@@ -186,22 +214,35 @@ def paused(status: int = 200, **headers: str) -> dict[str, Any]:
     }
 
 
+SIZED = {"Content-Length": "1550"}
+
+
 def test_a_pdf_response_is_a_viewer_document() -> None:
-    assert is_viewer_document(paused(**{"Content-Type": "application/pdf"}))
-    assert is_viewer_document(paused(**{"content-type": "Application/PDF; qs=0.9"}))
-    assert is_viewer_document(paused(**{"Content-Type": "application/x-pdf"}))
+    assert is_viewer_document(paused(**{"Content-Type": "application/pdf"}, **SIZED))
+    assert is_viewer_document(paused(**{"content-type": "Application/PDF; qs=0.9"}, **SIZED))
+    assert is_viewer_document(paused(**{"Content-Type": "application/x-pdf"}, **SIZED))
+
+
+def test_a_pdf_of_unknown_or_large_size_is_left_to_the_viewer_stream() -> None:
+    # Reading it holds the navigation until all of it came, for as long as that takes.
+    assert not is_viewer_document(paused(**{"Content-Type": "application/pdf"}))
+    large = {"Content-Length": str(VIEWER_READ_MAX_BYTES + 1)}
+    assert not is_viewer_document(paused(**{"Content-Type": "application/pdf"}, **large))
+    at_most = {"Content-Length": str(VIEWER_READ_MAX_BYTES)}
+    assert is_viewer_document(paused(**{"Content-Type": "application/pdf"}, **at_most))
 
 
 def test_other_responses_are_not_viewer_documents() -> None:
     assert not is_viewer_document(paused(**{"Content-Type": "text/html"}))
     assert not is_viewer_document(paused())
-    assert not is_viewer_document(paused(404, **{"Content-Type": "application/pdf"}))
-    assert not is_viewer_document(paused(302, **{"Content-Type": "application/pdf"}))
-    failed = paused(**{"Content-Type": "application/pdf"}) | {"responseErrorReason": "Failed"}
+    assert not is_viewer_document(paused(404, **{"Content-Type": "application/pdf"}, **SIZED))
+    assert not is_viewer_document(paused(302, **{"Content-Type": "application/pdf"}, **SIZED))
+    pdf = paused(**{"Content-Type": "application/pdf"}, **SIZED)
+    failed = pdf | {"responseErrorReason": "Failed"}
     assert not is_viewer_document(failed)
 
 
 def test_a_pdf_sent_as_an_attachment_is_a_download_not_a_viewer_document() -> None:
     # Its bytes come with the download; reading them here too would hold the file twice.
-    headers = {"Content-Type": "application/pdf", "Content-Disposition": 'attachment; f="a.pdf"'}
+    headers = {"Content-Type": "application/pdf", "Content-Disposition": "attachment", **SIZED}
     assert not is_viewer_document(paused(**headers))
