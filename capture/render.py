@@ -130,7 +130,11 @@ async def open_renderer(browser_path: str | None = None) -> AsyncIterator[Chromi
                 sha256=await asyncio.to_thread(sha256_file, Path(choice.executable)),
                 pdf_viewer=pdf_viewer,
             )
-            yield ChromiumRenderer(browser, info, spare=SparePage(browser))
+            spare = SparePage(browser)
+            try:
+                yield ChromiumRenderer(browser, info, spare=spare)
+            finally:
+                await spare.close()
         finally:
             await browser.close()
 

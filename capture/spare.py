@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import weakref
 from typing import TYPE_CHECKING, Any
 
 from capture.background import Background
@@ -21,6 +22,9 @@ if TYPE_CHECKING:
     from playwright.async_api import Browser, BrowserContext, Page
 
 log = logging.getLogger(__name__)
+
+CLOSE_S = 5.0
+"""How long closing the spare may take when the renderer closes."""
 
 
 async def open_page(browser: Browser, options: dict[str, Any]) -> tuple[BrowserContext, Page]:
@@ -41,6 +45,7 @@ class SparePage:
         self._next: asyncio.Task[tuple[BrowserContext, Page]] | None = None
         self._key = ""
         self._closing = Background()
+        self._crashed: weakref.WeakSet[Page] = weakref.WeakSet()
         self.taken = 0
         """How many captures started on a spare (for tests and the bench)."""
 
@@ -52,22 +57,40 @@ class SparePage:
         elif ready is not None:
             try:
                 context, page = await ready
-            except Exception as exc:  # The browser went away meanwhile: make one now.
-                log.info("spare page not made", extra={"error": str(exc)})
+            except Exception:  # The browser went away meanwhile (logged): make one now.
+                pass
             else:
-                if not page.is_closed():
+                if not page.is_closed() and page not in self._crashed:
                     self.taken += 1
                     return context, page
                 await _close(context)
         return await open_page(self._browser, options)
 
     def make(self, options: dict[str, Any]) -> None:
-        """Start making a context and page with options, unless one is being made already."""
+        """Start making a context and page with options, unless one is being made already.
+
+        Options that name a file read when the context is made (a saved session) get none: the
+        file may change before the next capture starts."""
         if self._next is not None or not self._browser.is_connected():
             return
+        if "storage_state" in options:
+            return
         self._key = _key(options)
-        self._next = asyncio.ensure_future(open_page(self._browser, options))
+        self._next = asyncio.ensure_future(self._open(options))
         self._next.add_done_callback(_log_failure)
+
+    async def _open(self, options: dict[str, Any]) -> tuple[BrowserContext, Page]:
+        context, page = await open_page(self._browser, options)
+        page.on("crash", self._crashed.add)  # a crashed page is not closed: never take it
+        return context, page
+
+    async def close(self) -> None:
+        """Close the spare, made or being made (before its browser closes)."""
+        ready, self._next = self._next, None
+        if ready is not None:
+            self._closing.spawn(_close_when_made(ready))
+        if self._closing.tasks:  # bounded: a browser that hangs is closed (killed) next
+            await asyncio.wait(set(self._closing.tasks), timeout=CLOSE_S)
 
     async def made(self) -> None:
         """Wait until the spare being made is made (or failed): a measurement that must not

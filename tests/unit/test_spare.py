@@ -6,6 +6,7 @@ The browser is a fake here; tests/browser/test_spare.py captures with the real o
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, cast
 
@@ -17,9 +18,16 @@ from capture.spare import SparePage
 @dataclass(eq=False)
 class FakePage:
     closed: bool = False
+    handlers: dict[str, Callable[[FakePage], None]] = field(default_factory=dict)
 
     def is_closed(self) -> bool:
         return self.closed
+
+    def on(self, event: str, handler: Callable[[FakePage], None]) -> None:
+        self.handlers[event] = handler
+
+    def crash(self) -> None:
+        self.handlers["crash"](self)
 
 
 @dataclass(eq=False)
@@ -194,3 +202,38 @@ async def test_made_waits_for_the_spare_being_made() -> None:
     assert len(browser.made) == 1 and browser.made[0].page is not None
     context, _ = await spare.take(OPTIONS)
     assert context is browser.made[0] and spare.taken == 1
+
+
+async def test_a_spare_whose_renderer_crashed_is_not_taken() -> None:
+    # A crashed page is not closed: Playwright only says so by an event.
+    browser = FakeBrowser()
+    spare = spare_of(browser)
+    spare.make(OPTIONS)
+    await spare.made()
+    browser.made[0].page.crash()
+
+    context, _ = await spare.take(OPTIONS)
+
+    assert browser.made[0].closed and context is browser.made[1]
+    assert spare.taken == 0
+
+
+async def test_no_spare_is_made_with_a_saved_session_that_could_change_meanwhile() -> None:
+    browser = FakeBrowser()
+    spare = spare_of(browser)
+    spare.make({**OPTIONS, "storage_state": "sessions/example.json"})
+    await settle()
+
+    assert browser.made == []
+
+
+async def test_closing_closes_the_spare_being_made() -> None:
+    browser = FakeBrowser()
+    spare = spare_of(browser)
+    spare.make(OPTIONS)
+
+    await spare.close()
+
+    assert [context.closed for context in browser.made] == [True]
+    context, _ = await spare.take(OPTIONS)  # nothing left to take
+    assert context is browser.made[1] and spare.taken == 0
