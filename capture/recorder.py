@@ -15,7 +15,7 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
-from urllib.parse import urlsplit
+from urllib.parse import urldefrag, urlsplit
 
 from capture.activity import NetworkActivity
 from capture.background import Background
@@ -480,8 +480,10 @@ def _match(url: str, waiting: dict[str, _T]) -> str | None:
 
 
 def _frame_url(request: Request) -> str:
+    """Return the URL of request's frame without its fragment (a request's URL has none: a
+    link to `report.pdf#page=3` requests `report.pdf`)."""
     try:
-        return request.frame.url
+        return urldefrag(request.frame.url).url
     except Exception:  # Service worker requests have no frame.
         return ""
 

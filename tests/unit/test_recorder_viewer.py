@@ -194,6 +194,17 @@ async def test_an_aborted_stream_of_bytes_read_off_the_network_loses_nothing() -
     assert viewed.recorder.lost_files == []  # the framed one still waits for its stream
 
 
+async def test_a_stream_finds_its_document_when_the_frame_shows_a_page_of_it() -> None:
+    framed = "http://other.test:8001/framed.pdf"
+    viewed = Viewed()
+    await viewed.ends(pdf_document(framed))
+    await viewed.ends(pdf_document())  # two waiting: no "only one" to fall back on
+
+    await viewed.ends(viewer_stream(shows=PDF_URL + "#page=3"))
+
+    assert [(e.request.url, e.response.body) for e in viewed.recorded] == [(PDF_URL, FILE)]
+
+
 async def test_a_document_whose_stream_never_came_is_lost_when_the_capture_ends() -> None:
     viewed = Viewed()
     await viewed.ends(pdf_document())
