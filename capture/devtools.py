@@ -114,10 +114,13 @@ class BufferedBodies:
         session = await context.new_cdp_session(page)
         session.on("Network.requestWillBeSent", self._note)
         session.on("Network.responseReceived", self._note_response)
-        session.on("Fetch.requestPaused", self._on_document)
         await session.send("Network.enable")
         self._session = session
         if viewer:  # Pausing documents costs a round trip each: only where it serves.
+            session.on(
+                "Fetch.requestPaused",
+                lambda event: self._paused.spawn(self._take_viewer_body(session, event)),
+            )
             await session.send("Fetch.enable", DOCUMENT_RESPONSES)
 
     def _note(self, event: dict[str, Any]) -> None:
@@ -137,14 +140,9 @@ class BufferedBodies:
         if isinstance(url, str):
             self.connections[url] = connection(response)
 
-    def _on_document(self, event: dict[str, Any]) -> None:
-        self._paused.spawn(self._take_viewer_body(event))
-
-    async def _take_viewer_body(self, event: dict[str, Any]) -> None:
+    async def _take_viewer_body(self, session: CDPSession, event: dict[str, Any]) -> None:
         """Keep the bytes of a document a viewer takes over; let every response go on."""
-        session, request_id = self._session, event["requestId"]
-        if session is None:
-            return
+        request_id = event["requestId"]
         try:
             if is_viewer_document(event):
                 reply = await session.send("Fetch.getResponseBody", {"requestId": request_id})

@@ -351,11 +351,13 @@ class PageRun:
             step.detail["abandoned_bodies"] = await self.recorder.drain(
                 DRAIN_S, body_grace_s=BODY_GRACE_S
             )
-            main = {facts.get("final_url"), *facts.get("redirect_chain", ())[-1:]}
+            # A navigation that became a download (no status) has one document: any file
+            # lost is its own, whatever redirects led there.
             lost = self.recorder.lost_files
-            if facts.get("status") is None and "error" not in facts:
-                main.update(lost)  # a download, perhaps after redirects: its only document
-            if lost := [url for url in lost if url in main]:
+            if facts.get("status") is not None or "error" in facts:
+                main = {facts.get("final_url"), *facts.get("redirect_chain", ())[-1:]}
+                lost = [url for url in lost if url in main]
+            if lost:
                 step.fail(f"the page's own file was not recorded: its bytes never came ({lost[0]})")
 
     # -- private networks ---------------------------------------------------------------------

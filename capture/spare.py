@@ -47,7 +47,7 @@ class SparePage:
         self._closing = Background()
         self._crashed: weakref.WeakSet[Page] = weakref.WeakSet()
         self.taken = 0
-        """How many captures started on a spare (for tests and the bench)."""
+        """How many captures started on a spare (tests read it)."""
 
     async def take(self, options: dict[str, Any]) -> tuple[BrowserContext, Page]:
         """Return the spare when it was made with options and is still open, else a new one."""

@@ -30,11 +30,8 @@ def site() -> Iterator[LocalSite]:
     def page(request: SiteRequest) -> Reply:
         return Reply(headers=(("Content-Type", "text/html; charset=utf-8"),), body=PAGE)
 
-    site = LocalSite(routes={"/visit": page}).start()
-    try:
+    with LocalSite(routes={"/visit": page}) as site:
         yield site
-    finally:
-        site.stop()
 
 
 async def test_the_next_capture_starts_on_a_spare_that_nothing_has_used(
