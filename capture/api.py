@@ -3,20 +3,20 @@
 from __future__ import annotations
 
 import asyncio
-import logging
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
 
 from capture.config.job import Job
-from capture.models import CaptureOptions, CaptureRequest, CaptureState
-from capture.pipeline import CaptureResult, Renderer, Seams
+from capture.models import CaptureOptions, CaptureRequest
+from capture.pipeline import Renderer, Seams
 from capture.plan import SiteFor, plan
 from capture.progress import CaptureFinished, ProgressEvent, RunStarted
+from capture.qa import replay_check
 from capture.recycle import RecyclingRenderer
 from capture.render import open_renderer
 from capture.runfolder import RunFolder
-from capture.runner import AfterEach, OnEvent, RunPolicy, run_captures
+from capture.runner import OnEvent, RunPolicy, run_captures
 from capture.runs import (
     RunResult,
     RunSettings,
@@ -28,8 +28,6 @@ from capture.runs import (
 )
 
 __all__ = ["RunResult", "RunSettings", "capture_urls", "execute", "run_job"]
-
-log = logging.getLogger(__name__)
 
 
 async def capture_urls(
@@ -142,32 +140,13 @@ async def _capture_and_finish(  # noqa: PLR0917 - the private body of execute, s
                 seams=seams,
                 policy=settings.policy,
                 stop=stop,
-                after_each=_replay_check(chromium) if settings.qa else None,
+                after_each=replay_check(chromium) if settings.qa else None,
             )
     finally:
         done, results = close_run(folder, requests, run_info, seams)
     return finish_run(
         folder, requests, results, done=done, settings=settings, seams=seams, emit=emit
     )
-
-
-def _replay_check(renderer: Renderer) -> AfterEach:
-    """Return the `--qa` step: replay a finished capture from its WARC and write qa.json."""
-    from capture.qa import qa_capture
-    from capture.render import ChromiumRenderer
-
-    async def check(result: CaptureResult) -> None:
-        if result.state is CaptureState.FAILED:
-            return
-        chromium = await renderer.ready() if isinstance(renderer, RecyclingRenderer) else renderer
-        if not isinstance(chromium, ChromiumRenderer):
-            return
-        try:
-            await qa_capture(result.folder, chromium)
-        except Exception as exc:  # A failed check must not lose the capture it checks.
-            log.warning("replay check failed", extra={"url": result.url, "error": str(exc)})
-
-    return check
 
 
 LOCAL_RESTART_AFTER = 1_000_000

@@ -46,11 +46,10 @@ def write_provenance_page(
         page, options=request.options, machine=machine, article=summary, files=[]
     )
     del facts["files"]
-    key = seams.sealing.key
     html = provenance_html(
         facts,
         provenance.manifest(request.folder, files_so_far(request.folder)),
-        signer=key.fingerprint if key else None,
+        signer=seams.sealing.signer,
         tsa_urls=seams.sealing.tsa_urls,
     )
     data = html.encode("utf-8")

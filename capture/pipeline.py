@@ -85,11 +85,35 @@ class Sealing:
 
     key: SigningKey | None = None
     tsa_urls: tuple[str, ...] = ()
+    elsewhere: str | None = None
+    """Set on a worker of a run through a broker: the submitting machine, which alone holds the
+    key, seals each capture once its task ends. The value is the key's fingerprint ("" when the
+    run has TSAs but no key); the capture names the signer and TSAs, and seals nothing itself."""
 
     @property
     def active(self) -> bool:
-        """Return True when there is anything to seal with."""
-        return self.key is not None or bool(self.tsa_urls)
+        """Return True when captures are sealed here, with anything to seal with."""
+        return self.elsewhere is None and (self.key is not None or bool(self.tsa_urls))
+
+    @property
+    def signer(self) -> str | None:
+        """Return the fingerprint of the key that signs the captures (None: they are unsigned)."""
+        return self.key.fingerprint if self.key is not None else (self.elsewhere or None)
+
+    def to_json(self) -> dict[str, object]:
+        """Return what a worker needs to know of this sealing: the signer's fingerprint and the
+        TSAs, never the key."""
+        return {"signer": self.signer, "tsa": list(self.tsa_urls)}
+
+    @classmethod
+    def from_json(cls, data: dict[str, object] | None) -> Sealing:
+        """Return, for a worker, the sealing that `to_json` described: done elsewhere."""
+        if not data or (not data.get("signer") and not data.get("tsa")):
+            return cls()
+        tsa = data.get("tsa") or []
+        if not isinstance(tsa, list):
+            raise ValueError("sealing.tsa is not a list")
+        return cls(tsa_urls=tuple(map(str, tsa)), elsewhere=str(data.get("signer") or ""))
 
 
 @dataclass(frozen=True, slots=True)

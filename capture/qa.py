@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -30,11 +31,16 @@ from capture.config.job import parse_viewport
 from capture.errors import UsageError
 from capture.extract import extract_article
 from capture.files import sha256_file, write_bytes, write_json
-from capture.models import CaptureOptions, CaptureRequest, PageCapture
+from capture.models import CaptureOptions, CaptureRequest, CaptureState, PageCapture
+from capture.pipeline import CaptureResult, Renderer
 from capture.recorder import utc_now
+from capture.recycle import RecyclingRenderer
 from capture.render import ChromiumRenderer
 from capture.replay import NOWHERE_PROXY, WarcIndex, WarcReplay
+from capture.runner import AfterEach
 from capture.similarity import PixelScore, pixel_score, text_similarity
+
+log = logging.getLogger(__name__)
 
 QA_JSON = paths.QA_JSON
 QA_SCREENSHOT = paths.QA_SCREENSHOT
@@ -271,3 +277,22 @@ def read_qa(folder: Path) -> dict[str, Any] | None:
         return None
     data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
     return data
+
+
+def replay_check(renderer: Renderer) -> AfterEach:
+    """Return the `--qa` step of a run (local, or on a worker): replay each finished capture from
+    its WARC on renderer's browser and write qa.json. A failed check is logged, never raised: it
+    must not lose the capture it checks."""
+
+    async def check(result: CaptureResult) -> None:
+        if result.state is CaptureState.FAILED:
+            return
+        chromium = await renderer.ready() if isinstance(renderer, RecyclingRenderer) else renderer
+        if not isinstance(chromium, ChromiumRenderer):
+            return
+        try:
+            await qa_capture(result.folder, chromium)
+        except Exception as exc:  # A failed check must not lose the capture it checks.
+            log.warning("replay check failed", extra={"url": result.url, "error": str(exc)})
+
+    return check

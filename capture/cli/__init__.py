@@ -66,7 +66,7 @@ async def _capture(args: argparse.Namespace, stop: asyncio.Event, urls: Sequence
         on_event=printer,
         wacz=bool(args.wacz),
         stop=stop,
-        seams=_seams(args.sign_key, args.tsa or ()),
+        seams=seams_for(args.sign_key, args.tsa or ()),
         site_for=site_matcher(args.sites or []),
         qa=bool(args.qa),
     )
@@ -75,7 +75,7 @@ async def _capture(args: argparse.Namespace, stop: asyncio.Event, urls: Sequence
     return exit_code_for(result)
 
 
-def _seams(sign_key: Path | None, tsa_urls: Sequence[str]) -> Seams:
+def seams_for(sign_key: Path | None, tsa_urls: Sequence[str]) -> Seams:
     """Return the seams of a run: the signing key is loaded (and checked) before anything starts."""
     from capture.evidence import load_signing_key
 
@@ -136,7 +136,7 @@ async def _run_job(args: argparse.Namespace, stop: asyncio.Event) -> ExitCode:
 
     job, urls = job_with_flags(args)
     resume: bool | Path = Path(args.resume) if isinstance(args.resume, str) else args.resume
-    seams = _seams(job.sign_key, job.tsa)
+    seams = seams_for(job.sign_key, job.tsa)
     result = await api.run_job(
         job,
         urls,

@@ -146,24 +146,14 @@ def worker(args: argparse.Namespace) -> ExitCode:
 
 async def run_with_broker(args: argparse.Namespace, stop: asyncio.Event) -> ExitCode:
     """Run `capture run JOB --broker URL`: submit, show progress, write the run folder."""
-    from capture.cli import Printer, exit_code_for, site_matcher
+    from capture.cli import Printer, exit_code_for, seams_for, site_matcher
     from capture.cli.jobs import job_with_flags
     from capture.distributed.app import make_app
     from capture.distributed.broker import CeleryQueue
     from capture.distributed.submit import submit_job
 
     job, urls = job_with_flags(args)
-    unsupported = [
-        name
-        for name, used in (("sign_key", job.sign_key), ("tsa", job.tsa), ("qa", job.qa))
-        if used
-    ]
-    if unsupported:
-        raise UsageError(
-            f"Cannot run this job through a broker ({', '.join(unsupported)} is not supported by "
-            "workers yet: they hold no signing key and run no replay check). Run it without "
-            "--broker, or leave those settings out."
-        )
+    seams = seams_for(job.sign_key, job.tsa)  # the key is loaded (and checked) here, and stays here
     url = broker_url(args.broker)
     await asyncio.to_thread(check_broker, url)
     resume: bool | Path = Path(args.resume) if isinstance(args.resume, str) else args.resume
@@ -177,6 +167,7 @@ async def run_with_broker(args: argparse.Namespace, stop: asyncio.Event) -> Exit
         on_event=Printer(args.json),
         stop=stop,
         site_for=site_matcher(job.sites),
+        seams=seams,
     )
     if not args.json:
         print(f"run folder: {result.folder}")

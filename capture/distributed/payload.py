@@ -6,13 +6,14 @@ each worker may mount the shared storage at different paths (`capture worker --o
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
 from capture.config.job import parse_viewport
 from capture.errors import UsageError
 from capture.models import OUTPUTS, CaptureOptions, CaptureRequest
+from capture.pipeline import Sealing
 from capture.runner import RunPolicy
 
 PAYLOAD_FORMAT = "capture-task/1"
@@ -28,12 +29,25 @@ class TaskSpec:
     """The id of the `capture run --broker` that sent the task (stopping it cancels its tasks)."""
     key: str
     """The capture folder relative to the archive root: the capture's name across machines."""
+    sealing: Sealing = field(default_factory=Sealing)
+    """Who seals the capture: the submitting machine, after the task (`Sealing.elsewhere`)."""
+    qa: bool = False
+    """Whether the worker replays the finished capture from its WARC and writes qa.json."""
 
 
 def task_payload(
-    request: CaptureRequest, root: Path, policy: RunPolicy, submission: str
+    request: CaptureRequest,
+    root: Path,
+    policy: RunPolicy,
+    submission: str,
+    *,
+    sealing: Sealing | None = None,
+    qa: bool = False,
 ) -> dict[str, Any]:
-    """Return the JSON-ready payload of request, whose folder lies under the archive root."""
+    """Return the JSON-ready payload of request, whose folder lies under the archive root.
+
+    Of sealing only the signer's fingerprint and the TSAs travel, never the key.
+    """
     try:
         relative = request.folder.relative_to(root)
     except ValueError:
@@ -51,6 +65,8 @@ def task_payload(
         "retry_backoff_s": policy.retry_backoff_s,
         "host_delay_s": policy.host_delay_s,
         "submission": submission,
+        "sealing": (sealing or Sealing()).to_json(),
+        "qa": qa,
     }
 
 
@@ -75,9 +91,12 @@ def read_payload(data: Any, root: Path) -> TaskSpec:
             retry_backoff_s=float(data["retry_backoff_s"]),
             host_delay_s=float(data["host_delay_s"]),
         )
+        sealing = Sealing.from_json(data.get("sealing"))
     except (KeyError, TypeError, ValueError) as exc:
         raise UsageError(f"A task payload is malformed ({exc}). This is a bug.") from None
-    return TaskSpec(request, policy, str(data["submission"]), key)
+    return TaskSpec(
+        request, policy, str(data["submission"]), key, sealing, qa=bool(data.get("qa", False))
+    )
 
 
 def _safe_relative(text: str) -> str:

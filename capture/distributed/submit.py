@@ -1,7 +1,8 @@
 """`capture run --broker`: plan a job, send one task per URL, watch them end, write the run.
 
 The run folder is the same as a local run's: the workers write the capture folders under the
-shared archive root; this side writes run.json, results.jsonl, index.html and the run WACZ.
+shared archive root; this side writes run.json, results.jsonl, index.html and the run WACZ, and
+seals each capture as its task ends (`capture.distributed.sealing`: the key stays here).
 Resume works as locally: only captures without a finished folder are sent again.
 """
 
@@ -13,12 +14,14 @@ import logging
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from capture.config.job import Job
 from capture.distributed.broker import TaskEnd, TaskQueue
 from capture.distributed.payload import task_payload
 from capture.distributed.redact import redact_url
+from capture.distributed.sealing import seal_finished
 from capture.models import CaptureRequest
 from capture.pipeline import Seams
 from capture.plan import SiteFor
@@ -79,13 +82,22 @@ async def submit_job(
         )
         emit(RunStarted(str(folder.path), len(requests), len(requests) - len(todo)))
         try:
-            watch = _Watch(queue, folder, emit, len(requests))
+            watch = _Watch(queue, folder, emit, len(requests), seams)
+            sending = {request.folder for request in todo}
+            for request in requests:  # finished by the run this one resumes, maybe unsealed
+                if request.folder not in sending and request.folder.is_dir():
+                    await watch.seal(request.folder)
             index_of = {request.url: index for index, request in enumerate(requests)}
             for start in range(0, len(todo), SEND_BATCH):
                 if stop.is_set():
                     break
                 batch = todo[start : start + SEND_BATCH]
-                payloads = [task_payload(r, job.output, policy, submission) for r in batch]
+                payloads = [
+                    task_payload(
+                        r, job.output, policy, submission, sealing=seams.sealing, qa=settings.qa
+                    )
+                    for r in batch
+                ]
                 ids = await asyncio.to_thread(queue.send, payloads)
                 watch.pending.update(
                     (task_id, _Sent(index_of[r.url], r))
@@ -102,11 +114,14 @@ async def submit_job(
 class _Watch:
     """The tasks sent and not yet ended; reports each end as a CaptureFinished event."""
 
-    def __init__(self, queue: TaskQueue, folder: RunFolder, emit: OnEvent, total: int) -> None:
+    def __init__(
+        self, queue: TaskQueue, folder: RunFolder, emit: OnEvent, total: int, seams: Seams
+    ) -> None:
         self.queue = queue
         self.folder = folder
         self.emit = emit
         self.total = total
+        self.seams = seams
         self.pending: dict[str, _Sent] = {}
 
     async def until_ended(self, stop: asyncio.Event, submission: str, poll_s: float) -> None:
@@ -118,11 +133,20 @@ class _Watch:
                 cancelled = True
             ends = await asyncio.to_thread(self.queue.ended, list(self.pending))
             for task_id, end in ends.items():
-                self._ended(self.pending.pop(task_id), end)
+                await self._ended(self.pending.pop(task_id), end)
             if self.pending:
                 await _pause(stop, poll_s, cancelled)
 
-    def _ended(self, sent: _Sent, end: TaskEnd) -> None:
+    async def seal(self, folder: Path) -> None:
+        """Seal a finished capture folder (off the loop: TSAs answer over the network)."""
+        sealing = self.seams.sealing
+        if not sealing.active:
+            return
+        problem = await asyncio.to_thread(seal_finished, folder, sealing, self.seams.clock)
+        if problem is not None:
+            log.warning(problem)
+
+    async def _ended(self, sent: _Sent, end: TaskEnd) -> None:
         outcome = (end.value or {}).get("outcome")
         if outcome == "cancelled":
             return
@@ -133,6 +157,7 @@ class _Watch:
                 extra={"url": sent.request.url, "status": end.status, "error": end.error},
             )
             return
+        await self.seal(sent.request.folder)
         self.folder.append_result(rows[0])
         self.emit(CaptureFinished(results[0], sent.index, self.total))
 

@@ -1,5 +1,8 @@
 """One worker process's side of a task: skip what is finished or cancelled, else capture.
 
+With the run's evidence settings: the capture names the signer and the TSAs but is sealed by
+the submitting machine (`capture.distributed.sealing`); with `qa`, it is replayed here.
+
 Pure of Celery: `Worker.handle` takes a TaskSpec and returns a TaskOutcome, with the browser,
 the shared state and the clock as seams, so unit tests run it with fakes.
 """
@@ -13,7 +16,7 @@ import socket
 import time
 import uuid
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -21,6 +24,7 @@ from capture.distributed.lease import Coordination
 from capture.distributed.payload import TaskSpec
 from capture.files import clear_folder
 from capture.pipeline import Renderer, Seams
+from capture.qa import replay_check
 from capture.runfolder import RunFolder
 from capture.runner import HostGate, run_captures
 
@@ -114,7 +118,11 @@ class Worker:
         await self.hosts.wait(spec.request.url)
         await self.renderer.ready()  # the warcinfo record names the browser before rendering
         results = await run_captures(
-            [spec.request], self.renderer, seams=self.seams, policy=spec.policy
+            [spec.request],
+            self.renderer,
+            seams=replace(self.seams, sealing=spec.sealing),
+            policy=spec.policy,
+            after_each=replay_check(self.renderer) if spec.qa else None,
         )
         state = results[0].state.value if results else None
         log.info("captured", extra={"url": spec.request.url, "state": state})

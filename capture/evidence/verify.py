@@ -94,6 +94,22 @@ def _run_checks(run: Path, expect: Expectations) -> list[Check]:
 
 def capture_checks(folder: Path, prefix: str, expect: Expectations) -> list[Check]:
     """Return the checks of one capture folder, each subject prefixed with prefix."""
+    data, files, checks = _manifest(folder, prefix)
+    if data is None:
+        return checks
+    checks += _warc_checks(folder, prefix, files)
+    checks += _seal_checks(folder, prefix, data, expect)
+    return checks
+
+
+def manifest_checks(folder: Path) -> list[Check]:
+    """Return the checks that capture.json lists every file of folder with its size and SHA-256
+    (what a seal over capture.json vouches for); no WARC or seal checks."""
+    return _manifest(folder, "")[2]
+
+
+def _manifest(folder: Path, prefix: str) -> tuple[bytes | None, list[dict[str, Any]], list[Check]]:
+    """Return capture.json's bytes (None: unreadable), its file entries, and their checks."""
     document = folder / CAPTURE_JSON
     try:
         data = document.read_bytes()
@@ -101,12 +117,10 @@ def capture_checks(folder: Path, prefix: str, expect: Expectations) -> list[Chec
         files = [entry for entry in record["files"] if isinstance(entry, dict)]
     except (OSError, ValueError, KeyError, TypeError) as exc:
         failed = Check(prefix + CAPTURE_JSON, "readable manifest", False, f"unreadable ({exc})")
-        return [failed, *_unlisted(folder, prefix, set())]
+        return None, [], [failed, *_unlisted(folder, prefix, set())]
     checks = [_file_check(folder, prefix, entry) for entry in files]
     checks += _unlisted(folder, prefix, {str(entry.get("name")) for entry in files})
-    checks += _warc_checks(folder, prefix, files)
-    checks += _seal_checks(folder, prefix, data, expect)
-    return checks
+    return data, files, checks
 
 
 def _file_check(folder: Path, prefix: str, entry: dict[str, Any]) -> Check:

@@ -2,7 +2,8 @@
 
 Every URL must end with exactly one complete capture, the run WACZ must validate, no page may
 be captured twice (a page is fetched again only when its first capture was cut by the kill),
-and the broker password must appear in no output.
+the broker password must appear in no output, and every capture must be sealed with the job's
+key, which only the submitting process holds.
 """
 
 from __future__ import annotations
@@ -23,6 +24,8 @@ from pathlib import Path
 
 import pytest
 
+from capture.evidence.keys import generate_key_pair
+from capture.evidence.verify import verify_path
 from capture.localsite import LocalSite, Reply, SiteRequest, html
 from capture.wacz import verify_wacz
 
@@ -140,10 +143,10 @@ def _results_rows(output: Path) -> int:
     )
 
 
-def _write_job(path: Path, output: Path, urls: list[str]) -> Path:
+def _write_job(path: Path, output: Path, urls: list[str], key: Path) -> Path:
     path.write_text(
         "version: 1\nname: dist\nretries: 1\nretry_backoff: 1\n"
-        f"output: {output}\ndefaults:\n  timeout: 30\nurls:\n"
+        f"output: {output}\nsign_key: {key}\ndefaults:\n  timeout: 30\nurls:\n"
         + "".join(f"  - {url}\n" for url in urls),
         encoding="utf-8",
     )
@@ -194,7 +197,8 @@ def test_a_worker_killed_mid_run_loses_no_url_and_captures_none_twice(
 ) -> None:
     output = tmp_path / "archives"
     urls = [site.site.url(f"/p/{number}") for number in range(URLS)]
-    job = _write_job(tmp_path / "dist.yaml", output, urls)
+    generate_key_pair(tmp_path / "clerk")
+    job = _write_job(tmp_path / "dist.yaml", output, urls, tmp_path / "clerk")
 
     code, finished_at_kill = _run_and_kill_one_worker(redis_port, job, output, tmp_path)
 
@@ -213,6 +217,11 @@ def test_a_worker_killed_mid_run_loses_no_url_and_captures_none_twice(
         assert QUOTED_PASSWORD not in text, name
     info = json.loads(run.read_text(encoding="utf-8"))
     assert info["queue"]["broker"] == f"redis://:***@127.0.0.1:{redis_port}/0"
+    report = verify_path(run.parent, public_key=tmp_path / "clerk.pub")
+    assert report.ok, report.to_text()
+    assert len(list(run.parent.glob("captures/*/seal.json"))) == URLS
+    private = (tmp_path / "clerk").read_text().splitlines()[1]
+    assert not any(private in text for text in texts.values())
 
 
 def _assert_one_complete_capture_per_url(run_folder: Path, urls: list[str]) -> None:

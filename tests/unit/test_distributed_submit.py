@@ -6,16 +6,22 @@ import asyncio
 import json
 import threading
 from collections.abc import Sequence
+from dataclasses import replace
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from capture.config.job import Job
 from capture.distributed.broker import TaskEnd
 from capture.distributed.payload import read_payload
+from capture.distributed.sealing import seal_finished
 from capture.distributed.submit import submit_job
 from capture.distributed.worker import Worker, WorkerSettings
-from capture.pipeline import Seams
+from capture.evidence.keys import SigningKey, generate_key_pair
+from capture.evidence.verify import verify_path
+from capture.pipeline import Sealing, Seams
 from capture.progress import CaptureFinished, ProgressEvent, RunFinished, RunStarted
+from tests.evidence_folder import clock, make_capture
 from tests.fakes import FAKE_MACHINE
 from tests.unit.test_distributed_worker import MemoryCoordination, ReadyFake
 
@@ -88,9 +94,8 @@ async def _submit(job: Job, queue: FakeQueue, events: list[ProgressEvent], **kw:
         queue=queue,
         broker_url=BROKER,
         on_event=events.append,
-        seams=SEAMS,
         poll_s=0.01,
-        **kw,
+        **{"seams": SEAMS, **kw},
     )
 
 
@@ -178,3 +183,81 @@ async def test_a_task_sent_twice_is_captured_once(tmp_path: Path) -> None:
     assert outcomes.count("captured") == len(URLS)
     assert outcomes.count("skipped") == len(URLS)
     assert result.not_started == 0
+
+
+def _sealed(seams: Seams, key: SigningKey) -> Seams:
+    return replace(seams, sealing=Sealing(key=key), clock=lambda: datetime.now(UTC))
+
+
+async def test_the_submitter_seals_each_capture_and_no_task_carries_the_key(
+    tmp_path: Path,
+) -> None:
+    output = tmp_path / "archives"
+    key = generate_key_pair(tmp_path / "clerk")
+    queue, events = FakeQueue(output), []
+    worker = asyncio.create_task(queue.work())
+    result = await _submit(_job(output), queue, events, seams=_sealed(SEAMS, key))
+    worker.cancel()
+
+    sent = json.dumps([payload for _, payload in queue.sent])
+    assert all(p["sealing"] == {"signer": key.fingerprint, "tsa": []} for _, p in queue.sent)
+    assert (tmp_path / "clerk").read_text().strip().splitlines()[1] not in sent
+    report = verify_path(result.folder, public_key=tmp_path / "clerk.pub")
+    assert report.ok, report.to_text()
+    for capture in (result.folder / "captures").iterdir():
+        assert (capture / "seal.json").is_file()
+        # The worker, without the key, still names the signer in the folder's own account.
+        assert key.fingerprint in (capture / "provenance.html").read_text()
+
+
+async def test_a_resumed_run_seals_what_the_stopped_one_finished_unsealed(tmp_path: Path) -> None:
+    output = tmp_path / "archives"
+    queue, events = FakeQueue(output), []
+    stop = asyncio.Event()
+
+    async def two_then_stop() -> None:
+        await queue.work(limit=2)
+        stop.set()
+        assert await asyncio.to_thread(queue.cancelled.wait, 5)
+        await queue.work()
+
+    worker = asyncio.create_task(two_then_stop())
+    first = await _submit(_job(output), queue, events, stop=stop)  # no key: left unsealed
+    worker.cancel()
+    assert not list(first.folder.glob("captures/*/seal.json"))
+
+    key = generate_key_pair(tmp_path / "clerk")
+    again = FakeQueue(output)
+    worker = asyncio.create_task(again.work())
+    second = await _submit(_job(output), again, events, resume=True, seams=_sealed(SEAMS, key))
+    worker.cancel()
+
+    assert len(again.sent) == len(URLS) - 2
+    report = verify_path(second.folder, public_key=tmp_path / "clerk.pub")
+    assert report.ok, report.to_text()
+
+
+async def test_a_task_asks_its_worker_for_the_replay_check(tmp_path: Path) -> None:
+    output = tmp_path / "archives"
+    queue, events = FakeQueue(output), []
+    job = _job(output).model_copy(update={"qa": True})
+    worker = asyncio.create_task(queue.work())
+    await _submit(job, queue, events)
+    worker.cancel()
+
+    assert all(payload["qa"] is True for _, payload in queue.sent)
+    assert read_payload(queue.sent[0][1], output).qa
+
+
+def test_a_folder_that_changed_after_the_worker_wrote_it_is_not_sealed(tmp_path: Path) -> None:
+    folder = make_capture(tmp_path / "capture")
+    (folder / "article.txt").write_text("Something else.\n", encoding="utf-8")
+    key = generate_key_pair(tmp_path / "clerk")
+
+    problem = seal_finished(folder, Sealing(key=key), lambda: datetime.now(UTC))
+
+    assert problem is not None
+    assert "article.txt" in problem and "capture verify" in problem
+    assert not (folder / "seal.json").exists()
+    assert seal_finished(make_capture(tmp_path / "fine"), Sealing(key=key), clock) is None
+    assert (tmp_path / "fine" / "seal.json").is_file()

@@ -531,13 +531,17 @@ def test_python_dash_m_capture_cli_runs_the_command_line() -> None:
     assert done.stdout.startswith("capture ")
 
 
-def test_a_broker_run_refuses_settings_workers_cannot_honour(
+def test_a_broker_run_loads_its_signing_key_before_contacting_the_broker(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     job = tmp_path / "job.yaml"
-    job.write_text("version: 1\nname: sealed\nurls: [https://a.example/]\nqa: true\n")
+    job.write_text(
+        "version: 1\nname: sealed\nurls: [https://a.example/]\nqa: true\nsign_key: gone.key\n"
+    )
     code = cli.main(
         ["run", str(job), "--broker", "redis://127.0.0.1:1/0", "--output", str(tmp_path)]
     )
-    assert code == 2  # ExitCode.USAGE, before any broker is contacted
-    assert "qa is not supported by workers yet" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert code == 2, err  # ExitCode.USAGE: the key is read here, before any broker is asked
+    assert str(tmp_path / "gone.key") in err
+    assert "redis" not in err.lower()
