@@ -1,8 +1,13 @@
-"""Who is capturing what: one lease per capture folder, and cancelled submissions, in Redis.
+"""Who is capturing what: one lease per capture folder, cancelled submissions, and each host's
+next turn, in Redis.
 
 A lease makes a capture exclusive across workers: a task redelivered while the first delivery
 still runs (the broker's visibility timeout is shorter than a slow capture) waits for the lease
 instead of writing into the same folder. The holder renews it; a killed worker's lease expires.
+
+A host's turn spaces out the starts of captures on one host across every worker process of
+every machine (a job's `host_delay`): each start takes the next free turn, at least the delay
+after the one before it, on Redis's clock, so machines whose clocks differ still agree.
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ if TYPE_CHECKING:
 LEASE_PREFIX = "capture:lease:"
 CANCELLED_PREFIX = "capture:cancelled:"
 CANCELLED_TTL_S = 30 * 24 * 3600
+HOST_PREFIX = "capture:host:"
 
 _RENEW_LUA = """
 if redis.call('get', KEYS[1]) == ARGV[1] then
@@ -27,6 +33,14 @@ if redis.call('get', KEYS[1]) == ARGV[1] then
   return redis.call('del', KEYS[1])
 end
 return 0
+"""
+_HOST_TURN_LUA = """
+local clock = redis.call('time')
+local now = tonumber(clock[1]) * 1000 + math.floor(tonumber(clock[2]) / 1000)
+local start = math.max(now, tonumber(redis.call('get', KEYS[1]) or '0'))
+local after = start + tonumber(ARGV[1])
+redis.call('set', KEYS[1], after, 'px', after - now + 1000)
+return start - now
 """
 
 
@@ -47,6 +61,11 @@ class Coordination(Protocol):
 
     async def cancelled(self, submission: str) -> bool:
         """Return True when the submission's tasks are not to start any more."""
+        ...
+
+    async def host_turn(self, host: str, delay_s: float) -> float:
+        """Take host's next turn, at least delay_s after the turn before it (on any worker);
+        return the seconds until it comes (0: now)."""
         ...
 
 
@@ -80,6 +99,11 @@ class RedisCoordination:
     async def cancelled(self, submission: str) -> bool:
         """Return True when the submission was stopped."""
         return bool(await self.client.exists(CANCELLED_PREFIX + submission))
+
+    async def host_turn(self, host: str, delay_s: float) -> float:
+        """Take host's next turn (one atomic script, on Redis's clock); return the wait."""
+        wait_ms = await self.client.eval(_HOST_TURN_LUA, 1, HOST_PREFIX + host, _ms(delay_s))
+        return int(wait_ms) / 1000
 
     async def close(self) -> None:
         """Close the connections."""

@@ -19,6 +19,7 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Protocol
+from urllib.parse import urlsplit
 
 from capture.distributed.lease import Coordination
 from capture.distributed.payload import TaskSpec
@@ -26,7 +27,7 @@ from capture.files import clear_folder
 from capture.pipeline import Renderer, Seams
 from capture.qa import replay_check
 from capture.runfolder import RunFolder
-from capture.runner import HostGate, run_captures
+from capture.runner import run_captures
 
 log = logging.getLogger(__name__)
 
@@ -91,7 +92,6 @@ class Worker:
         self.seams = seams or Seams()
         self.owner = owner or f"{socket.gethostname()}:{uuid.uuid4().hex[:12]}"
         self.poll_s = poll_s
-        self.hosts: HostGate | None = None
 
     async def handle(self, spec: TaskSpec) -> TaskOutcome:
         """Return what became of the task: a finished folder is never captured again."""
@@ -113,9 +113,9 @@ class Worker:
 
     async def _capture(self, spec: TaskSpec) -> TaskOutcome:
         clear_folder(spec.request.folder)  # a killed delivery's leftovers must not mix with ours
-        if self.hosts is None or self.hosts.delay_s != spec.policy.host_delay_s:
-            self.hosts = HostGate(spec.policy.host_delay_s)
-        await self.hosts.wait(spec.request.url)
+        if spec.policy.host_delay_s > 0:  # spaced out across every worker, not just this one
+            host = host_name(spec.request.url)
+            await asyncio.sleep(await self.coordination.host_turn(host, spec.policy.host_delay_s))
         await self.renderer.ready()  # the warcinfo record names the browser before rendering
         results = await run_captures(
             [spec.request],
@@ -169,3 +169,10 @@ def _finished(spec: TaskSpec) -> str | None:
     folder = spec.request.folder
     capture = RunFolder(folder.parent.parent).finished(folder)
     return None if capture is None else str(capture.get("state") or "failed")
+
+
+def host_name(url: str) -> str:
+    """Return url's host and port as the key of its turns (never its user name or password)."""
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower()
+    return f"{host}:{parts.port}" if parts.port else host

@@ -12,9 +12,7 @@ import contextlib
 import json
 import os
 import re
-import shutil
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -28,6 +26,7 @@ from capture.evidence.keys import generate_key_pair
 from capture.evidence.verify import verify_path
 from capture.localsite import LocalSite, Reply, SiteRequest, html
 from capture.wacz import verify_wacz
+from tests.redis_server import redis_server
 
 pytestmark = pytest.mark.browser
 
@@ -39,46 +38,11 @@ BIN = Path(sys.executable).parent
 QUOTED_PASSWORD = "pa%3Ass%40w%25rd-7f3a"
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 @pytest.fixture
 def redis_port(tmp_path: Path) -> Iterator[int]:
     """Yield the port of a fresh redis-server on 127.0.0.1 that asks for PASSWORD."""
-    server = shutil.which("redis-server")
-    if server is None:
-        if os.environ.get("CI"):
-            pytest.fail("redis-server is missing (apt-get install redis-server)")
-        pytest.skip("redis-server is missing (apt-get install redis-server)")
-    port = _free_port()
-    command = [server, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly"]
-    command += ["no", "--requirepass", PASSWORD, "--dir", str(tmp_path)]
-    with (tmp_path / "redis.log").open("wb") as log:
-        process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
-    try:
-        _wait_for_redis(port, process)
+    with redis_server(tmp_path, PASSWORD) as port:
         yield port
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
-
-
-def _wait_for_redis(port: int, process: subprocess.Popen[bytes]) -> None:
-    import redis
-
-    client = redis.Redis(host="127.0.0.1", port=port, password=PASSWORD, socket_timeout=1)
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline:
-        assert process.poll() is None, "redis-server exited at start"
-        with contextlib.suppress(redis.RedisError):
-            client.ping()
-            client.close()
-            return
-        time.sleep(0.05)
-    pytest.fail("redis-server did not answer within 10 s")
 
 
 class CountingSite:

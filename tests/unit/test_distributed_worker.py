@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -33,6 +34,8 @@ class MemoryCoordination:
     def __init__(self) -> None:
         self.leases: dict[str, str] = {}
         self.stopped: set[str] = set()
+        self.turns: dict[str, float] = {}
+        self.hosts_asked: list[str] = []
 
     async def claim(self, key: str, owner: str, ttl_s: float) -> bool:
         return self.leases.setdefault(key, owner) == owner
@@ -46,6 +49,13 @@ class MemoryCoordination:
 
     async def cancelled(self, submission: str) -> bool:
         return submission in self.stopped
+
+    async def host_turn(self, host: str, delay_s: float) -> float:
+        self.hosts_asked.append(host)
+        now = time.monotonic()
+        start = max(now, self.turns.get(host, 0.0))
+        self.turns[host] = start + delay_s
+        return start - now
 
 
 class ReadyFake(FakeRenderer):
@@ -237,3 +247,32 @@ async def test_a_worker_that_loses_its_lease_stops_writing_the_folder(tmp_path: 
     await thief
     assert not (tmp_path / KEY / "capture.json").exists()
     assert shared.leases[KEY] == "another-worker"  # ours was not released over theirs
+
+
+async def test_a_hosts_captures_are_spaced_out_across_worker_processes(tmp_path: Path) -> None:
+    starts: list[float] = []
+
+    class Timed(ReadyFake):
+        async def render(self, request: CaptureRequest, sink: ExchangeSink) -> PageCapture:
+            starts.append(time.monotonic())
+            return await super().render(request, sink)
+
+    shared, delay_s = MemoryCoordination(), 0.2
+    urls = ["https://user:secret@News.example:8443/a", "https://news.example:8443/b"]
+    specs = [
+        TaskSpec(
+            CaptureRequest(url, tmp_path / str(n), CaptureOptions(viewport=small_viewport())),
+            RunPolicy(1, 0, 0.0, delay_s),
+            "sub",
+            str(n),
+        )
+        for n, url in enumerate(urls)
+    ]
+    workers = [_worker(tmp_path, Timed(), shared) for _ in specs]  # two processes, one host
+
+    outcomes = await asyncio.gather(*(w.handle(s) for w, s in zip(workers, specs, strict=True)))
+
+    assert [o.state for o in outcomes] == ["complete", "complete"]
+    assert shared.hosts_asked == ["news.example:8443", "news.example:8443"]  # no credentials
+    first, second = sorted(starts)
+    assert second - first >= delay_s - 0.01
