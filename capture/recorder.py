@@ -11,10 +11,9 @@ import asyncio
 import logging
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING
 from urllib.parse import urldefrag, urlsplit
 
 from capture.activity import NetworkActivity
@@ -28,6 +27,7 @@ from capture.models import (
     HttpResponse,
     TrafficSummary,
 )
+from capture.viewerfiles import ViewerFiles, with_body
 
 if TYPE_CHECKING:
     from playwright._impl._api_structures import HttpHeader
@@ -40,8 +40,6 @@ if TYPE_CHECKING:
     )
 
 log = logging.getLogger(__name__)
-
-_T = TypeVar("_T")
 
 ExchangeSink = Callable[[Exchange], None]
 Clock = Callable[[], datetime]
@@ -88,12 +86,6 @@ class Recorder:
         self._clock = clock
         self._started: dict[Request, datetime] = {}
         self._tasks = Background()
-        self._viewer_held: dict[str, Exchange] = {}
-        """PDF documents whose real body comes later, from the PDF viewer's stream."""
-        self._viewer_streams: dict[str, bytes | None] = {}
-        """Viewer streams that ended before their document was read: body, or None if lost."""
-        self._viewer_taken: set[str] = set()
-        """PDF documents recorded with bytes read off the network: their stream is not read."""
         self._download_held: dict[str, Exchange] = {}
         """Navigations that turned into downloads: the body comes from the download."""
         self._downloaded: dict[str, bytes] = {}
@@ -112,6 +104,10 @@ class Recorder:
         self._stopped = False
         """Set by drain(): events after it come from the context closing and are not traffic."""
         self._buffered = BufferedBodies()
+        self._viewer = ViewerFiles(
+            self._emit_late, self._file_lost, self._buffered.holds_viewer_body
+        )
+        """PDF documents shown in the viewer, matched with the viewer's streams of their bytes."""
         self.network = NetworkActivity(self._busy, self._arriving)
         """The network's last events; waits for quiet (see `capture.settle`)."""
         self.exchanges = 0
@@ -192,11 +188,9 @@ class Recorder:
                 # network (our own target's documents), or follows as the viewer's stream.
                 body = self._buffered.viewer_body(request.method, request.url)
                 if body is None:
-                    self._viewer_document(exchange)
+                    self._viewer.document(exchange)
                     return
-                self._viewer_taken.add(request.url)
-                self._viewer_streams.pop(request.url, None)  # in case it ended first
-                exchange = _with_body(exchange, body)
+                exchange = self._viewer.read_off_network(exchange, body)
             self._emit(exchange)
         except Exception as exc:  # One broken exchange must never stop the capture.
             log.warning("exchange not recorded", extra={"url": request.url, "error": str(exc)})
@@ -206,7 +200,7 @@ class Recorder:
     async def _fail(self, request: Request) -> None:
         try:
             if request.url.startswith(PDF_VIEWER_ORIGIN) and request.resource_type == "other":
-                self._viewer_stream_came(request, None)
+                self._viewer.stream(_frame_url(request), None)
                 return
             if not is_recordable(request.url):
                 return
@@ -301,55 +295,19 @@ class Recorder:
                 )
         return body
 
-    # -- the PDF viewer -----------------------------------------------------------------------
-    # A viewer document and its stream end in either order: whichever comes first waits for
-    # the other, matched by URL (the stream's frame shows the document), else when it is the
-    # only one waiting.
-
-    def _viewer_document(self, exchange: Exchange) -> None:
-        """Give a viewer document the stream's outcome already here, or hold it for one."""
-        url = exchange.request.url
-        key = _match(url, self._viewer_streams)
-        if key is None:
-            self._viewer_held[url] = exchange
-        else:
-            self._viewer_stream_ended(exchange, self._viewer_streams.pop(key))
+    # -- the PDF viewer and downloads --------------------------------------------------------
 
     async def _viewer_stream(self, request: Request) -> None:
-        body = None
-        if not self._viewer_stream_needless(_frame_url(request)):
+        """Hand the viewer's stream to its document (see `capture.viewerfiles`)."""
+        url, body = _frame_url(request), None
+        if not self._viewer.needless(url):
             # The stream's own headers never arrive (headers_array() hangs): take its body.
             response = await request.response()
             try:
                 body = await response.body() if response else None
             except Exception as exc:  # Gone with its page: as good as aborted.
                 log.info("viewer stream unreadable", extra={"url": request.url, "error": str(exc)})
-        self._viewer_stream_came(request, body)
-
-    def _viewer_stream_needless(self, url: str) -> bool:
-        """Return True when the document url's bytes were read off the network (recorded, or
-        waiting for their document): its stream, even an aborted one, changes nothing."""
-        return url in self._viewer_taken or self._buffered.holds_viewer_body(url)
-
-    def _viewer_stream_came(self, request: Request, body: bytes | None) -> None:
-        """Hand the stream's body (None: aborted, its bytes gone) to its document, or keep it
-        for the document still being read."""
-        url = _frame_url(request)
-        if self._viewer_stream_needless(url):
-            self._viewer_taken.discard(url)
-            return
-        key = _match(url, self._viewer_held)
-        if key is None:
-            self._viewer_streams[url] = body
-        else:
-            self._viewer_stream_ended(self._viewer_held.pop(key), body)
-
-    def _viewer_stream_ended(self, exchange: Exchange, body: bytes | None) -> None:
-        if body is None:
-            self._file_lost(exchange, "the PDF viewer's stream was aborted and its bytes are gone")
-        else:
-            self._touch()
-            self._emit(_with_body(exchange, body))
+        self._viewer.stream(url, body)
 
     def _file_lost(self, exchange: Exchange, error: str) -> None:
         """Note a file whose real body never came: never record a placeholder page as its body."""
@@ -372,19 +330,24 @@ class Recorder:
     def _match_download(self, url: str) -> None:
         if url in self._download_held and url in self._downloaded:
             exchange = self._download_held.pop(url)
-            self._emit(_with_body(exchange, self._downloaded.pop(url)))
+            self._emit(with_body(exchange, self._downloaded.pop(url)))
 
     def _emit(self, exchange: Exchange) -> None:
         self._sink(exchange)  # Counted only once stored: a refused write is not recorded.
         self.exchanges += 1
         self.bytes += len(exchange.response.body)
 
+    def _emit_late(self, exchange: Exchange) -> None:
+        """Record an exchange completed after its request ended (a viewer stream's bytes)."""
+        self._touch()
+        self._emit(exchange)
+
     # -- waiting ------------------------------------------------------------------------------
 
     def _busy(self) -> bool:
         """Requests waiting for an answer keep the network busy. A body still arriving after
         its headers does not (some are never read): it holds the quiet a while instead."""
-        return bool(self._waiting or self._viewer_held)
+        return bool(self._waiting or self._viewer.waiting)
 
     def _arriving(self) -> float | None:
         """When the newest body still arriving had its headers; bodies hold the quiet a while
@@ -414,12 +377,10 @@ class Recorder:
             for task in pending:
                 task.cancel()
             abandoned += len(pending)
-        for exchange in (*self._viewer_held.values(), *self._download_held.values()):
+        for exchange in (*self._viewer.give_up(), *self._download_held.values()):
             self._file_lost(
                 exchange, "the file's body never arrived (PDF viewer stream or download missing)"
             )
-        self._viewer_held.clear()
-        self._viewer_streams.clear()
         self._download_held.clear()
         self._stopped = True
         for request in self._waiting:
@@ -465,18 +426,6 @@ def _failure(request: Request, error: str) -> FailedRequest:
     return FailedRequest(
         url=request.url, method=request.method, error=error, resource_type=request.resource_type
     )
-
-
-def _with_body(exchange: Exchange, body: bytes) -> Exchange:
-    response = replace(exchange.response, body=body)
-    return Exchange(exchange.request, response, exchange.started_at, exchange.resource_type)
-
-
-def _match(url: str, waiting: dict[str, _T]) -> str | None:
-    """Return the key in waiting for url: url itself, else the only one; None if neither."""
-    if url in waiting:
-        return url
-    return next(iter(waiting)) if len(waiting) == 1 else None
 
 
 def _frame_url(request: Request) -> str:

@@ -87,7 +87,7 @@ async def test_pdf_whose_bytes_never_came_makes_the_capture_partial(
 
 
 async def _stream_aborted(recorder: Recorder, request: Request) -> None:
-    recorder._viewer_stream_came(request, None)
+    recorder._viewer.stream(request.frame.url, None)
 
 
 async def test_pdf_in_the_default_browser_is_recorded_with_its_real_bytes(
