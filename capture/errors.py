@@ -9,26 +9,37 @@ import enum
 
 
 class ExitCode(enum.IntEnum):
-    """Process exit codes; documented in `capture --help` and the README."""
+    """Process exit codes; documented in `capture --help` (from MEANINGS) and the README."""
 
     OK = 0
-    """Every capture is complete."""
     INTERNAL = 1
-    """A bug in capture: please report it with the traceback."""
     USAGE = 2
-    """Bad command line, config or input; nothing was captured."""
     BROWSER = 3
-    """No browser could be found or launched."""
     OUTPUT = 4
-    """The output folder could not be written (permissions, full disk)."""
     PARTIAL = 10
-    """Every URL was captured, but at least one only partially (see its capture.json)."""
     FAILED = 11
-    """At least one URL failed to capture (see its capture.json)."""
     NOT_VERIFIED = 12
-    """`capture verify` found something that does not hold (the report says what)."""
     INTERRUPTED = 130
-    """Stopped by Ctrl-C or SIGTERM; finished captures are kept."""
+
+    @property
+    def meaning(self) -> str:
+        """Return what the code says, in one line."""
+        return MEANINGS[self]
+
+
+MEANINGS = {
+    ExitCode.OK: "Every capture is complete.",
+    ExitCode.INTERNAL: "A bug in capture: please report it with the traceback.",
+    ExitCode.USAGE: "Bad command line, config or input; nothing was captured.",
+    ExitCode.BROWSER: "No browser could be found or launched.",
+    ExitCode.OUTPUT: "The output folder could not be written (permissions, full disk).",
+    ExitCode.PARTIAL: "Every URL was captured, but at least one only partially (see its "
+    "capture.json), or, through a broker, could not be sealed (see run.json's `unsealed`).",
+    ExitCode.FAILED: "At least one URL failed to capture (see its capture.json).",
+    ExitCode.NOT_VERIFIED: "`capture verify` found something that does not hold (the report "
+    "says what).",
+    ExitCode.INTERRUPTED: "Stopped by Ctrl-C or SIGTERM; finished captures are kept.",
+}
 
 
 class CaptureError(Exception):

@@ -24,7 +24,7 @@ COMMANDS = (
 )
 
 EXIT_CODES_HELP = "exit codes:\n" + "\n".join(
-    f"  {code.value:<4} {code.name.lower():<12} {(code.__doc__ or '').strip()}" for code in ExitCode
+    f"  {code.value:<4} {code.name.lower():<12} {code.meaning}" for code in ExitCode
 )
 
 DESCRIPTION = """Capture web pages into self-contained evidence folders.

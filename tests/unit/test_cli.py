@@ -198,8 +198,10 @@ def test_help_lists_every_exit_code(
     capsys: pytest.CaptureFixture[str], command: str | None
 ) -> None:
     text = help_text(capsys, *([command] if command else []))
-    for code in ExitCode:
-        assert re.search(rf"^\s+{code.value}\s+{code.name.lower()}\s+\S", text, re.M), code
+    for code in ExitCode:  # each with its own meaning, not one text for all
+        line = rf"^\s+{code.value}\s+{code.name.lower()}\s+{re.escape(code.meaning)}$"
+        assert re.search(line, text, re.M), code
+    assert len({code.meaning for code in ExitCode}) == len(ExitCode)
 
 
 def test_help_lists_every_command(capsys: pytest.CaptureFixture[str]) -> None:
