@@ -85,20 +85,22 @@ class Sealing:
 
     key: SigningKey | None = None
     tsa_urls: tuple[str, ...] = ()
-    elsewhere: str | None = None
+    sealed_elsewhere: bool = False
     """Set on a worker of a run through a broker: the submitting machine, which alone holds the
-    key, seals each capture once its task ends. The value is the key's fingerprint ("" when the
-    run has TSAs but no key); the capture names the signer and TSAs, and seals nothing itself."""
+    key, seals each capture once its task ends. The capture names the signer and the TSAs, and
+    seals nothing itself."""
+    signer_fingerprint: str | None = None
+    """The fingerprint of the key that seals elsewhere (None: the captures are not signed)."""
 
     @property
     def active(self) -> bool:
         """Return True when captures are sealed here, with anything to seal with."""
-        return self.elsewhere is None and (self.key is not None or bool(self.tsa_urls))
+        return not self.sealed_elsewhere and (self.key is not None or bool(self.tsa_urls))
 
     @property
     def signer(self) -> str | None:
         """Return the fingerprint of the key that signs the captures (None: they are unsigned)."""
-        return self.key.fingerprint if self.key is not None else (self.elsewhere or None)
+        return self.key.fingerprint if self.key is not None else self.signer_fingerprint
 
     def to_json(self) -> dict[str, object]:
         """Return what a worker needs to know of this sealing: the signer's fingerprint and the
@@ -106,14 +108,22 @@ class Sealing:
         return {"signer": self.signer, "tsa": list(self.tsa_urls)}
 
     @classmethod
-    def from_json(cls, data: dict[str, object] | None) -> Sealing:
-        """Return, for a worker, the sealing that `to_json` described: done elsewhere."""
-        if not data or (not data.get("signer") and not data.get("tsa")):
+    def from_json(cls, data: object) -> Sealing:
+        """Return, for a worker, the sealing that `to_json` described: done elsewhere.
+
+        Raises ValueError when data is not what `to_json` writes."""
+        if data is None:
             return cls()
-        tsa = data.get("tsa") or []
-        if not isinstance(tsa, list):
-            raise ValueError("sealing.tsa is not a list")
-        return cls(tsa_urls=tuple(map(str, tsa)), elsewhere=str(data.get("signer") or ""))
+        if not isinstance(data, dict) or not isinstance(data.get("tsa", []), list):
+            raise ValueError(f"sealing {data!r} is not {{'signer': ..., 'tsa': [...]}}")
+        signer, tsa = data.get("signer"), tuple(map(str, data.get("tsa") or []))
+        if not signer and not tsa:
+            return cls()
+        return cls(
+            tsa_urls=tsa,
+            sealed_elsewhere=True,
+            signer_fingerprint=str(signer) if signer else None,
+        )
 
 
 @dataclass(frozen=True, slots=True)

@@ -23,6 +23,16 @@ log = logging.getLogger(__name__)
 OnEvent = Callable[[ProgressEvent], None]
 AfterEach = Callable[[CaptureResult], Awaitable[None]]
 """Work done on each finished capture before it counts as finished (e.g. the replay check)."""
+HostTurns = Callable[[str], Awaitable[float]]
+"""Takes the next turn of a URL's host shared with other processes (`host_delay` across the
+workers of a broker); returns the seconds until it comes."""
+
+
+def host_key(url: str) -> str:
+    """Return the host and port that `host_delay` spaces out (never a user name or password)."""
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower()
+    return f"{host}:{parts.port}" if parts.port else host
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,7 +60,7 @@ class HostGate:
         """Return how long until a capture of url's host may start (0 when it may now)."""
         if self.delay_s <= 0:
             return 0.0
-        return max(0.0, self._next.get(urlsplit(url).netloc, 0.0) - time.monotonic())
+        return max(0.0, self._next.get(host_key(url), 0.0) - time.monotonic())
 
     async def wait(self, url: str) -> None:
         """Return once url's host is claimed for this caller (for callers without slots)."""
@@ -62,7 +72,7 @@ class HostGate:
         if self.wait_s(url) > 0:
             return False
         if self.delay_s > 0:
-            self._next[urlsplit(url).netloc] = time.monotonic() + self.delay_s
+            self._next[host_key(url)] = time.monotonic() + self.delay_s
         return True
 
 
@@ -76,12 +86,15 @@ async def run_captures(
     policy: RunPolicy | None = None,
     stop: asyncio.Event | None = None,
     after_each: AfterEach | None = None,
+    host_turns: HostTurns | None = None,
 ) -> list[CaptureResult]:
     """Capture every request and return the results of those that ran, in request order.
 
     At most `policy.concurrency` at once (or `concurrency`); transient failures are retried.
-    Once `stop` is set no new capture starts; those in flight finish. One URL's failure never
-    stops the others; an OutputError (the disk) stops the run.
+    Each attempt waits for its host's turn: `host_turns` when given (turns shared with other
+    processes, each taken when asked), else `policy.host_delay_s` within this run. Once `stop`
+    is set no new attempt starts; those in flight finish. One URL's failure never stops the
+    others; an OutputError (the disk) stops the run.
     """
     run = _Run(
         renderer,
@@ -91,6 +104,7 @@ async def run_captures(
         stop=stop or asyncio.Event(),
         total=len(requests),
         after_each=after_each,
+        host_turns=host_turns,
     )
     results: list[CaptureResult | None] = [None] * len(requests)
 
@@ -119,6 +133,7 @@ class _Run:
         stop: asyncio.Event,
         total: int,
         after_each: AfterEach | None = None,
+        host_turns: HostTurns | None = None,
     ) -> None:
         self.renderer = renderer
         self.seams = seams
@@ -129,6 +144,7 @@ class _Run:
         self.gate = asyncio.Semaphore(max(1, policy.concurrency))
         self.hosts = HostGate(policy.host_delay_s)
         self.after_each = after_each
+        self.host_turns = host_turns if policy.host_delay_s > 0 else None
 
     async def capture(self, index: int, request: CaptureRequest) -> CaptureResult | None:
         """Return the final result of request after its attempts, or None if stopped first."""
@@ -168,12 +184,14 @@ class _Run:
     ) -> tuple[datetime, CaptureResult] | None:
         """Return when the attempt started and its result, or None when the run was stopped."""
         while True:
-            if await self._stopped_within(self.hosts.wait_s(request.url)):
+            shared = self.host_turns
+            wait_s = await shared(request.url) if shared else self.hosts.wait_s(request.url)
+            if await self._stopped_within(wait_s):
                 return None
             async with self.gate:
                 if self.stop.is_set():
                     return None
-                if not self.hosts.claim(request.url):
+                if shared is None and not self.hosts.claim(request.url):
                     continue  # Another page of the host claimed it first: wait again.
                 self.emit(CaptureStarted(request.url, index, self.total, len(earlier) + 1))
                 started = self.seams.clock()

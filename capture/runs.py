@@ -39,6 +39,8 @@ class RunResult:
     not_started: int = 0
     wacz: Path | None = None
     report: Path | None = None
+    unsealed: tuple[str, ...] = ()
+    """Why captures of a sealed run through a broker could not be sealed (also in run.json)."""
 
     @property
     def worst_state(self) -> CaptureState:

@@ -36,11 +36,12 @@ def exit_code_for(run: RunResult) -> ExitCode:
     """Return the exit code of a finished (or stopped) run."""
     if run.not_started:
         return ExitCode.INTERRUPTED
-    return {
+    code = {
         CaptureState.COMPLETE: ExitCode.OK,
         CaptureState.PARTIAL: ExitCode.PARTIAL,
         CaptureState.FAILED: ExitCode.FAILED,
     }[run.worst_state]
+    return ExitCode.PARTIAL if code is ExitCode.OK and run.unsealed else code
 
 
 def _options(args: argparse.Namespace) -> CaptureOptions:

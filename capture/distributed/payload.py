@@ -11,12 +11,14 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from capture.config.job import parse_viewport
+from capture.distributed.redact import redact_url
 from capture.errors import UsageError
 from capture.models import OUTPUTS, CaptureOptions, CaptureRequest
 from capture.pipeline import Sealing
 from capture.runner import RunPolicy
 
-PAYLOAD_FORMAT = "capture-task/1"
+PAYLOAD_FORMAT = "capture-task/2"
+"""/2: tasks name who seals the capture and whether to replay it (`sealing`, `qa`)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,7 +32,7 @@ class TaskSpec:
     key: str
     """The capture folder relative to the archive root: the capture's name across machines."""
     sealing: Sealing = field(default_factory=Sealing)
-    """Who seals the capture: the submitting machine, after the task (`Sealing.elsewhere`)."""
+    """Who seals the capture: the submitting machine, after the task (`sealed_elsewhere`)."""
     qa: bool = False
     """Whether the worker replays the finished capture from its WARC and writes qa.json."""
 
@@ -65,7 +67,7 @@ def task_payload(
         "retry_backoff_s": policy.retry_backoff_s,
         "host_delay_s": policy.host_delay_s,
         "submission": submission,
-        "sealing": (sealing or Sealing()).to_json(),
+        "sealing": _shown(sealing or Sealing()),
         "qa": qa,
     }
 
@@ -97,6 +99,12 @@ def read_payload(data: Any, root: Path) -> TaskSpec:
     return TaskSpec(
         request, policy, str(data["submission"]), key, sealing, qa=bool(data.get("qa", False))
     )
+
+
+def _shown(sealing: Sealing) -> dict[str, object]:
+    """Return what a worker is told of sealing: the signer's fingerprint, the TSAs (each
+    without its password: the worker only names them)."""
+    return {**sealing.to_json(), "tsa": [redact_url(url) for url in sealing.tsa_urls]}
 
 
 def _safe_relative(text: str) -> str:

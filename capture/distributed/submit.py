@@ -13,15 +13,14 @@ import contextlib
 import logging
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass
-from pathlib import Path
+from dataclasses import dataclass, replace
 from typing import Any
 
 from capture.config.job import Job
 from capture.distributed.broker import TaskEnd, TaskQueue
 from capture.distributed.payload import task_payload
 from capture.distributed.redact import redact_url
-from capture.distributed.sealing import seal_finished
+from capture.distributed.sealing import Sealer, Unsealed
 from capture.models import CaptureRequest
 from capture.pipeline import Seams
 from capture.plan import SiteFor
@@ -81,12 +80,14 @@ async def submit_job(
             folder, requests, settings, seams, clear_unfinished=False, extra={"queue": queue_info}
         )
         emit(RunStarted(str(folder.path), len(requests), len(requests) - len(todo)))
+        sealer = Sealer(seams.sealing, seams.clock)
+        unsealed: tuple[Unsealed, ...] = ()
         try:
-            watch = _Watch(queue, folder, emit, len(requests), seams)
+            watch = _Watch(queue, folder, emit, len(requests), sealer)
             sending = {request.folder for request in todo}
             for request in requests:  # finished by the run this one resumes, maybe unsealed
-                if request.folder not in sending and request.folder.is_dir():
-                    await watch.seal(request.folder)
+                if request.folder not in sending:
+                    sealer.seal(request.folder)
             index_of = {request.url: index for index, request in enumerate(requests)}
             for start in range(0, len(todo), SEND_BATCH):
                 if stop.is_set():
@@ -105,23 +106,27 @@ async def submit_job(
                 )
             await watch.until_ended(stop, submission, poll_s)
         finally:
+            unsealed = await sealer.finish(request.folder for request in requests)
+            if unsealed:
+                run_info["unsealed"] = [item.to_json(folder.path) for item in unsealed]
             done, results = close_run(folder, requests, run_info, seams)
-        return finish_run(
+        result = finish_run(
             folder, requests, results, done=done, settings=settings, seams=seams, emit=emit
         )
+        return replace(result, unsealed=tuple(item.message() for item in unsealed))
 
 
 class _Watch:
     """The tasks sent and not yet ended; reports each end as a CaptureFinished event."""
 
     def __init__(
-        self, queue: TaskQueue, folder: RunFolder, emit: OnEvent, total: int, seams: Seams
+        self, queue: TaskQueue, folder: RunFolder, emit: OnEvent, total: int, sealer: Sealer
     ) -> None:
         self.queue = queue
         self.folder = folder
         self.emit = emit
         self.total = total
-        self.seams = seams
+        self.sealer = sealer
         self.pending: dict[str, _Sent] = {}
 
     async def until_ended(self, stop: asyncio.Event, submission: str, poll_s: float) -> None:
@@ -133,20 +138,11 @@ class _Watch:
                 cancelled = True
             ends = await asyncio.to_thread(self.queue.ended, list(self.pending))
             for task_id, end in ends.items():
-                await self._ended(self.pending.pop(task_id), end)
+                self._ended(self.pending.pop(task_id), end)
             if self.pending:
                 await _pause(stop, poll_s, cancelled)
 
-    async def seal(self, folder: Path) -> None:
-        """Seal a finished capture folder (off the loop: TSAs answer over the network)."""
-        sealing = self.seams.sealing
-        if not sealing.active:
-            return
-        problem = await asyncio.to_thread(seal_finished, folder, sealing, self.seams.clock)
-        if problem is not None:
-            log.warning(problem)
-
-    async def _ended(self, sent: _Sent, end: TaskEnd) -> None:
+    def _ended(self, sent: _Sent, end: TaskEnd) -> None:
         outcome = (end.value or {}).get("outcome")
         if outcome == "cancelled":
             return
@@ -157,7 +153,7 @@ class _Watch:
                 extra={"url": sent.request.url, "status": end.status, "error": end.error},
             )
             return
-        await self.seal(sent.request.folder)
+        self.sealer.seal(sent.request.folder)
         self.folder.append_result(rows[0])
         self.emit(CaptureFinished(results[0], sent.index, self.total))
 

@@ -19,7 +19,6 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Protocol
-from urllib.parse import urlsplit
 
 from capture.distributed.lease import Coordination
 from capture.distributed.payload import TaskSpec
@@ -27,7 +26,7 @@ from capture.files import clear_folder
 from capture.pipeline import Renderer, Seams
 from capture.qa import replay_check
 from capture.runfolder import RunFolder
-from capture.runner import run_captures
+from capture.runner import host_key, run_captures
 
 log = logging.getLogger(__name__)
 
@@ -113,20 +112,43 @@ class Worker:
 
     async def _capture(self, spec: TaskSpec) -> TaskOutcome:
         clear_folder(spec.request.folder)  # a killed delivery's leftovers must not mix with ours
-        if spec.policy.host_delay_s > 0:  # spaced out across every worker, not just this one
-            host = host_name(spec.request.url)
-            await asyncio.sleep(await self.coordination.host_turn(host, spec.policy.host_delay_s))
         await self.renderer.ready()  # the warcinfo record names the browser before rendering
-        results = await run_captures(
-            [spec.request],
-            self.renderer,
-            seams=replace(self.seams, sealing=spec.sealing),
-            policy=spec.policy,
-            after_each=replay_check(self.renderer) if spec.qa else None,
-        )
-        state = results[0].state.value if results else None
+        delay_s = spec.policy.host_delay_s
+
+        async def host_turn(url: str) -> float:  # spaced out across every worker
+            return await self.coordination.host_turn(host_key(url), delay_s)
+
+        stop = asyncio.Event()
+        watching = asyncio.create_task(self._watch_cancel(spec.submission, stop))
+        try:
+            results = await run_captures(
+                [spec.request],
+                self.renderer,
+                seams=replace(self.seams, sealing=spec.sealing),
+                policy=spec.policy,
+                stop=stop,
+                after_each=replay_check(self.renderer) if spec.qa else None,
+                host_turns=host_turn,
+            )
+        finally:
+            watching.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await watching
+        if not results:  # stopped while waiting for its host's turn or a retry
+            return TaskOutcome("cancelled", spec.key)
+        state = results[0].state.value
         log.info("captured", extra={"url": spec.request.url, "state": state})
         return TaskOutcome("captured", spec.key, state)
+
+    async def _watch_cancel(self, submission: str, stop: asyncio.Event) -> None:
+        """Set stop once the submission is cancelled: no new attempt of the task starts."""
+        while not stop.is_set():
+            await asyncio.sleep(self.poll_s)
+            try:
+                if await self.coordination.cancelled(submission):
+                    stop.set()
+            except Exception as exc:  # Redis away for a moment: ask again next time.
+                log.warning("could not ask whether the run was stopped", extra={"error": str(exc)})
 
     @contextlib.asynccontextmanager
     async def _lease(self, spec: TaskSpec) -> AsyncIterator[bool]:
@@ -169,10 +191,3 @@ def _finished(spec: TaskSpec) -> str | None:
     folder = spec.request.folder
     capture = RunFolder(folder.parent.parent).finished(folder)
     return None if capture is None else str(capture.get("state") or "failed")
-
-
-def host_name(url: str) -> str:
-    """Return url's host and port as the key of its turns (never its user name or password)."""
-    parts = urlsplit(url)
-    host = (parts.hostname or "").lower()
-    return f"{host}:{parts.port}" if parts.port else host

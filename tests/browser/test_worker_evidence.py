@@ -62,6 +62,6 @@ async def test_a_worker_replays_its_capture_and_leaves_the_seal_to_the_submitter
     assert qa["pixels"]["identical_share"] > 0.9, qa
     assert not (folder / "seal.json").exists()
     assert key.fingerprint in (folder / "provenance.html").read_text(encoding="utf-8")
-    assert seal_finished(folder, Sealing(key=key), now) is None
+    assert seal_finished(folder, Sealing(key=key), now) == (None, ())
     report = verify_path(folder, public_key=tmp_path / "clerk.pub")
     assert report.ok, report.to_text()

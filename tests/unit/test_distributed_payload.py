@@ -11,7 +11,9 @@ from capture.config.site import load_site
 from capture.distributed.payload import read_payload, task_payload
 from capture.distributed.redact import password_of, redact_text, redact_url, with_password
 from capture.errors import UsageError
+from capture.evidence.keys import generate_key_pair
 from capture.models import CaptureOptions, CaptureRequest, Viewport
+from capture.pipeline import Sealing
 from capture.runner import RunPolicy
 
 ROOT = Path("/shared/archives")
@@ -82,7 +84,7 @@ def test_a_payload_cannot_write_outside_the_workers_root(folder: str) -> None:
 
 def test_a_payload_of_another_format_names_the_fix() -> None:
     with pytest.raises(UsageError, match="same capture version"):
-        read_payload({"format": "capture-task/0"}, ROOT)
+        read_payload({"format": "capture-task/1"}, ROOT)  # before tasks named their sealing
 
 
 @pytest.mark.parametrize(
@@ -112,3 +114,40 @@ def test_the_password_from_the_environment_is_put_in_only_when_missing() -> None
     assert password_of(with_password("redis://h:6379/0", "a/b:c")) == "a/b:c"
     assert with_password("redis://:x@h/0", "y") == "redis://:x@h/0"
     assert with_password("redis://h/0", None) == "redis://h/0"
+
+
+def test_a_task_names_the_signer_and_the_tsas_but_never_carries_the_key(tmp_path: Path) -> None:
+    key = generate_key_pair(tmp_path / "clerk")
+    tsa = ["https://tsa.example/stamp", "https://clerk:s3cret@tsa.internal/ts"]
+    sealing = Sealing(key=key, tsa_urls=tuple(tsa))
+    payload = json.loads(
+        json.dumps(task_payload(_request(), ROOT, RunPolicy(), "s", sealing=sealing, qa=True))
+    )
+
+    spec = read_payload(payload, ROOT)
+
+    assert payload["sealing"] == {
+        "signer": key.fingerprint,
+        "tsa": ["https://tsa.example/stamp", "https://clerk:***@tsa.internal/ts"],
+    }
+    assert "s3cret" not in json.dumps(payload)
+    assert spec.qa
+    assert spec.sealing.sealed_elsewhere and not spec.sealing.active  # the worker seals nothing
+    assert spec.sealing.key is None and spec.sealing.signer == key.fingerprint
+
+
+def test_a_task_of_an_unsealed_run_seals_nothing_anywhere() -> None:
+    spec = read_payload(
+        json.loads(json.dumps(task_payload(_request(), ROOT, RunPolicy(), "s"))), ROOT
+    )
+
+    assert spec.sealing == Sealing() and not spec.qa
+
+
+@pytest.mark.parametrize("sealing", ["fingerprint", ["a"], {"signer": "x", "tsa": "not a list"}])
+def test_a_malformed_sealing_is_refused_as_a_malformed_payload(sealing: object) -> None:
+    payload = json.loads(json.dumps(task_payload(_request(), ROOT, RunPolicy(), "s")))
+    payload["sealing"] = sealing
+
+    with pytest.raises(UsageError, match="malformed"):
+        read_payload(payload, ROOT)

@@ -11,17 +11,22 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import pytest
+
+from capture.cli import exit_code_for
 from capture.config.job import Job
+from capture.distributed import sealing as sealing_module
 from capture.distributed.broker import TaskEnd
 from capture.distributed.payload import read_payload
 from capture.distributed.sealing import seal_finished
 from capture.distributed.submit import submit_job
 from capture.distributed.worker import Worker, WorkerSettings
+from capture.errors import ExitCode, OutputError
 from capture.evidence.keys import SigningKey, generate_key_pair
 from capture.evidence.verify import verify_path
 from capture.pipeline import Sealing, Seams
 from capture.progress import CaptureFinished, ProgressEvent, RunFinished, RunStarted
-from tests.evidence_folder import clock, make_capture
+from tests.evidence_folder import make_capture
 from tests.fakes import FAKE_MACHINE
 from tests.unit.test_distributed_worker import MemoryCoordination, ReadyFake
 
@@ -186,7 +191,7 @@ async def test_a_task_sent_twice_is_captured_once(tmp_path: Path) -> None:
 
 
 def _sealed(seams: Seams, key: SigningKey) -> Seams:
-    return replace(seams, sealing=Sealing(key=key), clock=lambda: datetime.now(UTC))
+    return replace(seams, sealing=Sealing(key=key), clock=now)
 
 
 async def test_the_submitter_seals_each_capture_and_no_task_carries_the_key(
@@ -254,10 +259,57 @@ def test_a_folder_that_changed_after_the_worker_wrote_it_is_not_sealed(tmp_path:
     (folder / "article.txt").write_text("Something else.\n", encoding="utf-8")
     key = generate_key_pair(tmp_path / "clerk")
 
-    problem = seal_finished(folder, Sealing(key=key), lambda: datetime.now(UTC))
+    unsealed, _ = seal_finished(folder, Sealing(key=key), now)
 
-    assert problem is not None
-    assert "article.txt" in problem and "capture verify" in problem
+    assert unsealed is not None
+    assert unsealed.message().startswith(f"Did not seal {folder} (article.txt: is sha256:")
+    assert "capture verify" in unsealed.message()
     assert not (folder / "seal.json").exists()
-    assert seal_finished(make_capture(tmp_path / "fine"), Sealing(key=key), clock) is None
+    assert seal_finished(make_capture(tmp_path / "fine"), Sealing(key=key), now) == (None, ())
     assert (tmp_path / "fine" / "seal.json").is_file()
+
+
+def test_a_seal_cut_off_before_seal_json_is_made_again_whole(tmp_path: Path) -> None:
+    folder = make_capture(tmp_path / "capture")
+    key = generate_key_pair(tmp_path / "clerk")
+    (folder / "timestamps").mkdir()
+    (folder / "timestamps" / "capture.json.01.tsa.example.tsr").write_bytes(b"left by a kill")
+
+    assert seal_finished(folder, Sealing(key=key), now) == (None, ())
+
+    assert not (folder / "timestamps").exists()
+    report = verify_path(folder, public_key=tmp_path / "clerk.pub")
+    assert report.ok, report.to_text()
+
+
+async def test_a_capture_that_cannot_be_sealed_is_listed_and_the_run_is_partial(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    output = tmp_path / "archives"
+    key = generate_key_pair(tmp_path / "clerk")
+    real_seal = sealing_module.seal_capture
+
+    def refused_once(folder: Path, **kw: Any) -> Any:
+        if "-story-2-" in folder.name:
+            raise OutputError(f"Could not write {folder / 'seal.json'} (Permission denied).")
+        return real_seal(folder, **kw)
+
+    monkeypatch.setattr(sealing_module, "seal_capture", refused_once)
+    queue, events = FakeQueue(output), []
+    worker = asyncio.create_task(queue.work())
+    result = await _submit(_job(output), queue, events, seams=_sealed(SEAMS, key))
+    worker.cancel()
+
+    (message,) = result.unsealed
+    assert message.startswith("Did not seal ") and "Permission denied" in message
+    assert "write to the capture folders" in message
+    assert exit_code_for(result) == ExitCode.PARTIAL
+    run = json.loads((result.folder / "run.json").read_text())
+    assert run["state"] == "finished"
+    (entry,) = run["unsealed"]
+    assert entry["folder"].startswith("captures/") and "-story-2-" in entry["folder"]
+    assert len(list(result.folder.glob("captures/*/seal.json"))) == len(URLS) - 1
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
