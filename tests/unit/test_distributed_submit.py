@@ -131,11 +131,8 @@ async def test_a_queued_run_writes_the_same_run_folder_as_a_local_run(tmp_path: 
     assert isinstance(events[-1], RunFinished)
 
 
-async def test_stopping_cancels_what_has_not_started_and_resume_sends_only_the_rest(
-    tmp_path: Path,
-) -> None:
-    output = tmp_path / "archives"
-    queue, events = FakeQueue(output), []
+async def _stopped_after_two(output: Path, queue: FakeQueue, events: list[ProgressEvent]) -> Any:
+    """Return the run stopped once two tasks ended (the rest end as cancelled)."""
     stop = asyncio.Event()
 
     async def two_then_stop() -> None:
@@ -145,8 +142,18 @@ async def test_stopping_cancels_what_has_not_started_and_resume_sends_only_the_r
         await queue.work()  # the rest of the tasks end as cancelled
 
     worker = asyncio.create_task(two_then_stop())
-    first = await _submit(_job(output), queue, events, stop=stop)
-    worker.cancel()
+    try:
+        return await _submit(_job(output), queue, events, stop=stop)
+    finally:
+        worker.cancel()
+
+
+async def test_stopping_cancels_what_has_not_started_and_resume_sends_only_the_rest(
+    tmp_path: Path,
+) -> None:
+    output = tmp_path / "archives"
+    queue, events = FakeQueue(output), []
+    first = await _stopped_after_two(output, queue, events)
 
     assert len(first.results) == 2
     assert first.not_started == 4
@@ -217,18 +224,8 @@ async def test_the_submitter_seals_each_capture_and_no_task_carries_the_key(
 
 async def test_a_resumed_run_seals_what_the_stopped_one_finished_unsealed(tmp_path: Path) -> None:
     output = tmp_path / "archives"
-    queue, events = FakeQueue(output), []
-    stop = asyncio.Event()
-
-    async def two_then_stop() -> None:
-        await queue.work(limit=2)
-        stop.set()
-        assert await asyncio.to_thread(queue.cancelled.wait, 5)
-        await queue.work()
-
-    worker = asyncio.create_task(two_then_stop())
-    first = await _submit(_job(output), queue, events, stop=stop)  # no key: left unsealed
-    worker.cancel()
+    first = await _stopped_after_two(output, FakeQueue(output), [])  # no key: left unsealed
+    events: list[ProgressEvent] = []
     assert not list(first.folder.glob("captures/*/seal.json"))
 
     key = generate_key_pair(tmp_path / "clerk")
