@@ -8,7 +8,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import logging
 import signal
 import sys
 from collections.abc import Callable, Coroutine, Sequence
@@ -18,6 +17,7 @@ from typing import Any
 from capture import __version__, api
 from capture.api import RunResult
 from capture.cli.display import Printer
+from capture.cli.logs import show_log
 from capture.cli.parser import COMMANDS, EXIT_CODES_HELP, build_parser
 from capture.errors import CaptureError, ExitCode
 from capture.models import CaptureOptions, CaptureState
@@ -253,11 +253,7 @@ def run(argv: Sequence[str]) -> ExitCode:
         args = parser.parse_args(list(argv[1:] if command else argv))
     except SystemExit as stop:  # argparse exits 2 on bad usage and 0 for --help.
         return ExitCode.OK if stop.code in (0, None) else ExitCode.USAGE
-    logging.basicConfig(
-        level=logging.INFO if args.verbose else logging.WARNING,
-        format="%(levelname)s %(name)s: %(message)s",
-        stream=sys.stderr,
-    )
+    show_log(verbose=args.verbose)
     if command == "extract":
         return _extract(args)
     if command == "keygen":

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import io
 import json
+import logging
 import os
 import re
 import signal
@@ -15,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from capture import api, cli, render
+from capture.cli.logs import FORMAT, FactsFormatter
 from capture.errors import BrowserNotFoundError, ExitCode
 from tests.fakes import FakeRenderer, failed_page, partial_page
 
@@ -285,3 +287,22 @@ def test_readme_documents_every_command_and_option() -> None:
         names = [name for name in action.option_strings if name not in ("-h", "--help")]
         if names and "--version" not in names:
             assert any(f"`{name}" in text for name in names), names
+
+
+def test_a_logged_warning_shows_its_facts_on_the_line() -> None:
+    formatter = FactsFormatter(FORMAT)
+    record = logging.LogRecord("capture.pipeline", logging.WARNING, "x.py", 1, "timestamp failed",
+                               None, None)  # fmt: skip
+    record.folder, record.error = "/archives/a", "Could not reach https://tsa.example (timed out)."
+
+    line = formatter.format(record)
+
+    assert line == (
+        "WARNING capture.pipeline: timestamp failed (folder=/archives/a, "
+        "error=Could not reach https://tsa.example (timed out).)"
+    )
+    plain = logging.LogRecord("capture", logging.WARNING, "x.py", 1, "no WACZ", None, None)
+    assert formatter.format(plain) == "WARNING capture: no WACZ"
+    celery = logging.LogRecord("celery.app.trace", logging.INFO, "x.py", 1, "done", None, None)
+    celery.data = {"args": "the whole task"}
+    assert formatter.format(celery) == "INFO celery.app.trace: done"
