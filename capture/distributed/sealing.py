@@ -121,7 +121,10 @@ class Sealer:
             log.warning("timestamp failed", extra={"folder": str(folder), "error": failure})
         if unsealed is not None:
             self.unsealed[folder] = unsealed
-            log.warning(unsealed.message())
+            log.warning(
+                "capture not sealed",
+                extra={"folder": str(folder), "reason": unsealed.reason, "remedy": unsealed.remedy},
+            )
 
     async def finish(self, folders: Iterable[Path]) -> tuple[Unsealed, ...]:
         """Wait for the seals under way, then seal every finished folder among folders still
