@@ -113,7 +113,13 @@ async def open_renderer(browser_path: str | None = None) -> AsyncIterator[Chromi
 
     async with async_playwright() as playwright:
         choice = choose_browser(playwright, browser_path)
-        browser = await launch(playwright, choice)
+        # The binary's hash (for the provenance record) is taken while the browser starts.
+        hashing = asyncio.ensure_future(asyncio.to_thread(sha256_file, Path(choice.executable)))
+        try:
+            browser = await launch(playwright, choice)
+        except BaseException:
+            await asyncio.gather(hashing, return_exceptions=True)
+            raise
         try:
             context = await browser.new_context()
             page = await context.new_page()
@@ -127,7 +133,7 @@ async def open_renderer(browser_path: str | None = None) -> AsyncIterator[Chromi
                 source=choice.source,
                 playwright_version=_playwright_version(),
                 user_agent=user_agent,
-                sha256=await asyncio.to_thread(sha256_file, Path(choice.executable)),
+                sha256=await hashing,
                 pdf_viewer=pdf_viewer,
             )
             spare = SparePage(browser)
