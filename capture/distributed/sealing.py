@@ -105,18 +105,26 @@ class Sealer:
         self.clock = clock
         self._tasks = Background()
         self._slots = asyncio.Semaphore(SEALS_AT_ONCE)
+        self._sealing: set[Path] = set()
+        """Folders being sealed: a task that ends twice (redelivered) is sealed once."""
         self.unsealed: dict[Path, Unsealed] = {}
 
     def seal(self, folder: Path) -> None:
         """Start sealing folder, if sealing is on and it is finished and unsealed."""
-        if self.sealing.active and folder not in self.unsealed and needs_seal(folder):
+        if not self.sealing.active or folder in self._sealing or folder in self.unsealed:
+            return
+        if needs_seal(folder):
+            self._sealing.add(folder)
             self._tasks.spawn(self._seal(folder))
 
     async def _seal(self, folder: Path) -> None:
-        async with self._slots:
-            unsealed, failures = await asyncio.to_thread(
-                seal_finished, folder, self.sealing, self.clock
-            )
+        try:
+            async with self._slots:
+                unsealed, failures = await asyncio.to_thread(
+                    seal_finished, folder, self.sealing, self.clock
+                )
+        finally:
+            self._sealing.discard(folder)
         for failure in failures:
             log.warning("timestamp failed", extra={"folder": str(folder), "error": failure})
         if unsealed is not None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import threading
+import time
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -18,7 +19,7 @@ from capture.config.job import Job
 from capture.distributed import sealing as sealing_module
 from capture.distributed.broker import TaskEnd
 from capture.distributed.payload import read_payload
-from capture.distributed.sealing import seal_finished
+from capture.distributed.sealing import Sealer, seal_finished
 from capture.distributed.submit import submit_job
 from capture.distributed.worker import Worker, WorkerSettings
 from capture.errors import ExitCode, OutputError
@@ -310,3 +311,26 @@ async def test_a_capture_that_cannot_be_sealed_is_listed_and_the_run_is_partial(
 
 def now() -> datetime:
     return datetime.now(UTC)
+
+
+async def test_a_task_that_ends_twice_while_its_seal_is_made_is_sealed_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = make_capture(tmp_path / "capture")
+    calls: list[Path] = []
+    real = sealing_module.seal_finished
+
+    def slow_seal(folder: Path, sealing: Sealing, clock: Any) -> Any:
+        calls.append(folder)
+        time.sleep(0.05)  # in the sealer's thread, as a TSA's answer would take
+        return real(folder, sealing, clock)
+
+    monkeypatch.setattr(sealing_module, "seal_finished", slow_seal)
+    sealer = Sealer(Sealing(key=generate_key_pair(tmp_path / "clerk")), now)
+
+    sealer.seal(folder)
+    sealer.seal(folder)  # the redelivered task's end, reported while the first seal runs
+    assert await sealer.finish([folder]) == ()
+
+    assert calls == [folder]
+    assert verify_path(folder, public_key=tmp_path / "clerk.pub").ok
