@@ -157,7 +157,12 @@ class _Run:
             attempt = Attempt(
                 len(earlier) + 1, started, self.seams.clock(), result.state, result.error
             )
-            if not self._worth_retrying(result, attempt.number):
+            retrying = self._worth_retrying(result, attempt.number)
+            if retrying and self.stop.is_set():
+                # Stopped: a resumed run tries it again instead of keeping a 503 or a timeout.
+                clear_folder(request.folder)
+                return None
+            if not retrying:
                 if self.after_each is not None:
                     await self.after_each(result)
                 self.emit(CaptureFinished(result, index, self.total))
@@ -198,7 +203,7 @@ class _Run:
                 return started, await _bounded(request, self.renderer, self.seams, earlier)
 
     def _worth_retrying(self, result: CaptureResult, attempt: int) -> bool:
-        if attempt > self.policy.retries or self.stop.is_set():
+        if attempt > self.policy.retries:
             return False
         return retry.is_transient(result.state, result.status, result.error)
 

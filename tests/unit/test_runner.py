@@ -22,6 +22,7 @@ from capture.models import CaptureOptions, CaptureRequest, CaptureState, PageCap
 from capture.pipeline import Seams
 from capture.plan import plan
 from capture.progress import CaptureRetrying, CaptureStarted, ProgressEvent
+from capture.recorder import ExchangeSink
 from capture.runfolder import RunFolder
 from capture.runner import RunPolicy, run_captures
 from tests.fakes import (
@@ -329,6 +330,30 @@ async def test_a_stop_during_a_retry_backoff_leaves_the_capture_for_resume(tmp_p
     # A transient failure is not kept as the URL's final word: the folder is cleared, so a
     # resumed run captures the URL again.
     assert results == []
+    assert not (request.folder / "capture.json").exists()
+
+
+async def test_a_stop_during_an_attempt_that_fails_for_now_leaves_it_for_resume(
+    tmp_path: Path,
+) -> None:
+    url = URLS[0]
+    stop = asyncio.Event()
+
+    class StoppedMidway(FakeRenderer):
+        async def render(self, request: CaptureRequest, sink: ExchangeSink) -> PageCapture:
+            stop.set()  # Ctrl-C (or a stopped broker run) while the page is loading
+            return await super().render(request, sink)
+
+    (request,) = requests(tmp_path, [url])
+    results = await run_captures(
+        [request],
+        StoppedMidway(outcomes={url: failing(TIMEOUT)}),
+        seams=SEAMS,
+        policy=RunPolicy(retries=2, retry_backoff_s=0),
+        stop=stop,
+    )
+
+    assert results == []  # a timeout it would have retried is not the URL's final word
     assert not (request.folder / "capture.json").exists()
 
 
