@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 
 from capture import __version__
-from capture.config.job import parse_viewport
+from capture.config.job import checked_tsa_url, parse_viewport
 from capture.errors import ExitCode
 from capture.models import CaptureOptions, Viewport
 
@@ -48,6 +48,13 @@ dom.html, article.txt, article.md, article.json and capture.json (see the README
 def _viewport(text: str) -> Viewport:
     try:
         return parse_viewport(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _tsa(text: str) -> str:
+    try:
+        return checked_tsa_url(text)
     except ValueError as exc:
         raise argparse.ArgumentTypeError(str(exc)) from None
 
@@ -176,6 +183,7 @@ def _add_capture_options(parser: argparse.ArgumentParser, *, job: bool = False) 
     parser.add_argument(
         "--tsa",
         action="append",
+        type=_tsa,
         metavar="URL",
         help="stamp every capture with this RFC 3161 time stamp authority (repeatable)",
     )

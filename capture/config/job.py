@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 from typing import Annotated, Literal
+from urllib.parse import urlsplit, urlunsplit
 
 from pydantic import AfterValidator, Field, field_validator, model_validator
 
@@ -144,6 +145,11 @@ class Job(StrictModel):
             )
         return value
 
+    @field_validator("tsa")
+    @classmethod
+    def _tsa(cls, value: list[str]) -> list[str]:
+        return [checked_tsa_url(url) for url in value]
+
     @model_validator(mode="after")
     def _some_urls(self) -> Job:
         if not self.urls and self.urls_file is None:
@@ -156,6 +162,25 @@ class Job(StrictModel):
             if override.url == url:
                 return override.apply(self.defaults)
         return self.defaults
+
+
+def checked_tsa_url(value: str) -> str:
+    """Return value when it can name a time stamp authority: an http(s) URL with a host and
+    no user name or password (a TSA request cannot send them, and every seal would name them).
+    Raise ValueError saying what to fix."""
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValueError(
+            f"{value!r} is not the http(s) URL of a time stamp authority. Give its whole URL, "
+            "like https://tsa.example/tsr"
+        )
+    if "@" in parts.netloc:
+        shown = urlunsplit(parts._replace(netloc=parts.netloc.rpartition("@")[2]))
+        raise ValueError(
+            f"the time stamp authority {shown} is given with a user name or password, which a "
+            "timestamp request cannot send and every seal would show. Give the URL without them"
+        )
+    return value
 
 
 def read_urls_file(path: Path) -> list[str]:

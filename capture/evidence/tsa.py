@@ -6,6 +6,7 @@ A token is kept as the TSA's whole DER `TimeStampResp`, checked offline by `toke
 
 from __future__ import annotations
 
+import http.client
 import secrets
 import urllib.error
 import urllib.request
@@ -47,7 +48,7 @@ def post_query(url: str, query: bytes, timeout_s: float) -> bytes:
     try:
         with urllib.request.urlopen(request, timeout=timeout_s) as response:
             body: bytes = response.read()
-    except (urllib.error.URLError, OSError, ValueError) as exc:
+    except (urllib.error.URLError, http.client.HTTPException, OSError, ValueError) as exc:
         raise TimestampError(
             f"Could not get a timestamp from {url} ({exc}). "
             "Check the --tsa URL and the network, or leave --tsa out."

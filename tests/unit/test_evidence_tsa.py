@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import hashlib
+import socket
 import subprocess
+import threading
 from pathlib import Path
 
 import pytest
@@ -91,3 +93,22 @@ def test_a_tsa_that_answers_with_an_error_raises_timestamp_error(authority: Auth
         request_token(server.url, DIGEST)
     with pytest.raises(TimestampError, match="Could not get a timestamp"):
         request_token("http://127.0.0.1:9/none", DIGEST, timeout_s=2)
+
+
+def test_a_tsa_that_does_not_answer_http_raises_timestamp_error() -> None:
+    with socket.socket() as server:
+        server.bind(("127.0.0.1", 0))
+        server.listen(1)
+        url = f"http://127.0.0.1:{server.getsockname()[1]}/tsr"
+
+        def garbage() -> None:
+            connection, _ = server.accept()
+            with connection:
+                connection.recv(65536)
+                connection.sendall(b"this is not HTTP\r\n\r\n")
+
+        answering = threading.Thread(target=garbage)
+        answering.start()
+        with pytest.raises(TimestampError, match="Could not get a timestamp"):
+            request_token(url, DIGEST, timeout_s=5)
+        answering.join(timeout=5)

@@ -252,3 +252,20 @@ def test_the_job_schema_forbids_unknown_keys_at_every_level() -> None:
     for name in ("CaptureSettings", "UrlOverride"):
         assert schema["$defs"][name]["additionalProperties"] is False
     assert {"version", "name"} <= set(schema["required"])
+
+
+@pytest.mark.parametrize(
+    ("tsa", "says"),
+    [
+        ("https://clerk:s3cret@tsa.example/ts", "with a user name or password"),
+        ("tsa.example/ts", "is not the http(s) URL of a time stamp authority"),
+    ],
+)
+def test_a_tsa_url_that_cannot_work_is_refused_without_showing_its_password(
+    tmp_path: Path, tsa: str, says: str
+) -> None:
+    path = write(tmp_path, f"version: 1\nname: sealed\nurls: [https://a.example/]\ntsa: [{tsa}]\n")
+
+    message = problem(path)
+
+    assert says in message and "s3cret" not in message
