@@ -19,17 +19,27 @@ _STANDARD = frozenset(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {
 """The attributes every LogRecord has: the others came from `extra`."""
 
 
-class FactsFormatter(logging.Formatter):
-    """Formats a record as FORMAT, followed by its `extra` facts in brackets (ours only: other
-    libraries' extras, such as Celery's whole task payloads, are not for the terminal)."""
+FACT_CHARS = 300
+"""A fact longer than this is cut (a page's whole error log is for --json and the files)."""
 
-    def format(self, record: logging.LogRecord) -> str:
-        """Return the line for record: `WARNING name: message (key=value, ...)`."""
-        text = super().format(record)
+
+class FactsFormatter(logging.Formatter):
+    """Formats a record as FORMAT, followed by its `extra` facts in brackets, each on the same
+    line and before any traceback (ours only: other libraries' extras, such as Celery's whole
+    task payloads, are not for the terminal)."""
+
+    def formatMessage(self, record: logging.LogRecord) -> str:
+        """Return the record's line: `WARNING name: message (key=value, ...)`."""
+        text = super().formatMessage(record)
         if record.name != "capture" and not record.name.startswith("capture."):
             return text
-        facts = [f"{k}={v}" for k, v in vars(record).items() if k not in _STANDARD]
+        facts = [f"{k}={_one_line(v)}" for k, v in vars(record).items() if k not in _STANDARD]
         return f"{text} ({', '.join(facts)})" if facts else text
+
+
+def _one_line(value: object) -> str:
+    text = " ".join(str(value).split())
+    return text if len(text) <= FACT_CHARS else text[: FACT_CHARS - 1] + "…"
 
 
 def show_log(*, verbose: bool) -> None:

@@ -9,6 +9,7 @@ import logging
 import os
 import re
 import signal
+import sys
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -306,3 +307,22 @@ def test_a_logged_warning_shows_its_facts_on_the_line() -> None:
     celery = logging.LogRecord("celery.app.trace", logging.INFO, "x.py", 1, "done", None, None)
     celery.data = {"args": "the whole task"}
     assert formatter.format(celery) == "INFO celery.app.trace: done"
+
+
+def test_a_logged_error_shows_its_facts_before_its_traceback_and_on_one_line() -> None:
+    formatter = FactsFormatter(FORMAT)
+    try:
+        raise ZeroDivisionError("division by zero")
+    except ZeroDivisionError:
+        record = logging.LogRecord("capture.runner", logging.ERROR, "x.py", 1, "capture crashed",
+                                   None, sys.exc_info())  # fmt: skip
+    record.url, record.error = "https://a.example/", "Timeout 30000ms exceeded.\nCall log:\n  - x"
+
+    first, *rest = formatter.format(record).splitlines()
+
+    assert first == (
+        "ERROR capture.runner: capture crashed (url=https://a.example/, "
+        "error=Timeout 30000ms exceeded. Call log: - x)"
+    )
+    assert rest[0] == "Traceback (most recent call last):"
+    assert rest[-1] == "ZeroDivisionError: division by zero"
