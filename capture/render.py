@@ -118,7 +118,7 @@ async def open_renderer(browser_path: str | None = None) -> AsyncIterator[Chromi
         try:
             browser = await launch(playwright, choice)
         except BaseException:
-            await asyncio.gather(hashing, return_exceptions=True)
+            await asyncio.gather(hashing, return_exceptions=True)  # its outcome is taken
             raise
         try:
             context = await browser.new_context()
@@ -142,6 +142,7 @@ async def open_renderer(browser_path: str | None = None) -> AsyncIterator[Chromi
             finally:
                 await spare.close()
         finally:
+            await asyncio.gather(hashing, return_exceptions=True)  # when the probe failed first
             await browser.close()
 
 

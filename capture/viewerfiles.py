@@ -84,7 +84,8 @@ class ViewerFiles:
             self._ended(self._held.pop(key), body)
 
     def give_up(self) -> list[Exchange]:
-        """Return the documents still waiting for a stream, and forget everything."""
+        """Return the documents still waiting for a stream, and forget them and the streams
+        waiting for a document (the capture is ending)."""
         held = list(self._held.values())
         self._held.clear()
         self._streams.clear()

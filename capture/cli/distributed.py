@@ -169,6 +169,12 @@ async def run_with_broker(args: argparse.Namespace, stop: asyncio.Event) -> Exit
         site_for=site_matcher(job.sites),
         seams=seams,
     )
+    if result.unsealed:  # after the summary, which counts states only
+        print(
+            f"{len(result.unsealed)} capture(s) not sealed (run.json lists them):", file=sys.stderr
+        )
+        for message in result.unsealed:
+            print(f"  {message}", file=sys.stderr)
     if not args.json:
         print(f"run folder: {result.folder}")
     return exit_code_for(result)

@@ -55,8 +55,12 @@ class Unsealed:
 
 
 def needs_seal(folder: Path) -> bool:
-    """Return True for a finished capture folder (capture.json written) without its seal."""
-    return (folder / CAPTURE_JSON).is_file() and not (folder / SEAL).exists()
+    """Return True for a finished capture folder (capture.json written) without its seal, and
+    for one that cannot be looked into (sealing it then says why it could not)."""
+    try:
+        return (folder / CAPTURE_JSON).is_file() and not (folder / SEAL).exists()
+    except OSError:
+        return True
 
 
 def seal_finished(
@@ -93,6 +97,8 @@ def seal_finished(
     return None, seal.failures
 
 
+REPORT_BUG = "This is a bug in capture: please report it; run the job with --resume to retry."
+
 SEALS_AT_ONCE = 4
 """Folders sealed at the same time: each hashes its files and waits on the TSAs in a thread."""
 
@@ -110,12 +116,12 @@ class Sealer:
         self.unsealed: dict[Path, Unsealed] = {}
 
     def seal(self, folder: Path) -> None:
-        """Start sealing folder, if sealing is on and it is finished and unsealed."""
+        """Start sealing folder, if sealing is on and it is not being sealed or refused already
+        (whether it is finished and unsealed is looked at off the event loop)."""
         if not self.sealing.active or folder in self._sealing or folder in self.unsealed:
             return
-        if needs_seal(folder):
-            self._sealing.add(folder)
-            self._tasks.spawn(self._seal(folder))
+        self._sealing.add(folder)
+        self._tasks.spawn(self._seal(folder))
 
     async def _seal(self, folder: Path) -> None:
         try:
@@ -123,6 +129,8 @@ class Sealer:
                 unsealed, failures = await asyncio.to_thread(
                     seal_finished, folder, self.sealing, self.clock
                 )
+        except Exception as exc:  # A bug or a library's odd error: never a silent unsealed capture.
+            unsealed, failures = Unsealed(folder, repr(exc), REPORT_BUG), ()
         finally:
             self._sealing.discard(folder)
         for failure in failures:

@@ -116,7 +116,11 @@ class Worker:
         delay_s = spec.policy.host_delay_s
 
         async def host_turn(url: str) -> float:  # spaced out across every worker
-            return await self.coordination.host_turn(host_key(url), delay_s)
+            try:
+                return await self.coordination.host_turn(host_key(url), delay_s)
+            except Exception as exc:  # Redis away for a moment: wait a whole delay to be safe.
+                log.warning("could not take a host's turn", extra={"error": str(exc)})
+                return delay_s
 
         stop = asyncio.Event()
         watching = asyncio.create_task(self._watch_cancel(spec.submission, stop))

@@ -13,6 +13,7 @@ import os
 import shutil
 from collections.abc import AsyncIterator
 from pathlib import Path
+from urllib.parse import urldefrag
 
 import pytest
 import pytest_asyncio
@@ -87,7 +88,7 @@ async def test_pdf_whose_bytes_never_came_makes_the_capture_partial(
 
 
 async def _stream_aborted(recorder: Recorder, request: Request) -> None:
-    recorder._viewer.stream(request.frame.url, None)
+    recorder._viewer.stream(urldefrag(request.frame.url).url, None)  # as the recorder names it
 
 
 async def test_pdf_in_the_default_browser_is_recorded_with_its_real_bytes(

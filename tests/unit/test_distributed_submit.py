@@ -318,14 +318,14 @@ async def test_a_task_that_ends_twice_while_its_seal_is_made_is_sealed_once(
 ) -> None:
     folder = make_capture(tmp_path / "capture")
     calls: list[Path] = []
-    real = sealing_module.seal_finished
+    real = sealing_module.seal_capture
 
-    def slow_seal(folder: Path, sealing: Sealing, clock: Any) -> Any:
+    def slow_seal(folder: Path, **kw: Any) -> Any:
         calls.append(folder)
         time.sleep(0.05)  # in the sealer's thread, as a TSA's answer would take
-        return real(folder, sealing, clock)
+        return real(folder, **kw)
 
-    monkeypatch.setattr(sealing_module, "seal_finished", slow_seal)
+    monkeypatch.setattr(sealing_module, "seal_capture", slow_seal)
     sealer = Sealer(Sealing(key=generate_key_pair(tmp_path / "clerk")), now)
 
     sealer.seal(folder)
@@ -334,3 +334,21 @@ async def test_a_task_that_ends_twice_while_its_seal_is_made_is_sealed_once(
 
     assert calls == [folder]
     assert verify_path(folder, public_key=tmp_path / "clerk.pub").ok
+
+
+async def test_a_seal_that_fails_in_an_unforeseen_way_is_still_reported(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = make_capture(tmp_path / "capture")
+
+    def broken(folder: Path, sealing: Sealing, clock: Any) -> Any:
+        raise RuntimeError("a library's odd error")
+
+    monkeypatch.setattr(sealing_module, "seal_finished", broken)
+    sealer = Sealer(Sealing(key=generate_key_pair(tmp_path / "clerk")), now)
+
+    sealer.seal(folder)
+    (unsealed,) = await sealer.finish([folder])
+
+    assert unsealed.folder == folder and "a library's odd error" in unsealed.reason
+    assert "bug" in unsealed.remedy

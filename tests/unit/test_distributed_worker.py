@@ -276,3 +276,25 @@ async def test_a_hosts_captures_are_spaced_out_across_worker_processes(tmp_path:
     assert shared.hosts_asked == ["news.example:8443", "news.example:8443"]  # no credentials
     first, second = sorted(starts)
     assert second - first >= delay_s - 0.01
+
+
+async def test_a_task_stopped_during_its_retry_wait_is_cancelled_and_keeps_no_failure(
+    tmp_path: Path,
+) -> None:
+    shared = MemoryCoordination()
+
+    class TimesOut(ReadyFake):
+        async def render(self, request: CaptureRequest, sink: ExchangeSink) -> PageCapture:
+            self.rendered.append(request.url)
+            shared.stopped.add("sub")  # the run is stopped while this attempt fails
+            raise NavigationError(f"Could not load {URL} (Timeout 30000ms exceeded.).")
+
+    fake = TimesOut()
+    request = CaptureRequest(URL, tmp_path / KEY, CaptureOptions(viewport=small_viewport()))
+    spec = TaskSpec(request, RunPolicy(1, 2, 30.0, 0.0), "sub", KEY)  # a 30 s backoff
+
+    outcome = await asyncio.wait_for(_worker(tmp_path, fake, shared).handle(spec), timeout=5)
+
+    assert outcome.outcome == "cancelled"
+    assert fake.rendered == [URL]  # not tried again once stopped
+    assert not (tmp_path / KEY / paths.CAPTURE_JSON).exists()  # resume captures it afresh
