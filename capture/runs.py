@@ -148,6 +148,7 @@ def open_run(
             "host_delay_s": policy.host_delay_s,
         },
         **(extra or {}),
+        **({"sealing": seams.sealing.to_json()} if seams.sealing.active else {}),
         "urls": len(requests),
     }
     folder.write_run(run_info)

@@ -24,6 +24,10 @@ class Expectations:
 
     public_key: Ed25519PublicKey | None = None
     tsa_certs: tuple[x509.Certificate, ...] = ()
+    run_seals: bool = False
+    """The run folder's run.json says its captures are sealed: a capture without a seal fails."""
+    run_signer: str | None = None
+    """The fingerprint of the key run.json says signs its captures: a seal by another fails."""
 
 
 def signature_checks(

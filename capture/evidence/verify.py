@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +26,7 @@ from capture.evidence.tokens import TokenCheck, load_certificates
 from capture.evidence.wacz_checks import wacz_checks
 from capture.evidence.warcfixity import check_warc
 from capture.files import sha256_file, sha256_label
+from capture.runfolder import RunFolder
 
 __all__ = ["Check", "VerifyReport", "verify_path"]
 
@@ -84,6 +86,10 @@ def _looks_like_capture(folder: Path) -> bool:
 
 
 def _run_checks(run: Path, expect: Expectations) -> list[Check]:
+    sealing = RunFolder(run).read_run().get("sealing")
+    if isinstance(sealing, dict) and (sealing.get("signer") or sealing.get("tsa")):
+        signer = sealing.get("signer")
+        expect = replace(expect, run_seals=True, run_signer=str(signer) if signer else None)
     checks: list[Check] = []
     for folder in sorted(p for p in (run / "captures").iterdir() if p.is_dir()):
         checks += capture_checks(folder, f"captures/{folder.name}/", expect)
@@ -208,6 +214,9 @@ def _seal_checks(folder: Path, prefix: str, data: bytes, expect: Expectations) -
         if not isinstance(seal, dict):
             raise ValueError("not a JSON object")
     except FileNotFoundError:
+        if expect.run_seals:
+            detail = "missing: the run seals its captures (run.json says so), this one is not"
+            return [Check(subject, "seal", False, detail)]
         if expect.public_key is not None or expect.tsa_certs:
             return [Check(subject, "seal", False, "missing: capture.json is not sealed")]
         return [
@@ -232,6 +241,16 @@ def _seal_checks(folder: Path, prefix: str, data: bytes, expect: Expectations) -
         )
     ]
     checks += signature_checks(seal, subject, CAPTURE_JSON, expect)
+    if expect.run_signer and seal.get("publicKeyFingerprint") != expect.run_signer:
+        checks.append(
+            Check(
+                subject,
+                "signed by the run's key",
+                False,
+                f"signed by {seal.get('publicKeyFingerprint') or 'no key'}; run.json names "
+                f"{expect.run_signer}",
+            )
+        )
     tokens, token_checks = _token_checks(folder, prefix, seal, expect)
     checks += token_checks
     checks += timing_checks(seal, subject, tokens, expect)

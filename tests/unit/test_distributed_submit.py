@@ -307,6 +307,9 @@ async def test_a_capture_that_cannot_be_sealed_is_listed_and_the_run_is_partial(
     (entry,) = run["unsealed"]
     assert entry["folder"].startswith("captures/") and "-story-2-" in entry["folder"]
     assert len(list(result.folder.glob("captures/*/seal.json"))) == len(URLS) - 1
+    assert run["sealing"] == {"signer": key.fingerprint, "tsa": []}
+    failures = verify_path(result.folder).failures  # no key given: run.json says it seals
+    assert [check.subject for check in failures] == [f"{entry['folder']}/seal.json"]
 
 
 def now() -> datetime:

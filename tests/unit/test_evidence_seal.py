@@ -162,3 +162,35 @@ def test_a_seal_whose_hash_was_altered_fails_verification_without_crashing(
 
     assert not report.ok
     assert any(not check.ok and SEAL in check.subject for check in report.checks)
+
+
+def test_a_sealed_runs_capture_that_lost_its_seal_fails_even_without_a_key_given(
+    tmp_path: Path, key: SigningKey
+) -> None:
+    run = make_run(tmp_path / "runs")
+    sealing = {"signer": key.fingerprint, "tsa": []}
+    (run / "run.json").write_text(json.dumps({"format": "capture-run/1", "sealing": sealing}))
+    first, second = sorted((run / "captures").iterdir())
+    for capture in (first, second):
+        seal_capture(capture, key=key, tsa_urls=[], clock=now)
+    assert verify_path(run).ok
+
+    (second / SEAL).unlink()
+    report = verify_path(run)
+
+    assert not report.ok
+    (failed,) = report.failures
+    assert failed.subject == f"captures/{second.name}/{SEAL}"
+    assert "the run seals its captures" in failed.detail
+
+
+def test_a_sealed_runs_capture_signed_by_another_key_fails(tmp_path: Path, key: SigningKey) -> None:
+    run = make_run(tmp_path / "runs", count=1)
+    sealing = {"signer": key.fingerprint, "tsa": []}
+    (run / "run.json").write_text(json.dumps({"format": "capture-run/1", "sealing": sealing}))
+    (capture,) = (run / "captures").iterdir()
+    seal_capture(capture, key=generate_key_pair(tmp_path / "other"), tsa_urls=[], clock=now)
+
+    report = verify_path(run)
+
+    assert [check.what for check in report.failures] == ["signed by the run's key"]
