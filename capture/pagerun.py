@@ -406,6 +406,12 @@ def _blocked_reason(blocked: netguard.Blocked) -> str:
 NAVIGATION_HINTS = (
     ("ERR_NAME_NOT_RESOLVED", "Check the address: its host name does not resolve."),
     ("ERR_CONNECTION_REFUSED", "Check that the server is up and the port is right."),
+    ("ERR_UNSAFE_PORT", "Browsers never load this port (it belongs to another protocol)."),
+    ("ERR_INTERNET_DISCONNECTED", "This machine has no network: connect it and retry."),
+    ("ERR_ADDRESS_UNREACHABLE", "No route to the server: check the address and the network."),
+    ("ERR_CONNECTION_RESET", "The server dropped the connection: retry later."),
+    ("ERR_TOO_MANY_REDIRECTS", "The site redirects in a loop (often a cookie or login check)."),
+    ("ERR_BLOCKED_BY_CLIENT", "The capture's own rules blocked it (a site config's `block:`)."),
     ("ERR_CERT", "Capture it only if you trust the connection: --ignore-https-errors."),
     ("ERR_SSL", "The server's TLS setup failed; try again later or check the address."),
     ("Timeout", "The site is slow or hangs: retry later, or raise --timeout."),
