@@ -62,11 +62,6 @@ class HostGate:
             return 0.0
         return max(0.0, self._next.get(host_key(url), 0.0) - time.monotonic())
 
-    async def wait(self, url: str) -> None:
-        """Return once url's host is claimed for this caller (for callers without slots)."""
-        while not self.claim(url):  # noqa: ASYNC110 - sleeping until a known time, no event
-            await asyncio.sleep(self.wait_s(url))
-
     def claim(self, url: str) -> bool:
         """Return True and mark the host busy for delay_s if it is free now, else False."""
         if self.wait_s(url) > 0:
