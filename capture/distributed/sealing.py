@@ -144,8 +144,8 @@ class Sealer:
 
     async def finish(self, folders: Iterable[Path]) -> tuple[Unsealed, ...]:
         """Wait for the seals under way, then seal every finished folder among folders still
-        unsealed (a late redelivery's, one whose task's end was missed); return those that
-        could not be sealed."""
+        unsealed (left by the run this one resumes, a late redelivery's, one whose task's end
+        was missed); return those that could not be sealed."""
         await self._drain()
         for folder in folders:
             self.seal(folder)

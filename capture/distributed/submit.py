@@ -84,10 +84,6 @@ async def submit_job(
         unsealed: tuple[Unsealed, ...] = ()
         try:
             watch = _Watch(queue, folder, emit, len(requests), sealer)
-            sending = {request.folder for request in todo}
-            for request in requests:  # finished by the run this one resumes, maybe unsealed
-                if request.folder not in sending:
-                    sealer.seal(request.folder)
             index_of = {request.url: index for index, request in enumerate(requests)}
             for start in range(0, len(todo), SEND_BATCH):
                 if stop.is_set():
@@ -106,6 +102,7 @@ async def submit_job(
                 )
             await watch.until_ended(stop, submission, poll_s)
         finally:
+            # Every finished folder: also those the run this one resumes left unsealed.
             unsealed = await sealer.finish(request.folder for request in requests)
             if unsealed:
                 run_info["unsealed"] = [item.to_json(folder.path) for item in unsealed]
