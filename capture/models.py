@@ -128,6 +128,9 @@ class CaptureRequest:
     options: CaptureOptions
     site: Any = None
     """The site config that matched the URL (`capture.config.site.SiteConfig`), if any."""
+    sessions: Any = None
+    """The run's shared sessions (`capture.sessions.SessionStore`): a site's `login` runs once
+    per run and every capture of the site starts from its state. None: each capture logs in."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,7 +7,7 @@ import logging
 import time
 from typing import TYPE_CHECKING, Any
 
-from capture import netguard, overlays, pagewatch, screenshot
+from capture import expiry, netguard, overlays, pagewatch, screenshot
 from capture.devtools import VIEWER_TYPES, rendered_dom, tls_details
 from capture.errors import NavigationError
 from capture.looking import Looking
@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from playwright.async_api import BrowserContext, CDPSession, Page, Response
 
     from capture.render import ChromiumRenderer
+    from capture.sessions import Session
 
 log = logging.getLogger(__name__)
 
@@ -69,6 +70,8 @@ class PageRun:
         """viewport.png and thumbnail.webp, made in a thread while the browser finishes."""
         self.context_options: dict[str, Any] | None = None
         """What the capture's context was made with (a spare for the next is made alike)."""
+        self.session: Session | None = None
+        """The run's session of the site this capture started from (one login per run)."""
 
     async def run(self) -> PageCapture:
         try:
@@ -129,6 +132,7 @@ class PageRun:
         """Return a fresh context (a spare made ahead when the renderer keeps one) and its
         page, listened to before anything loads in it."""
         self.context_options = self._context_options()
+        self.session = await self._shared_session(self.context_options)
         spare = self.renderer.spare
         if spare is not None:
             context, page = await spare.take(self.context_options)
@@ -142,6 +146,21 @@ class PageRun:
             await context.close()  # a rejected cookie must not leave a context per URL behind
             raise
         return context, page
+
+    async def _shared_session(self, context_options: dict[str, Any]) -> Session | None:
+        """Return the run's session of the site (logging in first, once per run) and start
+        the context from its state; None when the capture logs in by itself, or not at all."""
+        store, site = self.request.sessions, self.site
+        if store is None or site is None or site.login is None:
+            return None
+        if not overlays.active(site, self.options):
+            return None
+        session: Session = await store.obtain(
+            site, self.request.url, self.renderer.browser, dict(context_options), self.options
+        )
+        if session.state is not None:
+            context_options["storage_state"] = session.state
+        return session
 
     def _context_options(self) -> dict[str, Any]:
         options = self.options
@@ -240,11 +259,17 @@ class PageRun:
                 await looking.scroll(step.detail)
         else:
             self.steps.skip("scroll", "disabled by options")
+        # A page that logs in by itself is checked after its login, any other before clearing.
+        logs_in_here = self.site is not None and self.site.login is not None and not self.session
+        if not logs_in_here:
+            await self._check_session(page)
         unchanged: Screenshot | None = None
         if overlays.active(self.site, self.options):
             unchanged = await self._clear_overlays(page, facts)
         else:
             self.steps.skip("overlays", "dismissal is off: the page is captured as served")
+        if logs_in_here:
+            await self._check_session(page)
         # When clearing changed nothing, the shot as served is the final one: no second shot.
         facts["screenshot"] = unchanged or await self._screenshot(page)
         wants = self.options.wants
@@ -260,6 +285,16 @@ class PageRun:
             facts["dom_html"] = await self._rendered_dom(page)
             step.detail["chars"] = len(facts["dom_html"])
             facts["layout"], facts["layout_html"] = await _collect_layout(page)
+
+    async def _check_session(self, page: Page) -> None:
+        """Fail the `session` step (reason logged_out) when the page shows it is logged out."""
+        if not expiry.watches(self.site):
+            return
+        limit_s = self.budget.allow(expiry.CHECK_S, reserve_s=self.reserve_s)
+        async with self.steps.step(expiry.STEP, timeout_s=limit_s + 2) as step:
+            reason = await expiry.session_gone(page, self.site, limit_s)
+            if reason is not None:
+                step.fail(reason)
 
     async def _clear_overlays(self, page: Page, facts: dict[str, Any]) -> Screenshot | None:
         """Shoot the page as served, then clear banners and walls.
@@ -277,6 +312,7 @@ class PageRun:
                 self.options,
                 self.interventions,
                 budget_s=limit_s,
+                session=self.session,
             )
             failures = [*outcome.failures, *await overlays.stop_watching(page)]
             if outcome.gated:

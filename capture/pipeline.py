@@ -7,7 +7,7 @@ import contextlib
 import functools
 import logging
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
@@ -25,13 +25,12 @@ from capture.models import (
     CaptureRequest,
     CaptureState,
     Exchange,
-    Intervention,
     PageCapture,
 )
-from capture.overlays.login import credential_values
 from capture.recorder import ExchangeSink, utc_now
 from capture.records import exchange_records, warcinfo_record
-from capture.redaction import redact_exchange, redact_text
+from capture.scrub import without_secrets
+from capture.sessions import redactor_for
 from capture.warc import WarcFile, new_record_id
 
 log = logging.getLogger(__name__)
@@ -162,16 +161,13 @@ async def capture_page(
             )
         )
 
-        secrets = credential_values(request.site)
-        redacted: list[str] = []
+        redactor = redactor_for(request)
         disk_errors: list[OutputError] = []
 
         def sink(exchange: Exchange) -> None:
             if disk_errors:  # The disk failed: nothing more can be written.
                 raise disk_errors[0]
-            exchange, found = redact_exchange(exchange, secrets)
-            if found:
-                redacted.append(exchange.request.url)
+            exchange = redactor.exchange(exchange)
             try:
                 warc.write(*exchange_records(exchange, seams.new_id))
             except OutputError as exc:
@@ -181,8 +177,8 @@ async def capture_page(
         page = await _render(request, renderer, sink, seams)
         if disk_errors:
             raise disk_errors[0]
-        if secrets:
-            page = _without_secrets(page, secrets, len(redacted), seams)
+        if redactor.active:
+            page = without_secrets(page, redactor, seams.clock())
         # Extraction, images, hashing and fsyncs run off the event loop: other pages' browser
         # events are served meanwhile (the C parts of this work also leave the GIL).
         summary = await _off_loop(_write_files, request, page, warc, machine, seams)
@@ -191,30 +187,6 @@ async def capture_page(
         raise
     return await _finish(
         request, page, summary=summary, machine=machine, earlier=earlier, seams=seams
-    )
-
-
-def _without_secrets(
-    page: PageCapture, secrets: Sequence[str], exchanges: int, seams: Seams
-) -> PageCapture:
-    """Return the page with login secrets removed from its DOM, and the redaction recorded."""
-    dom, in_dom = redact_text(page.dom_html or "", secrets)
-    layout_html, _ = redact_text(page.layout_html or "", secrets)
-    if not (exchanges or in_dom):
-        return page
-    note = Intervention(
-        action="redact",
-        rule="capture:credentials",
-        at=seams.clock(),
-        ok=True,
-        detail=f"login credentials replaced in {exchanges} recorded exchange(s)"
-        + (" and the DOM" if in_dom else ""),
-    )
-    return replace(
-        page,
-        dom_html=dom if page.dom_html is not None else None,
-        layout_html=layout_html if page.layout_html is not None else None,
-        interventions=(*page.interventions, note),
     )
 
 

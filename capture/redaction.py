@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import re
 import urllib.parse
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 
 from capture.models import Exchange, Header
@@ -73,3 +74,149 @@ def redact_exchange(exchange: Exchange, secrets: Sequence[str]) -> tuple[Exchang
         ),
         True,
     )
+
+
+SESSION_MARK = "[redacted by capture: session secret]"
+"""What replaces a cookie value, an Authorization credential or a login token."""
+
+MIN_SECRET_CHARS = 8
+"""Shorter cookie values (`1`, `yes`) are replaced in their headers only, not in every byte."""
+
+AUTH_HEADERS = frozenset({"authorization", "proxy-authorization"})
+TOKEN_FIELD = re.compile(
+    rb'"([A-Za-z_]*(?:token|session|jwt|auth|secret|sid)[A-Za-z_]*)"\s*:\s*"([^"\\]{4,})"',
+    re.IGNORECASE,
+)
+"""A JSON string field whose name says it holds a credential (`access_token`, `session_id`)."""
+
+
+def cookie_pairs(header: str) -> list[tuple[str, str]]:
+    """Return the (name, value) pairs of a Cookie header (`a=1; b=2`)."""
+    pairs = []
+    for part in header.split(";"):
+        name, equals, value = part.strip().partition("=")
+        if equals:
+            pairs.append((name, value))
+    return pairs
+
+
+def _masked_cookie_header(value: str) -> str:
+    return "; ".join(f"{name}={SESSION_MARK}" for name, _ in cookie_pairs(value))
+
+
+def _masked_set_cookie(value: str) -> str:
+    first, semicolon, attributes = value.partition(";")
+    name, equals, _ = first.partition("=")
+    if not equals:
+        return value
+    return f"{name.strip()}={SESSION_MARK}{semicolon}{attributes}"
+
+
+def _masked_authorization(value: str) -> str:
+    scheme, space, _ = value.strip().partition(" ")
+    return f"{scheme} {SESSION_MARK}" if space else SESSION_MARK
+
+
+def _header_secrets(name: str, value: str) -> list[str]:
+    """Return the secret values one header carries (cookie values, credentials)."""
+    lowered = name.lower()
+    if lowered == "cookie":
+        return [cookie for _, cookie in cookie_pairs(value)]
+    if lowered == "set-cookie":
+        return [cookie for _, cookie in cookie_pairs(value.partition(";")[0])]
+    if lowered in AUTH_HEADERS:
+        scheme, space, credential = value.strip().partition(" ")
+        return [credential if space else scheme]
+    return []
+
+
+def _masked_header(header: Header) -> Header:
+    name, value = header
+    lowered = name.lower()
+    if lowered == "cookie":
+        return name, _masked_cookie_header(value)
+    if lowered == "set-cookie":
+        return name, _masked_set_cookie(value)
+    if lowered in AUTH_HEADERS:
+        return name, _masked_authorization(value)
+    return header
+
+
+class Redactor:
+    """Removes one capture's secrets from what it stores, learning them as the capture goes.
+
+    `credentials` (a login's user name and password) are replaced everywhere, always. With
+    `session` on, so are the session's own values (`known`, e.g. from its saved cookies and
+    storage), every Cookie and Set-Cookie value and every Authorization and Proxy-Authorization
+    credential: names are kept, a marker replaces each value. Values learned from one exchange
+    are replaced in every later one and in the DOM; a login response's token fields too.
+    """
+
+    def __init__(
+        self,
+        credentials: Sequence[str] = (),
+        *,
+        session: bool = False,
+        known: Iterable[str] = (),
+        sources: Sequence[Callable[[], Iterable[str]]] = (),
+    ) -> None:
+        self.credentials = tuple(value for value in credentials if value)
+        self.session = session
+        self._learned: set[str] = set()
+        self._sources = tuple(sources)
+        """Asked for more values before each use (a run's session, once it is logged in)."""
+        self.learn(known)
+        self.exchanges = 0
+        """How many exchanges had something replaced."""
+
+    @property
+    def active(self) -> bool:
+        """Return True when anything is redacted at all."""
+        return self.session or bool(self.credentials)
+
+    def learn(self, values: Iterable[str]) -> None:
+        """Add values to the secrets replaced from now on (short ones are ignored)."""
+        if self.session:
+            self._learned.update(v for v in values if len(v) >= MIN_SECRET_CHARS)
+
+    def secrets(self) -> tuple[str, ...]:
+        """Return every secret replaced in bytes: credentials first, then learned values."""
+        for source in self._sources:
+            self.learn(source())
+        learned = sorted(self._learned - set(self.credentials), key=len, reverse=True)
+        return (*self.credentials, *learned)
+
+    def exchange(self, exchange: Exchange) -> Exchange:
+        """Return exchange with its secrets replaced (counted in `exchanges` when any were)."""
+        if not self.active:
+            return exchange
+        masked = exchange
+        if self.session:
+            for name, value in (*exchange.request.headers, *exchange.response.headers):
+                self.learn(_header_secrets(name, value))
+            masked = self._masked_headers(exchange)
+        if self._is_login(exchange):
+            tokens = TOKEN_FIELD.finditer(exchange.response.body)
+            self.learn(match.group(2).decode("utf-8", "replace") for match in tokens)
+        cleaned, found = redact_exchange(masked, self.secrets())
+        if found or masked != exchange:
+            self.exchanges += 1
+        return cleaned
+
+    def text(self, text: str) -> tuple[str, bool]:
+        """Return text with every secret known so far replaced, and whether any was."""
+        return redact_text(text, self.secrets())
+
+    def _is_login(self, exchange: Exchange) -> bool:
+        """Return True when the request sent a credential: its response is a login's."""
+        body = exchange.request.body or b""
+        return any(form in body for secret in self.credentials for form in _forms(secret))
+
+    @staticmethod
+    def _masked_headers(exchange: Exchange) -> Exchange:
+        request, response = exchange.request, exchange.response
+        return replace(
+            exchange,
+            request=replace(request, headers=tuple(map(_masked_header, request.headers))),
+            response=replace(response, headers=tuple(map(_masked_header, response.headers))),
+        )

@@ -6,17 +6,19 @@ import asyncio
 import logging
 import time
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
 
 from capture import paths, retry
 from capture.errors import OutputError
+from capture.expiry import ExpiryWatch
 from capture.files import clear_folder, make_folder, write_json
 from capture.models import Attempt, CaptureRequest, CaptureState
 from capture.pipeline import CaptureResult, Renderer, Seams, capture_page
 from capture.progress import CaptureFinished, CaptureRetrying, CaptureStarted, ProgressEvent
+from capture.sessions import SessionStore
 
 log = logging.getLogger(__name__)
 
@@ -82,6 +84,7 @@ async def run_captures(
     stop: asyncio.Event | None = None,
     after_each: AfterEach | None = None,
     host_turns: HostTurns | None = None,
+    sessions: SessionStore | None = None,
 ) -> list[CaptureResult]:
     """Capture every request and return the results of those that ran, in request order.
 
@@ -89,8 +92,14 @@ async def run_captures(
     Each attempt waits for its host's turn: `host_turns` when given (turns shared with other
     processes, each taken when asked), else `policy.host_delay_s` within this run. Once `stop`
     is set no new attempt starts; those in flight finish. One URL's failure never stops the
-    others; an OutputError (the disk) stops the run.
+    others; an OutputError (the disk) stops the run. Captures of a site share one session
+    (`sessions`, or one made for this call): its `login` runs once.
     """
+    store = sessions or SessionStore(seams.clock if seams else None)
+    requests = [
+        request if request.sessions is not None else replace(request, sessions=store)
+        for request in requests
+    ]
     run = _Run(
         renderer,
         seams or Seams(),
@@ -140,6 +149,7 @@ class _Run:
         self.hosts = HostGate(policy.host_delay_s)
         self.after_each = after_each
         self.host_turns = host_turns if policy.host_delay_s > 0 else None
+        self.expiry = ExpiryWatch()
 
     async def capture(self, index: int, request: CaptureRequest) -> CaptureResult | None:
         """Return the final result of request after its attempts, or None if stopped first."""
@@ -152,6 +162,7 @@ class _Run:
             attempt = Attempt(
                 len(earlier) + 1, started, self.seams.clock(), result.state, result.error
             )
+            self.expiry.note(request, result)
             retrying = self._worth_retrying(result, attempt.number)
             if retrying and self.stop.is_set():
                 # Stopped: a resumed run tries it again instead of keeping a 503 or a timeout.
@@ -195,6 +206,13 @@ class _Run:
                     continue  # Another page of the host claimed it first: wait again.
                 self.emit(CaptureStarted(request.url, index, self.total, len(earlier) + 1))
                 started = self.seams.clock()
+                refused = self.expiry.refused(request)
+                if refused is not None:  # the site's session is gone: no more login walls
+                    _write_failure(request, refused, self.seams, earlier, started)
+                    failed = CaptureResult(
+                        request.url, CaptureState.FAILED, request.folder, error=refused
+                    )
+                    return started, failed
                 return started, await _bounded(request, self.renderer, self.seams, earlier)
 
     def _worth_retrying(self, result: CaptureResult, attempt: int) -> bool:

@@ -324,6 +324,23 @@ class SiteConfig(StrictModel):
     actions: list[ActionItem] = Field(default_factory=list)
     when_visible: list[WhenVisible] = Field(default_factory=list)
     login: Login | None = None
+    account: str | None = Field(
+        default=None,
+        min_length=1,
+        description="a label for the account a session logs in as, named in capture.json "
+        "(never the user name or password)",
+    )
+    logged_in: Selector | None = Field(
+        default=None, description="present only on a page seen logged in"
+    )
+    logged_out: Selector | None = Field(
+        default=None, description="present only on a page seen logged out (the session is gone)"
+    )
+    redact_session: bool = Field(
+        default=True,
+        description="replace session cookie values, Authorization credentials and login "
+        "tokens in every output; false archives them in clear",
+    )
     allow_scripts: bool = Field(default=False, description="let `script` actions run")
     dismiss: bool = Field(default=True, description="false: capture pages exactly as served")
     builtin: bool = Field(default=True, description="run the generic pass after the actions")

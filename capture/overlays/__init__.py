@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 from capture.overlays import consent, gating, generic, watch
 from capture.overlays import context as before
 from capture.overlays.actions import Navigations, Run, run_action
-from capture.overlays.login import log_in
+from capture.overlays.login import log_in, session_used
 
 if TYPE_CHECKING:
     from playwright.async_api import BrowserContext, Page
@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from capture.config.site import SiteConfig
     from capture.models import CaptureOptions
     from capture.overlays.log import InterventionLog
+    from capture.sessions import Session
 
 CLEAR_BUDGET_S = 30.0
 """The most `clear` spends on a page before it stops and reports what it could not do."""
@@ -71,12 +72,14 @@ async def clear(
     log: InterventionLog,
     *,
     budget_s: float = CLEAR_BUDGET_S,
+    session: Session | None = None,
 ) -> OverlayOutcome:
     """Clear the page as a reader would and return what could not be done.
 
     A site config's login and actions run in order while its when_visible rules watch; then,
     unless it says `builtin: false`, the generic pass. Without a config (or one with no
-    actions) the built-in consent and generic passes run.
+    actions) the built-in consent and generic passes run. With the run's `session` of the
+    site, the page started logged in: the login is not run again, only recorded.
     """
     if not active(site, options):
         return OverlayOutcome()
@@ -85,7 +88,7 @@ async def clear(
     if site is not None and (site.actions or site.when_visible or site.login):
         watch.start(run)
         if site.login is not None:
-            failure = await log_in(run)
+            failure = await log_in(run) if session is None else session_used(run, session)
             failures += [failure] if failure else []
         for index, item in enumerate(site.actions):
             failure = await run_action(run, item, site.rule("actions", index, item.chosen[0]))

@@ -17,13 +17,14 @@ from capture.overlays.actions import Run, ms
 from capture.overlays.selectors import frame_url, scope
 from capture.redaction import REDACTED, redact_bytes
 
-__all__ = ["REDACTED", "credential_values", "log_in", "redact"]
+__all__ = ["REDACTED", "credential_values", "log_in", "redact", "session_used"]
 
 redact = redact_bytes
 """Replace a site's secrets in recorded bytes (see capture.redaction)."""
 
 if TYPE_CHECKING:
     from capture.config.site import Login, SiteConfig
+    from capture.sessions import Session
 
 
 def credential_values(
@@ -77,7 +78,7 @@ async def log_in(run: Run) -> str | None:
     await _forget(run)
     where = await frame_url(run.page, login.frame)
     detail = (
-        f"logged in as ${login.username_env}; credentials from the environment, "
+        f"logged in as {_account(run.site)}; credentials from the environment, "
         "never recorded (the login request body is redacted)"
     )
     if login.url and login.back and run.page.url != article:
@@ -85,6 +86,32 @@ async def log_in(run: Run) -> str | None:
         detail += f"; back to {article}"
     run.log.add("login", rule, ok=True, selector=login.success, frame=where, detail=detail)
     return None
+
+
+def session_used(run: Run, session: Session) -> str | None:
+    """Record that the page started from the run's one login of its site; return why the
+    session is missing when that login failed (None when the page started logged in)."""
+    assert run.site is not None
+    rule = run.site.rule("login")
+    if session.failure is not None:
+        detail = f"the run's one login failed: {session.failure}"
+        run.log.add("login", rule, ok=False, detail=detail)
+        return session.failure
+    detail = (
+        f"started logged in as {_account(run.site)}: the run logged in once, at "
+        f"{session.at.isoformat(timespec='seconds')}, and every capture of the site shares "
+        "that session (credentials and session secrets are never recorded)"
+    )
+    run.log.add("login", rule, ok=True, detail=detail)
+    return None
+
+
+def _account(site: SiteConfig) -> str:
+    """Return how the account is named: the config's label, else the variable's name."""
+    if site.account:
+        return f"account {site.account!r}"
+    assert site.login is not None
+    return f"${site.login.username_env}"
 
 
 async def _submit(run: Run, login: Login) -> None:

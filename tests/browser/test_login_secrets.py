@@ -10,8 +10,9 @@ from pathlib import Path
 import pytest
 
 from capture.api import capture_urls
-from capture.models import CaptureOptions, CaptureState
-from capture.redaction import REDACTED
+from capture.models import CaptureOptions, CaptureRequest, CaptureState
+from capture.pipeline import capture_page
+from capture.redaction import REDACTED, SESSION_MARK
 from capture.render import ChromiumRenderer
 from tests.browser.site_configs import PASSWORD, PASSWORD_ENV, USER, USER_ENV, config, fixture_sites
 
@@ -38,7 +39,14 @@ def every_output_byte(run_folder: Path) -> dict[str, bytes]:
     return blobs
 
 
-async def test_no_output_of_a_login_capture_holds_the_secrets(
+def assert_no_secret(blobs: dict[str, bytes], secrets: list[str]) -> None:
+    """Assert no blob holds any of the secrets, naming the files that do."""
+    for secret in secrets:
+        leaks = [name for name, blob in blobs.items() if secret.encode() in blob]
+        assert leaks == [], f"{secret!r} found in {leaks}"
+
+
+async def test_no_output_of_a_login_run_holds_the_secrets(
     renderer: ChromiumRenderer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv(USER_ENV, USER)
@@ -55,17 +63,43 @@ async def test_no_output_of_a_login_capture_holds_the_secrets(
             wacz=True,
         )
         posted = [r.body for r in site.requests if r.path == "/login-wall/session"]
+        cookies = [r.header("Cookie") or "" for r in site.requests]
 
     (result,) = run.results
     assert result.state is CaptureState.COMPLETE, result.error
     assert len(posted) == 1 and PASSWORD.encode() in posted[0]  # the wire carried them
+    token = next(c for c in cookies if "session=" in c).split("session=")[1].split(";")[0]
     blobs = every_output_byte(run.folder)
     assert any(name.endswith("page.warc.gz (decompressed)") for name in blobs)
-    for secret in (USER, PASSWORD):
-        leaks = [name for name, blob in blobs.items() if secret.encode() in blob]
-        assert leaks == [], f"{secret!r} found in {leaks}"
+    assert_no_secret(blobs, [USER, PASSWORD, token])
     warc = next(b for n, b in blobs.items() if n.endswith("page.warc.gz (decompressed)"))
-    assert REDACTED in warc  # the login POST is kept, with the values replaced
+    # The run logged in once in a context of its own: the capture sent the session's cookie,
+    # recorded by name with its value replaced.
+    assert f"session={SESSION_MARK}".encode() in warc
     capture = json.loads((result.folder / "capture.json").read_text())
     redactions = [i for i in capture["interventions"] if i["action"] == "redact"]
-    assert redactions and "login credentials replaced" in redactions[0]["detail"]
+    assert redactions and "session cookie values" in redactions[0]["detail"]
+
+
+async def test_a_capture_that_logs_in_by_itself_records_the_login_without_its_secrets(
+    renderer: ChromiumRenderer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(USER_ENV, USER)
+    monkeypatch.setenv(PASSWORD_ENV, PASSWORD)
+    with fixture_sites() as site:
+        request = CaptureRequest(
+            site.url("/login-wall/article"),
+            tmp_path / "one",
+            CaptureOptions(timeout_s=40),
+            site=config("login"),
+        )
+        result = await capture_page(request, renderer)
+        cookies = [r.header("Cookie") or "" for r in site.requests]
+
+    assert result.state is CaptureState.COMPLETE, result.error
+    token = next(c for c in cookies if "session=" in c).split("session=")[1].split(";")[0]
+    blobs = every_output_byte(result.folder)
+    assert_no_secret(blobs, [USER, PASSWORD, token])
+    warc = next(b for n, b in blobs.items() if n.endswith("page.warc.gz (decompressed)"))
+    assert REDACTED in warc  # the login POST is kept, with the values replaced
+    assert f"session={SESSION_MARK}; Path=/; HttpOnly".encode() in warc  # its Set-Cookie

@@ -5,7 +5,14 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from capture.models import Exchange, HttpRequest, HttpResponse
-from capture.redaction import REDACTED, redact_bytes, redact_exchange, redact_text
+from capture.redaction import (
+    REDACTED,
+    SESSION_MARK,
+    Redactor,
+    redact_bytes,
+    redact_exchange,
+    redact_text,
+)
 
 SECRETS = ("reader@x.org", "p&ss word")
 
@@ -49,3 +56,64 @@ def test_an_exchange_without_secrets_is_the_same_object() -> None:
     )
     assert redact_exchange(original, SECRETS) == (original, False)
     assert redact_exchange(original, ()) == (original, False)
+
+
+def session_exchange(
+    request_headers: tuple[tuple[str, str], ...] = (),
+    response_headers: tuple[tuple[str, str], ...] = (),
+    *,
+    body: bytes | None = None,
+    response_body: bytes = b"ok",
+) -> Exchange:
+    return Exchange(
+        request=HttpRequest("POST" if body else "GET", "https://x.org/a", request_headers, body),
+        response=HttpResponse(200, "OK", response_headers, response_body),
+        started_at=datetime(2026, 1, 1, tzinfo=UTC),
+    )
+
+
+def test_a_session_keeps_cookie_and_authorization_names_and_replaces_their_values() -> None:
+    redactor = Redactor(session=True)
+    cleaned = redactor.exchange(
+        session_exchange(
+            (("Cookie", "sid=abcdef123456; theme=1"), ("Authorization", "Bearer tok-0123456789")),
+            (("Set-Cookie", "sid=fedcba654321; Path=/; HttpOnly"),),
+        )
+    )
+    assert cleaned.request.headers == (
+        ("Cookie", f"sid={SESSION_MARK}; theme={SESSION_MARK}"),
+        ("Authorization", f"Bearer {SESSION_MARK}"),
+    )
+    assert cleaned.response.headers == (("Set-Cookie", f"sid={SESSION_MARK}; Path=/; HttpOnly"),)
+    assert redactor.exchanges == 1
+
+
+def test_values_learned_from_headers_are_replaced_in_later_bodies_and_text() -> None:
+    redactor = Redactor(session=True)
+    redactor.exchange(session_exchange((("Cookie", "sid=abcdef123456; theme=1"),)))
+    later = redactor.exchange(session_exchange(response_body=b"<p>abcdef123456 theme=1</p>"))
+    assert later.response.body == b"<p>" + REDACTED + b" theme=1</p>"  # short values stay
+    assert redactor.text("document.cookie: sid=abcdef123456") == (
+        "document.cookie: sid=" + REDACTED.decode(),
+        True,
+    )
+
+
+def test_a_login_responses_token_fields_are_replaced_and_remembered() -> None:
+    redactor = Redactor(("reader@x.org", "p&ss word"), session=True)
+    login = redactor.exchange(
+        session_exchange(
+            body=b'{"username": "reader@x.org", "password": "p&ss word"}',
+            response_body=b'{"ok": true, "access_token": "eyJhbGciOi.xyz", "name": "Ann"}',
+        )
+    )
+    assert b"eyJhbGciOi.xyz" not in login.response.body and b'"name": "Ann"' in login.response.body
+    later = redactor.exchange(session_exchange(response_body=b"t=eyJhbGciOi.xyz"))
+    assert later.response.body == b"t=" + REDACTED
+
+
+def test_without_a_session_only_credentials_are_replaced() -> None:
+    redactor = Redactor(SECRETS)
+    original = session_exchange((("Cookie", "sid=abcdef123456"),))
+    assert redactor.exchange(original) == original
+    assert not Redactor().active

@@ -1,0 +1,190 @@
+"""Sessions: one login per run for each site, and what a session makes secret in the outputs.
+
+A site config with a `login` logs in once per run (per worker process through a broker), in a
+context of its own that nothing records; every capture of the site then starts from that
+context's storage state, kept in memory only. A session file (`before: storage_state`, made by
+`capture login`) is read by each capture from the disk of the machine that captures.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from capture.overlays.login import credential_values
+from capture.redaction import Redactor
+
+if TYPE_CHECKING:
+    from playwright.async_api import Browser
+
+    from capture.config.site import SiteConfig
+    from capture.models import CaptureOptions, CaptureRequest
+    from capture.recorder import Clock
+
+log = logging.getLogger(__name__)
+
+LOGIN_BUDGET_S = 45.0
+"""The most the one login of a run may take, from loading the page to seeing `success`."""
+
+
+def account_label(site: SiteConfig) -> str:
+    """Return how outputs name the account: the config's `account`, else its config's name."""
+    return site.account or f"the account of site config {site.name!r}"
+
+
+def session_files(site: SiteConfig) -> list[Path]:
+    """Return the session files (storage states) the site config names, resolved."""
+    paths = []
+    for item in site.before:
+        name, value = item.chosen
+        if name == "storage_state":
+            paths.append(site.resolve(value))
+    return paths
+
+
+def uses_session(site: SiteConfig | None) -> bool:
+    """Return True when captures of the site carry a session: a login, cookies or a file."""
+    if site is None:
+        return False
+    return site.login is not None or any(
+        item.chosen[0] in ("storage_state", "cookies") for item in site.before
+    )
+
+
+def state_values(state: dict[str, Any]) -> list[str]:
+    """Return the secret values of a storage state: its cookies' and its local storage's."""
+    values = [str(cookie.get("value", "")) for cookie in state.get("cookies", [])]
+    for origin in state.get("origins", []):
+        values += [str(entry.get("value", "")) for entry in origin.get("localStorage", [])]
+    return [value for value in values if value]
+
+
+def file_values(site: SiteConfig) -> list[str]:
+    """Return the secret values in the site's session files (unreadable files give none)."""
+    values: list[str] = []
+    for path in session_files(site):
+        try:
+            state = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue  # a missing file is reported by the capture's `before` step
+        if isinstance(state, dict):
+            values += state_values(state)
+    return values
+
+
+@dataclass(frozen=True, slots=True)
+class Session:
+    """The outcome of a site's one login in a run: a storage state, or why there is none."""
+
+    site_key: str
+    at: datetime
+    state: dict[str, Any] | None = None
+    failure: str | None = None
+
+    @property
+    def values(self) -> tuple[str, ...]:
+        """Return the session's secret values (cookie and local storage values)."""
+        return tuple(state_values(self.state)) if self.state else ()
+
+
+class SessionStore:
+    """The sessions of one run, one per site config with a `login`, made at first need."""
+
+    def __init__(self, clock: Clock | None = None) -> None:
+        from capture.recorder import utc_now
+
+        self._clock = clock or utc_now
+        self._sessions: dict[str, Session] = {}
+        self._locks: dict[str, asyncio.Lock] = {}
+        self.logins = 0
+        """How many logins this store has run (one per site, tests read it)."""
+
+    def known(self, site: SiteConfig | None) -> tuple[str, ...]:
+        """Return the secret values of the site's session in this run, once logged in."""
+        if site is None:
+            return ()
+        session = self._sessions.get(site.rule("login"))
+        return session.values if session else ()
+
+    async def obtain(
+        self,
+        site: SiteConfig,
+        url: str,
+        browser: Browser,
+        context_options: dict[str, Any],
+        options: CaptureOptions,
+    ) -> Session:
+        """Return the site's session, logging in first when this run has not yet.
+
+        Captures that ask meanwhile wait for the one login. A failed login is remembered too:
+        the run does not hammer a login endpoint (or meet its rate limit) once per URL.
+        """
+        key = site.rule("login")
+        lock = self._locks.setdefault(key, asyncio.Lock())
+        async with lock:
+            if key not in self._sessions:
+                made = await self._log_in(site, url, browser, context_options, options)
+                self._sessions[key] = made
+            return self._sessions[key]
+
+    async def _log_in(
+        self,
+        site: SiteConfig,
+        url: str,
+        browser: Browser,
+        context_options: dict[str, Any],
+        options: CaptureOptions,
+    ) -> Session:
+        from playwright.async_api import Error as PlaywrightError
+
+        from capture import overlays
+        from capture.overlays.actions import Navigations, Run
+        from capture.overlays.log import InterventionLog
+        from capture.overlays.login import log_in
+
+        self.logins += 1
+        key, started = site.rule("login"), self._clock()
+        interventions = InterventionLog(self._clock)
+        context = await browser.new_context(**context_options)
+        try:
+            await overlays.prepare(context, site, options, interventions)
+            page = await context.new_page()
+            deadline = time.monotonic() + LOGIN_BUDGET_S
+            await page.goto(url, wait_until="load", timeout=LOGIN_BUDGET_S * 1000)
+            run = Run(page, site, options, interventions, deadline, Navigations(page))
+            failure = await log_in(run)
+            if failure is not None:
+                return Session(key, started, failure=failure)
+            state = await context.storage_state()
+        except (PlaywrightError, TimeoutError) as exc:
+            first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+            reason = f"{key}: login not done ({first}). Check that {url} loads, then retry"
+            return Session(key, started, failure=reason)
+        finally:
+            await context.close()
+        log.info("logged in once for the run", extra={"site": site.name})
+        return Session(key, started, state=dict(state))
+
+
+def redactor_for(request: CaptureRequest) -> Redactor:
+    """Return the redactor of one capture: its credentials always, its session's secrets too
+    unless its site config says `redact_session: false`."""
+    site = request.site
+    secrets = credential_values(site)
+    if not uses_session(site) or not site.redact_session:
+        return Redactor(secrets)
+    store: SessionStore | None = getattr(request, "sessions", None)
+    known: Iterable[str] = file_values(site)
+    return Redactor(
+        secrets,
+        session=True,
+        known=known,
+        sources=(lambda: store.known(site),) if store is not None else (),
+    )

@@ -1,0 +1,114 @@
+"""Sessions in a run: one login for many captures, expiry caught, no secret in any output."""
+
+from __future__ import annotations
+
+import json
+import logging
+from pathlib import Path
+
+import pytest
+
+from capture import paths
+from capture.api import capture_urls
+from capture.expiry import LOGGED_OUT_LIMIT
+from capture.models import CaptureOptions, CaptureState
+from capture.redaction import SESSION_MARK
+from capture.render import ChromiumRenderer
+from tests.browser.session_site import (
+    LAST_WORDS,
+    PASSWORD,
+    PASSWORD_ENV,
+    USER,
+    USER_ENV,
+    MembersSite,
+    logins,
+    members_config,
+    members_site,
+)
+from tests.browser.test_login_secrets import every_output_byte
+
+pytestmark = pytest.mark.browser
+
+ARTICLES = 12
+
+
+@pytest.fixture(autouse=True)
+def credentials(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(USER_ENV, USER)
+    monkeypatch.setenv(PASSWORD_ENV, PASSWORD)
+
+
+async def test_a_run_of_many_articles_logs_in_once_and_no_output_holds_a_secret(
+    renderer: ChromiumRenderer, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    site_config = members_config()
+    with members_site() as (site, state):
+        urls = [site.url(f"/members/article?n={n}") for n in range(1, ARTICLES + 1)]
+        run = await capture_urls(
+            urls,
+            output=tmp_path,
+            options=CaptureOptions(timeout_s=40),
+            renderer=renderer,
+            site_for=lambda _: site_config,
+            concurrency=2,
+            wacz=True,
+        )
+        hits = logins(site)
+    assert hits == 1
+    assert [r.state for r in run.results] == [CaptureState.COMPLETE] * ARTICLES, [
+        r.error for r in run.results
+    ]
+    for number, result in enumerate(run.results, start=1):
+        text = (result.folder / paths.ARTICLE_TXT).read_text()
+        assert f"{LAST_WORDS}-{number}" in text  # the article behind the wall, every time
+        capture = json.loads((result.folder / paths.CAPTURE_JSON).read_text())
+        (login,) = [i for i in capture["interventions"] if i["action"] == "login"]
+        assert login["ok"] and "account 'test member'" in login["detail"]
+        assert any(i["action"] == "redact" for i in capture["interventions"])
+
+    secrets = state.secrets
+    assert len(secrets) == 5  # the credentials, and one session's cookie, csrf and token
+    blobs = every_output_byte(run.folder)
+    blobs["log records"] = "\n".join(str(vars(r)) for r in caplog.records).encode()
+    for secret in secrets:
+        leaks = [name for name, blob in blobs.items() if secret.encode() in blob]
+        assert leaks == [], f"{secret!r} found in {leaks}"
+    warc = next(b for n, b in blobs.items() if n.endswith("page.warc.gz (decompressed)"))
+    # The names stay, so the record still says a session was sent; the values are gone.
+    assert f"sid={SESSION_MARK}".encode() in warc
+    assert f"Bearer {SESSION_MARK}".encode() in warc
+
+
+async def test_an_expired_session_is_caught_and_the_run_stops_capturing_the_site(
+    renderer: ChromiumRenderer, tmp_path: Path
+) -> None:
+    site_config = members_config()
+    # The run's one login uses the session once (it goes back to the article): two captures
+    # then find it alive, and the third finds it gone.
+    with members_site(MembersSite(expire_after_requests=3)) as (site, _):
+        urls = [site.url(f"/members/article?n={n}") for n in range(1, 9)]
+        run = await capture_urls(
+            urls,
+            output=tmp_path,
+            options=CaptureOptions(timeout_s=40),
+            renderer=renderer,
+            site_for=lambda _: site_config,
+        )
+        hits = logins(site)
+        loaded = [r.query for r in site.requests if r.path == "/members/article"]
+    assert hits == 1
+    states = [r.state for r in run.results]
+    gone = LOGGED_OUT_LIMIT
+    assert states == [CaptureState.COMPLETE] * 2 + [CaptureState.PARTIAL] * gone + [
+        CaptureState.FAILED
+    ] * (8 - 2 - gone)
+    first_gone = run.results[2]
+    assert first_gone.error is not None
+    assert "session: logged_out: the session is gone (#login-wall is on the page)" in (
+        first_gone.error
+    )
+    assert "capture login --site" in first_gone.error
+    stopped = run.results[-1]
+    assert stopped.error is not None and "stopped capturing that site" in stopped.error
+    assert len(loaded) == 2 + 2 + gone  # the login's two loads, then the captures that ran
