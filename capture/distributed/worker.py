@@ -27,6 +27,7 @@ from capture.pipeline import Renderer, Seams
 from capture.qa import replay_check
 from capture.runfolder import RunFolder
 from capture.runner import host_key, run_captures
+from capture.sessions import SessionStore
 
 log = logging.getLogger(__name__)
 
@@ -91,6 +92,9 @@ class Worker:
         self.seams = seams or Seams()
         self.owner = owner or f"{socket.gethostname()}:{uuid.uuid4().hex[:12]}"
         self.poll_s = poll_s
+        self.sessions: dict[str, SessionStore] = {}
+        """Each submission's sessions in this process: a site's `login` runs once per run and
+        worker process. Sessions stay in this process's memory: none travels through Redis."""
 
     async def handle(self, spec: TaskSpec) -> TaskOutcome:
         """Return what became of the task: a finished folder is never captured again."""
@@ -133,6 +137,7 @@ class Worker:
                 stop=stop,
                 after_each=replay_check(self.renderer) if spec.qa else None,
                 host_turns=host_turn,
+                sessions=self.sessions.setdefault(spec.submission, SessionStore(self.seams.clock)),
             )
         finally:
             watching.cancel()

@@ -298,3 +298,29 @@ async def test_a_task_stopped_during_its_retry_wait_is_cancelled_and_keeps_no_fa
     assert outcome.outcome == "cancelled"
     assert fake.rendered == [URL]  # not tried again once stopped
     assert not (tmp_path / KEY / paths.CAPTURE_JSON).exists()  # resume captures it afresh
+
+
+@dataclass
+class SessionsSeen(ReadyFake):
+    """The fake renderer, noting the run's session store each request carried."""
+
+    stores: list[object] = field(default_factory=list)
+
+    async def render(self, request: CaptureRequest, sink: ExchangeSink) -> PageCapture:
+        self.stores.append(request.sessions)
+        return await super().render(request, sink)
+
+
+async def test_tasks_of_one_submission_share_the_workers_sessions_and_a_new_run_does_not(
+    tmp_path: Path,
+) -> None:
+    fake = SessionsSeen()
+    worker = _worker(tmp_path, fake, MemoryCoordination())
+    for number, submission in enumerate(("sub", "sub", "next")):
+        key = f"{KEY}-{number}"
+        request = CaptureRequest(f"{URL}{number}", tmp_path / key, CaptureOptions())
+        await worker.handle(TaskSpec(request, RunPolicy(), submission, key))
+
+    first, second, other = fake.stores
+    assert first is not None and first is second  # one login per run in this process
+    assert other is not None and other is not first
