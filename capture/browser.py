@@ -145,15 +145,18 @@ def is_root() -> bool:
     return bool(geteuid is not None and geteuid() == 0)
 
 
-async def launch(playwright: Playwright, choice: BrowserChoice) -> Browser:
-    """Return a running headless Chromium, or raise BrowserLaunchError with the reason."""
+async def launch(
+    playwright: Playwright, choice: BrowserChoice, *, headless: bool = True
+) -> Browser:
+    """Return a running Chromium (headless unless asked: `capture login --interactive` shows
+    a window), or raise BrowserLaunchError with the reason."""
     from playwright.async_api import Error as PlaywrightError
 
     try:
         return await playwright.chromium.launch(
             executable_path=choice.executable,
             args=launch_args(running_as_root=is_root()),
-            headless=True,
+            headless=headless,
             # Ctrl-C in a terminal reaches the whole process group: the run, not Playwright,
             # decides when the browser closes, so captures in flight can finish.
             handle_sigint=False,

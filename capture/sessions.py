@@ -130,47 +130,50 @@ class SessionStore:
         lock = self._locks.setdefault(key, asyncio.Lock())
         async with lock:
             if key not in self._sessions:
-                made = await self._log_in(site, url, browser, context_options, options)
+                self.logins += 1
+                made = await log_in_once(site, url, browser, context_options, options, self._clock)
                 self._sessions[key] = made
             return self._sessions[key]
 
-    async def _log_in(
-        self,
-        site: SiteConfig,
-        url: str,
-        browser: Browser,
-        context_options: dict[str, Any],
-        options: CaptureOptions,
-    ) -> Session:
-        from playwright.async_api import Error as PlaywrightError
 
-        from capture import overlays
-        from capture.overlays.actions import Navigations, Run
-        from capture.overlays.log import InterventionLog
-        from capture.overlays.login import log_in
+async def log_in_once(  # noqa: PLR0917 - one login's inputs, all needed
+    site: SiteConfig,
+    url: str,
+    browser: Browser,
+    context_options: dict[str, Any],
+    options: CaptureOptions,
+    clock: Clock,
+) -> Session:
+    """Return the session of one login by the site's `login`, made in a context of its own
+    that nothing records; a failed login gives a Session with the failure."""
+    from playwright.async_api import Error as PlaywrightError
 
-        self.logins += 1
-        key, started = site.rule("login"), self._clock()
-        interventions = InterventionLog(self._clock)
-        context = await browser.new_context(**context_options)
-        try:
-            await overlays.prepare(context, site, options, interventions)
-            page = await context.new_page()
-            deadline = time.monotonic() + LOGIN_BUDGET_S
-            await page.goto(url, wait_until="load", timeout=LOGIN_BUDGET_S * 1000)
-            run = Run(page, site, options, interventions, deadline, Navigations(page))
-            failure = await log_in(run)
-            if failure is not None:
-                return Session(key, started, failure=failure)
-            state = await context.storage_state()
-        except (PlaywrightError, TimeoutError) as exc:
-            first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
-            reason = f"{key}: login not done ({first}). Check that {url} loads, then retry"
-            return Session(key, started, failure=reason)
-        finally:
-            await context.close()
-        log.info("logged in once for the run", extra={"site": site.name})
-        return Session(key, started, state=dict(state))
+    from capture import overlays
+    from capture.overlays.actions import Navigations, Run
+    from capture.overlays.log import InterventionLog
+    from capture.overlays.login import log_in
+
+    key, started = site.rule("login"), clock()
+    interventions = InterventionLog(clock)
+    context = await browser.new_context(**context_options)
+    try:
+        await overlays.prepare(context, site, options, interventions)
+        page = await context.new_page()
+        deadline = time.monotonic() + LOGIN_BUDGET_S
+        await page.goto(url, wait_until="load", timeout=LOGIN_BUDGET_S * 1000)
+        run = Run(page, site, options, interventions, deadline, Navigations(page))
+        failure = await log_in(run)
+        if failure is not None:
+            return Session(key, started, failure=failure)
+        state = await context.storage_state()
+    except (PlaywrightError, TimeoutError) as exc:
+        first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+        reason = f"{key}: login not done ({first}). Check that {url} loads, then retry"
+        return Session(key, started, failure=reason)
+    finally:
+        await context.close()
+    log.info("logged in", extra={"site": site.name})
+    return Session(key, started, state=dict(state))
 
 
 def redactor_for(request: CaptureRequest) -> Redactor:

@@ -236,8 +236,15 @@ def _qa(args: argparse.Namespace, stop: asyncio.Event) -> Coroutine[Any, Any, Ex
     return run_qa(args, stop)
 
 
+def _login(args: argparse.Namespace, stop: asyncio.Event) -> Coroutine[Any, Any, ExitCode]:
+    from capture.cli.login import run_login
+
+    return run_login(args, stop)
+
+
 ASYNC_COMMANDS: dict[str | None, Command] = {
     None: _urls,
+    "login": _login,
     "qa": _qa,
     "run": _run_job,
     "demo": _demo,

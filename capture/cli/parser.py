@@ -21,6 +21,7 @@ COMMANDS = (
     "keygen",
     "verify",
     "qa",
+    "login",
 )
 
 EXIT_CODES_HELP = "exit codes:\n" + "\n".join(
@@ -40,6 +41,7 @@ DESCRIPTION = """Capture web pages into self-contained evidence folders.
   capture keygen KEY         make an Ed25519 key pair for signing (KEY and KEY.pub)
   capture verify PATH        check a capture folder, run folder or WACZ: hashes, signature, time
   capture qa PATH            replay captures from their WARCs and score them against the capture
+  capture login --site S.yaml   make a session file once (by the config, by hand, from cookies)
 
 Each capture folder holds page.warc.gz, screenshot.png, viewport.png, thumbnail.webp,
 dom.html, article.txt, article.md, article.json and capture.json (see the README)."""
@@ -189,7 +191,7 @@ def _add_capture_options(parser: argparse.ArgumentParser, *, job: bool = False) 
     )
 
 
-def build_parser(command: str | None) -> argparse.ArgumentParser:
+def build_parser(command: str | None) -> argparse.ArgumentParser:  # noqa: PLR0915 - one branch per command
     """Return the parser for a subcommand, or for plain `capture URL...` when command is None."""
     if command is None:
         parser = _new("capture", DESCRIPTION)
@@ -262,6 +264,11 @@ def build_parser(command: str | None) -> argparse.ArgumentParser:
 
         parser = _new("capture qa", cli_qa.DESCRIPTION)
         cli_qa.add_arguments(parser)
+    elif command == "login":
+        from capture.cli import login as cli_login
+
+        parser = _new("capture login", cli_login.DESCRIPTION)
+        cli_login.add_arguments(parser)
     elif command == "keygen":
         parser = _new(
             "capture keygen",

@@ -336,6 +336,11 @@ class SiteConfig(StrictModel):
     logged_out: Selector | None = Field(
         default=None, description="present only on a page seen logged out (the session is gone)"
     )
+    redact_env: list[EnvName] = Field(
+        default_factory=list,
+        description="environment variables whose values (the account's user name or e-mail, "
+        "shown on its pages) are replaced in every output, like a login's credentials",
+    )
     redact_session: bool = Field(
         default=True,
         description="replace session cookie values, Authorization credentials and login "

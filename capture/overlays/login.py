@@ -30,7 +30,8 @@ if TYPE_CHECKING:
 def credential_values(
     site: SiteConfig | None, env: Mapping[str, str] | None = None
 ) -> tuple[str, ...]:
-    """Return the secret values a site config uses: its login's and its cookies' `value_env`.
+    """Return the secret values a site config uses: its login's, its cookies' `value_env` and
+    its `redact_env`.
 
     Empty when there are none or they are unset. Every output is cleaned of these values.
     """
@@ -42,6 +43,7 @@ def credential_values(
         names += [site.login.username_env, site.login.password_env]
     for item in site.before:
         names += [cookie.value_env for cookie in item.cookies or () if cookie.value_env]
+    names += site.redact_env
     return tuple(value for name in names if (value := source.get(name, "")))
 
 

@@ -57,7 +57,7 @@ ARTICLE_JS = """
 LOGIN_PAGE = """<!doctype html><html lang=en><head><title>Log in</title></head><body>
 <form id="login"><label>User <input id="username" autocomplete="off"></label>
 <label>Password <input id="password" type="password"></label>
-<label id="code-row" hidden>Code <input id="code"></label>
+<label id="code-row">Code (when asked) <input id="code"></label>
 <button type="submit">Log in</button></form><p id="error"></p>
 <script>
 const form = document.getElementById("login");
@@ -73,7 +73,6 @@ form.addEventListener("submit", async (event) => {
     localStorage.setItem("access_token", data.access_token);
     location.href = "/members/account";
   } else if (data.need_code) {
-    document.getElementById("code-row").hidden = false;
     document.getElementById("error").textContent = "Enter the code we sent you.";
   } else {
     document.getElementById("error").textContent =

@@ -1,0 +1,104 @@
+"""What `capture login` does: make a session from a site config's `login`, and check one.
+
+Both open their own context, which nothing records, and leave the writing of the session file
+to `capture.sessionfile` (owner-only, never in an archive).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from capture.errors import UsageError
+from capture.expiry import CHECK_S, session_gone
+from capture.models import CaptureOptions
+from capture.recorder import utc_now
+from capture.sessions import log_in_once
+
+if TYPE_CHECKING:
+    from playwright.async_api import Browser
+
+    from capture.config.site import SiteConfig
+
+PAGE_TIMEOUT_S = 45.0
+
+
+@dataclass(frozen=True, slots=True)
+class SessionCheck:
+    """Whether a saved session still works on a page of its site, and why not."""
+
+    url: str
+    works: bool
+    reason: str = ""
+
+
+def needs_signs(site: SiteConfig) -> None:
+    """Raise UsageError unless the site config says how a logged-in or logged-out page looks."""
+    if not (site.logged_in or site.logged_out):
+        raise UsageError(
+            f"The site config {site.source or site.name} does not say how a logged-in page "
+            "looks. Add `logged_in: <selector>` (or `logged_out: <selector>`) to it"
+        )
+
+
+def context_options(site: SiteConfig, options: CaptureOptions) -> dict[str, Any]:
+    """Return new_context's arguments for a login context: the capture's, without a session."""
+    from capture import overlays
+
+    kwargs: dict[str, Any] = {
+        "viewport": {"width": options.viewport.width, "height": options.viewport.height},
+        "ignore_https_errors": options.ignore_https_errors,
+    }
+    if options.user_agent:
+        kwargs["user_agent"] = options.user_agent
+    if options.proxy:
+        kwargs["proxy"] = {"server": options.proxy}
+    kwargs.update(overlays.context_options(site, options))
+    kwargs.pop("storage_state", None)  # a login starts logged out
+    return kwargs
+
+
+async def scripted_session(
+    browser: Browser, site: SiteConfig, url: str, options: CaptureOptions | None = None
+) -> dict[str, Any]:
+    """Return the storage state of a login by the site config's `login` from url.
+
+    Raises UsageError when the config has no `login` or the login did not work.
+    """
+    options = options or CaptureOptions()
+    if site.login is None:
+        raise UsageError(
+            f"The site config {site.source or site.name} has no `login`. Add one, or log in "
+            "by hand with --interactive, or give a browser's cookies with --cookies"
+        )
+    kwargs = context_options(site, options)
+    session = await log_in_once(site, url, browser, kwargs, options, utc_now)
+    if session.state is None:
+        raise UsageError(f"The login did not work: {session.failure}")
+    return session.state
+
+
+async def check_session(
+    browser: Browser,
+    site: SiteConfig,
+    url: str,
+    state: dict[str, Any],
+    options: CaptureOptions | None = None,
+) -> SessionCheck:
+    """Return whether a page of the site at url looks logged in with the saved state."""
+    from playwright.async_api import Error as PlaywrightError
+
+    needs_signs(site)
+    options = options or CaptureOptions()
+    context = await browser.new_context(**context_options(site, options), storage_state=state)  # type: ignore[arg-type]
+    try:
+        page = await context.new_page()
+        try:
+            await page.goto(url, wait_until="load", timeout=PAGE_TIMEOUT_S * 1000)
+        except PlaywrightError as exc:
+            first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+            return SessionCheck(url, works=False, reason=f"{url} did not load ({first})")
+        reason = await session_gone(page, site, CHECK_S)
+    finally:
+        await context.close()
+    return SessionCheck(url, works=reason is None, reason=reason or "")
