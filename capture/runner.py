@@ -13,7 +13,6 @@ from urllib.parse import urlsplit
 
 from capture import paths, retry
 from capture.errors import OutputError
-from capture.expiry import ExpiryWatch
 from capture.files import clear_folder, make_folder, write_json
 from capture.models import Attempt, CaptureRequest, CaptureState
 from capture.pipeline import CaptureResult, Renderer, Seams, capture_page
@@ -101,6 +100,7 @@ async def run_captures(
         for request in requests
     ]
     run = _Run(
+        store,
         renderer,
         seams or Seams(),
         policy=policy or RunPolicy(concurrency=concurrency),
@@ -129,6 +129,7 @@ class _Run:
 
     def __init__(
         self,
+        sessions: SessionStore,
         renderer: Renderer,
         seams: Seams,
         *,
@@ -149,7 +150,7 @@ class _Run:
         self.hosts = HostGate(policy.host_delay_s)
         self.after_each = after_each
         self.host_turns = host_turns if policy.host_delay_s > 0 else None
-        self.expiry = ExpiryWatch()
+        self.expiry = sessions.expiry
 
     async def capture(self, index: int, request: CaptureRequest) -> CaptureResult | None:
         """Return the final result of request after its attempts, or None if stopped first."""

@@ -50,12 +50,19 @@ def session_files(site: SiteConfig) -> list[Path]:
 
 
 def uses_session(site: SiteConfig | None) -> bool:
-    """Return True when captures of the site carry a session: a login, cookies or a file."""
+    """Return True when captures of the site carry a session: a login, cookies, a session
+    file, or an Authorization or Cookie header."""
     if site is None:
         return False
-    return site.login is not None or any(
-        item.chosen[0] in ("storage_state", "cookies") for item in site.before
-    )
+    if site.login is not None:
+        return True
+    for item in site.before:
+        name, value = item.chosen
+        if name in ("storage_state", "cookies"):
+            return True
+        if name == "headers" and {key.lower() for key in value} & {"authorization", "cookie"}:
+            return True
+    return False
 
 
 def state_values(state: dict[str, Any]) -> list[str]:
@@ -95,12 +102,16 @@ class Session:
 
 
 class SessionStore:
-    """The sessions of one run, one per site config with a `login`, made at first need."""
+    """The sessions of one run, one per site config with a `login`, made at first need, and
+    which sites' sessions the run has found gone (`expiry`)."""
 
     def __init__(self, clock: Clock | None = None) -> None:
+        from capture.expiry import ExpiryWatch
         from capture.recorder import utc_now
 
         self._clock = clock or utc_now
+        self.expiry = ExpiryWatch()
+        """Counts the captures that found a site's session gone; stops the site after a few."""
         self._sessions: dict[str, Session] = {}
         self._locks: dict[str, asyncio.Lock] = {}
         self.logins = 0

@@ -10,6 +10,7 @@ import pytest
 
 from capture import paths
 from capture.api import capture_urls
+from capture.evidence.report_html import PROVENANCE_HTML
 from capture.expiry import LOGGED_OUT_LIMIT
 from capture.models import CaptureOptions, CaptureState
 from capture.redaction import SESSION_MARK
@@ -65,6 +66,7 @@ async def test_a_run_of_many_articles_logs_in_once_and_no_output_holds_a_secret(
         capture = json.loads((result.folder / paths.CAPTURE_JSON).read_text())
         (login,) = [i for i in capture["interventions"] if i["action"] == "login"]
         assert login["ok"] and "account 'test member'" in login["detail"]
+        assert "test member" in (result.folder / PROVENANCE_HTML).read_text()
         assert any(i["action"] == "redact" for i in capture["interventions"])
 
     secrets = state.secrets
@@ -112,3 +114,26 @@ async def test_an_expired_session_is_caught_and_the_run_stops_capturing_the_site
     stopped = run.results[-1]
     assert stopped.error is not None and "stopped capturing that site" in stopped.error
     assert len(loaded) == 2 + 2 + gone  # the login's two loads, then the captures that ran
+
+
+async def test_a_login_that_fails_is_tried_once_per_run_not_once_per_url(
+    renderer: ChromiumRenderer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(PASSWORD_ENV, "not-the-password")
+    site_config = members_config()
+    with members_site(MembersSite(login_limit=2)) as (site, _):
+        urls = [site.url(f"/members/article?n={n}") for n in range(1, 7)]
+        run = await capture_urls(
+            urls,
+            output=tmp_path,
+            options=CaptureOptions(timeout_s=40),
+            renderer=renderer,
+            site_for=lambda _: site_config,
+            concurrency=2,
+        )
+        hits = logins(site)
+    assert hits == 1  # well under the site's rate limit of 2
+    assert CaptureState.COMPLETE not in [r.state for r in run.results]
+    first = run.results[0]
+    assert first.error is not None
+    assert "login did not work" in first.error and "session: logged_out" in first.error
