@@ -94,6 +94,8 @@ class Session:
     at: datetime
     state: dict[str, Any] | None = None
     failure: str | None = None
+    source: str | None = None
+    """The session file it was read from (None: the run logged in)."""
 
     @property
     def values(self) -> tuple[str, ...]:
@@ -134,17 +136,37 @@ class SessionStore:
     ) -> Session:
         """Return the site's session, logging in first when this run has not yet.
 
-        Captures that ask meanwhile wait for the one login. A failed login is remembered too:
-        the run does not hammer a login endpoint (or meet its rate limit) once per URL.
+        A session file the config names (`capture login` made it) is used instead of logging
+        in, when it exists. Captures that ask meanwhile wait for the one login. A failed login
+        is remembered too: the run does not hammer a login endpoint (or meet its rate limit)
+        once per URL.
         """
         key = site.rule("login")
         lock = self._locks.setdefault(key, asyncio.Lock())
         async with lock:
             if key not in self._sessions:
-                self.logins += 1
-                made = await log_in_once(site, url, browser, context_options, options, self._clock)
+                made = self._from_file(site)
+                if made is None:
+                    self.logins += 1
+                    made = await log_in_once(
+                        site, url, browser, context_options, options, self._clock
+                    )
                 self._sessions[key] = made
             return self._sessions[key]
+
+    def _from_file(self, site: SiteConfig) -> Session | None:
+        """Return the session in the site's session file, or None when there is no file."""
+        from capture.errors import UsageError
+        from capture.sessionfile import read_session
+
+        path = next((path for path in session_files(site) if path.is_file()), None)
+        if path is None:
+            return None
+        key, now = site.rule("login"), self._clock()
+        try:
+            return Session(key, now, state=read_session(path), source=str(path))
+        except UsageError as exc:
+            return Session(key, now, failure=f"{key}: {exc}", source=str(path))
 
 
 async def log_in_once(  # noqa: PLR0917 - one login's inputs, all needed

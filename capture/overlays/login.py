@@ -99,10 +99,14 @@ def session_used(run: Run, session: Session) -> str | None:
         detail = f"the run's one login failed: {session.failure}"
         run.log.add("login", rule, ok=False, detail=detail)
         return session.failure
+    how = (
+        f"from the session file {session.source}"
+        if session.source
+        else f"the run logged in once, at {session.at.isoformat(timespec='seconds')}"
+    )
     detail = (
-        f"started logged in as {_account(run.site)}: the run logged in once, at "
-        f"{session.at.isoformat(timespec='seconds')}, and every capture of the site shares "
-        "that session (credentials and session secrets are never recorded)"
+        f"started logged in as {_account(run.site)}: {how}, and every capture of the site "
+        "shares that session (credentials and session secrets are never recorded)"
     )
     run.log.add("login", rule, ok=True, detail=detail)
     return None

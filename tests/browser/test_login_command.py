@@ -211,3 +211,24 @@ class NoRedirect(urllib.request.HTTPRedirectHandler):
 
     def redirect_request(self, *args: object, **kwargs: object) -> None:
         return None
+
+
+async def test_a_run_starts_from_the_session_file_capture_login_made_and_never_logs_in(
+    renderer: ChromiumRenderer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(USER_ENV, USER)
+    monkeypatch.setenv(PASSWORD_ENV, PASSWORD)
+    config = session_config(tmp_path, drop_login=False)  # a `login` and a session file
+    with members_site() as (site, state):
+        argv = ["login", "--site", config.source, "--url", site.url("/members/article?n=1")]
+        assert await asyncio.to_thread(main, argv) == ExitCode.OK
+        assert stat.S_IMODE((tmp_path / "session.json").stat().st_mode) == 0o600
+        texts = await capture_articles(renderer, site.base_url, config, tmp_path / "out")
+        assert logins(site) == 1  # capture login's, and none in the run
+        secrets = state.secrets
+    assert all(f"{LAST_WORDS}-{n}" in text for n, text in enumerate(texts, start=1))
+    folder = next((tmp_path / "out").glob("*/captures/*"))
+    capture = json.loads((folder / paths.CAPTURE_JSON).read_text())
+    (login,) = [i for i in capture["interventions"] if i["action"] == "login"]
+    assert "from the session file" in login["detail"]
+    assert_no_secret(every_output_byte(tmp_path / "out"), secrets)
