@@ -15,6 +15,7 @@ from capture.evidence.keys import generate_key_pair
 from capture.models import CaptureOptions, CaptureRequest, Viewport
 from capture.pipeline import Sealing
 from capture.runner import RunPolicy
+from capture.sessions import SessionStore, session_files
 
 ROOT = Path("/shared/archives")
 SITES = Path(__file__).resolve().parents[2] / "configs" / "sites"
@@ -151,3 +152,24 @@ def test_a_malformed_sealing_is_refused_as_a_malformed_payload(sealing: object) 
 
     with pytest.raises(UsageError, match="malformed"):
         read_payload(payload, ROOT)
+
+
+def test_a_task_names_its_session_file_and_never_carries_the_session(tmp_path: Path) -> None:
+    (tmp_path / "session.json").write_text(
+        json.dumps({"cookies": [{"name": "sid", "value": "s3ss10n-v4lue"}], "origins": []})
+    )
+    config = tmp_path / "site.yaml"
+    config.write_text(
+        "version: 1\nname: members\nmatch: {hosts: [a.example]}\n"
+        "before:\n  - storage_state: session.json\n"
+    )
+    store = SessionStore()
+    request = CaptureRequest(
+        "https://a.example/", ROOT / "j/r/captures/a", CaptureOptions(), load_site(config), store
+    )
+    text = json.dumps(task_payload(request, ROOT, RunPolicy(), "s"))
+
+    assert "s3ss10n-v4lue" not in text and "session.json" in text
+    again = read_payload(json.loads(text), ROOT).request
+    assert again.sessions is None  # each worker keeps its own, in its own memory
+    assert session_files(again.site) == [tmp_path / "session.json"]  # read from its own disk
