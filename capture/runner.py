@@ -196,6 +196,9 @@ class _Run:
     ) -> tuple[datetime, CaptureResult] | None:
         """Return when the attempt started and its result, or None when the run was stopped."""
         while True:
+            refused = self._refused(index, request, earlier)  # before waiting for its host
+            if refused is not None:
+                return refused
             shared = self.host_turns
             wait_s = await shared(request.url) if shared else self.hosts.wait_s(request.url)
             if await self._stopped_within(wait_s):
@@ -205,16 +208,27 @@ class _Run:
                     return None
                 if shared is None and not self.hosts.claim(request.url):
                     continue  # Another page of the host claimed it first: wait again.
+                refused = self._refused(index, request, earlier)  # its site stopped meanwhile
+                if refused is not None:
+                    return refused
                 self.emit(CaptureStarted(request.url, index, self.total, len(earlier) + 1))
                 started = self.seams.clock()
-                refused = self.expiry.refused(request)
-                if refused is not None:  # the site's session is gone: no more login walls
-                    _write_failure(request, refused, self.seams, earlier, started)
-                    failed = CaptureResult(
-                        request.url, CaptureState.FAILED, request.folder, error=refused
-                    )
-                    return started, failed
                 return started, await _bounded(request, self.renderer, self.seams, earlier)
+
+    def _refused(
+        self, index: int, request: CaptureRequest, earlier: list[Attempt]
+    ) -> tuple[datetime, CaptureResult] | None:
+        """Return a failed result, recorded, when the run has stopped capturing the request's
+        site (its session is gone: no more login walls); None when it may be captured."""
+        reason = self.expiry.refused(request)
+        if reason is None:
+            return None
+        self.emit(CaptureStarted(request.url, index, self.total, len(earlier) + 1))
+        started = self.seams.clock()
+        _write_failure(request, reason, self.seams, earlier, started)
+        return started, CaptureResult(
+            request.url, CaptureState.FAILED, request.folder, error=reason
+        )
 
     def _worth_retrying(self, result: CaptureResult, attempt: int) -> bool:
         if attempt > self.policy.retries:

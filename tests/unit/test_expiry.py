@@ -2,12 +2,30 @@
 
 from __future__ import annotations
 
+import json
+from dataclasses import replace
 from pathlib import Path
 
+from capture import paths
 from capture.config.site import SiteConfig
-from capture.expiry import LOGGED_OUT_LIMIT, ExpiryWatch, found_logged_out, logged_out_reason
-from capture.models import CaptureOptions, CaptureRequest, CaptureState
-from capture.pipeline import CaptureResult
+from capture.expiry import (
+    LOGGED_OUT_LIMIT,
+    STEP,
+    ExpiryWatch,
+    found_logged_out,
+    logged_out_reason,
+)
+from capture.models import (
+    CaptureOptions,
+    CaptureRequest,
+    CaptureState,
+    PageCapture,
+    StepResult,
+    StepState,
+)
+from capture.pipeline import CaptureResult, Seams
+from capture.runner import run_captures
+from tests.fakes import FAKE_MACHINE, FakeRenderer, complete_page
 
 
 def site(name: str) -> SiteConfig:
@@ -40,3 +58,30 @@ def test_the_site_is_refused_after_the_limit_of_logged_out_captures_and_others_g
     assert reason is not None and reason.startswith("session: logged_out: not captured")
     assert "capture login" in reason
     assert watch.refused(request(other, 1)) is None
+
+
+def logged_out_page(request: CaptureRequest) -> PageCapture:
+    """Return a capture whose session step found the page logged out."""
+    page = complete_page(request)
+    reason = logged_out_reason(request.site, ".wall is on the page")
+    return replace(page, steps=(*page.steps, StepResult(STEP, StepState.FAILED, 0.1, reason)))
+
+
+async def test_a_run_stops_rendering_a_site_whose_session_is_gone(tmp_path: Path) -> None:
+    members, other = site("members"), site("other")
+    requests = [
+        CaptureRequest(f"https://members.org/{n}", tmp_path / f"m{n}", CaptureOptions(), members)
+        for n in range(6)
+    ]
+    requests.append(CaptureRequest("https://other.org/", tmp_path / "o", CaptureOptions(), other))
+    fake = FakeRenderer(outcomes={r.url: logged_out_page for r in requests[:6]})
+
+    results = await run_captures(requests, fake, seams=Seams(machine=FAKE_MACHINE))
+
+    assert fake.rendered == [r.url for r in requests[:LOGGED_OUT_LIMIT]] + [requests[-1].url]
+    states = [r.state for r in results]
+    assert states == [CaptureState.PARTIAL] * LOGGED_OUT_LIMIT + [CaptureState.FAILED] * (
+        6 - LOGGED_OUT_LIMIT
+    ) + [CaptureState.COMPLETE]
+    refused = json.loads((tmp_path / "m5" / paths.CAPTURE_JSON).read_text())
+    assert refused["state"] == "failed" and "stopped capturing that site" in refused["error"]
