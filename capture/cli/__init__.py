@@ -221,7 +221,8 @@ def _run_async(command: Command, args: argparse.Namespace) -> ExitCode:
         return asyncio.run(supervised())
     except asyncio.CancelledError:
         print(
-            "capture: stopped; finished captures are kept, unfinished ones left `.open`.",
+            "capture: stopped; finished captures are kept, unfinished ones removed "
+            "(--resume captures them).",
             file=sys.stderr,
         )
         return ExitCode.INTERRUPTED
