@@ -8,7 +8,8 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 from capture.config.job import Job
-from capture.models import CaptureOptions, CaptureRequest
+from capture.models import CaptureRequest
+from capture.options import CONCURRENCY, CaptureOptions
 from capture.pipeline import Renderer, Seams
 from capture.plan import SiteFor, plan
 from capture.progress import CaptureFinished, ProgressEvent, RunStarted
@@ -36,7 +37,7 @@ async def capture_urls(
     output: Path = Path("archives"),
     options: CaptureOptions | None = None,
     browser_path: str | None = None,
-    concurrency: int = 1,
+    concurrency: int = CONCURRENCY,
     on_event: OnEvent | None = None,
     renderer: Renderer | None = None,
     seams: Seams | None = None,

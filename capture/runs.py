@@ -16,7 +16,7 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
-from capture import __version__
+from capture._version import __version__
 from capture.config.job import Job
 from capture.errors import NothingToPackageError
 from capture.files import clear_folder
