@@ -105,11 +105,13 @@ def _masked_cookie_header(value: str) -> str:
 
 
 def _masked_set_cookie(value: str) -> str:
-    first, semicolon, attributes = value.partition(";")
-    name, equals, _ = first.partition("=")
-    if not equals:
-        return value
-    return f"{name.strip()}={SESSION_MARK}{semicolon}{attributes}"
+    """Mask each cookie of a Set-Cookie value (some tools join several with newlines)."""
+    masked = []
+    for line in value.split("\n"):
+        first, semicolon, attributes = line.partition(";")
+        name, equals, _ = first.partition("=")
+        masked.append(f"{name.strip()}={SESSION_MARK}{semicolon}{attributes}" if equals else line)
+    return "\n".join(masked)
 
 
 def _masked_authorization(value: str) -> str:
@@ -123,7 +125,8 @@ def _header_secrets(name: str, value: str) -> list[str]:
     if lowered == "cookie":
         return [cookie for _, cookie in cookie_pairs(value)]
     if lowered == "set-cookie":
-        return [cookie for _, cookie in cookie_pairs(value.partition(";")[0])]
+        lines = value.split("\n")
+        return [cookie for line in lines for _, cookie in cookie_pairs(line.partition(";")[0])]
     if lowered in AUTH_HEADERS:
         scheme, space, credential = value.strip().partition(" ")
         return [credential if space else scheme]

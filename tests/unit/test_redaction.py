@@ -117,3 +117,13 @@ def test_without_a_session_only_credentials_are_replaced() -> None:
     original = session_exchange((("Cookie", "sid=abcdef123456"),))
     assert redactor.exchange(original) == original
     assert not Redactor().active
+
+
+def test_set_cookie_values_joined_by_newlines_are_each_replaced() -> None:
+    redactor = Redactor(session=True)
+    joined = "sid=abcdef123456; Path=/\ncsrf=0123456789ab; Secure"
+    cleaned = redactor.exchange(session_exchange(response_headers=(("Set-Cookie", joined),)))
+    assert cleaned.response.headers == (
+        ("Set-Cookie", f"sid={SESSION_MARK}; Path=/\ncsrf={SESSION_MARK}; Secure"),
+    )
+    assert redactor.text("0123456789ab")[1]
