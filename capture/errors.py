@@ -37,7 +37,7 @@ MEANINGS = {
     "capture.json), or, through a broker, could not be sealed (see run.json's `unsealed`).",
     ExitCode.FAILED: "At least one URL failed to capture (see its capture.json).",
     ExitCode.NOT_VERIFIED: "`capture verify` found something that does not hold (the report "
-    "says what).",
+    "says what), or `capture login --check` found the session gone.",
     ExitCode.INTERRUPTED: "Stopped by Ctrl-C or SIGTERM; finished captures are kept.",
 }
 
