@@ -233,7 +233,8 @@ async def _first_of(*waits: Any) -> None:
     for task in done:
         if not task.cancelled() and isinstance(task.exception(), PlaywrightError | TimeoutError):
             raise UsageError(
-                f"No login within {WAIT_FOR_PERSON_S:g} s: no session was saved. Try again."
+                "No session was saved: the browser was closed, or no login came within "
+                f"{WAIT_FOR_PERSON_S:g} s. Try again."
             )
 
 

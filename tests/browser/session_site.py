@@ -71,7 +71,8 @@ form.addEventListener("submit", async (event) => {
   const data = res.status === 429 ? {} : await res.json();
   if (res.ok && data.access_token) {
     localStorage.setItem("access_token", data.access_token);
-    location.href = "/members/account";
+    document.getElementById("error").textContent = "Welcome back.";
+    setTimeout(() => { location.href = "/members/account"; }, 300);
   } else if (data.need_code) {
     document.getElementById("error").textContent = "Enter the code we sent you.";
   } else {

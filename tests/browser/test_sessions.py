@@ -12,8 +12,9 @@ from capture import paths
 from capture.api import capture_urls
 from capture.evidence.report_html import PROVENANCE_HTML
 from capture.expiry import LOGGED_OUT_LIMIT
-from capture.models import CaptureOptions, CaptureState
-from capture.redaction import SESSION_MARK
+from capture.models import CaptureOptions, CaptureRequest, CaptureState
+from capture.pipeline import capture_page
+from capture.redaction import REDACTED, SESSION_MARK
 from capture.render import ChromiumRenderer
 from tests.browser.session_site import (
     LAST_WORDS,
@@ -137,3 +138,27 @@ async def test_a_login_that_fails_is_tried_once_per_run_not_once_per_url(
     first = run.results[0]
     assert first.error is not None
     assert "login did not work" in first.error and "session: logged_out" in first.error
+
+
+async def test_a_capture_that_logs_in_by_itself_keeps_no_token_of_the_login_response(
+    renderer: ChromiumRenderer, tmp_path: Path
+) -> None:
+    with members_site() as (site, state):
+        request = CaptureRequest(
+            site.url("/members/article?n=4"),
+            tmp_path / "one",
+            CaptureOptions(timeout_s=40),
+            site=members_config(),
+        )
+        result = await capture_page(request, renderer)  # no run: the login is in the capture
+        secrets = state.secrets
+
+    assert result.state is CaptureState.COMPLETE, result.error
+    assert len(secrets) == 5
+    blobs = every_output_byte(result.folder)
+    warc = next(b for n, b in blobs.items() if n.endswith("page.warc.gz (decompressed)"))
+    # The login exchange is kept, its cookies and its token replaced.
+    assert f"Set-Cookie: csrf={SESSION_MARK}; Path=/".encode() in warc
+    assert f'{{"ok": true, "access_token": "{REDACTED.decode()}"}}'.encode() in warc
+    leaks = {s: [n for n, b in blobs.items() if s.encode() in b] for s in secrets}
+    assert all(found == [] for found in leaks.values()), leaks
