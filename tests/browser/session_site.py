@@ -13,7 +13,7 @@ import json
 import secrets
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -103,6 +103,8 @@ class MembersSite:
     second_factor: bool = False
     login_limit: int = 5
     """Login attempts allowed in a run of the site (more get 429, as a rate limit does)."""
+    clock: Callable[[], float] = time.monotonic
+    """The site's clock, for `expire_after_s` (a test moves it on instead of waiting)."""
     logins: int = 0
     members: dict[str, Member] = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -150,7 +152,7 @@ class MembersSite:
         if self.second_factor and fields.get("code") != CODE:
             return _json({"need_code": True}, status=401)
         member = Member(
-            secrets.token_hex(12), secrets.token_hex(10), secrets.token_hex(16), time.monotonic()
+            secrets.token_hex(12), secrets.token_hex(10), secrets.token_hex(16), self.clock()
         )
         with self.lock:
             self.members[member.session_id] = member
@@ -190,7 +192,7 @@ class MembersSite:
                 member.uses > self.expire_after_requests
             )
             too_old = self.expire_after_s is not None and (
-                time.monotonic() - member.started > self.expire_after_s
+                self.clock() - member.started > self.expire_after_s
             )
             return None if too_many or too_old else member
 

@@ -16,11 +16,12 @@ from capture import paths
 from capture.api import capture_urls
 from capture.cli import main
 from capture.config.site import SiteConfig, load_site
-from capture.errors import ExitCode
+from capture.errors import ExitCode, UsageError
 from capture.interactive import interactive_session
 from capture.models import CaptureOptions, CaptureState
 from capture.render import ChromiumRenderer
 from capture.sessionfile import write_session
+from capture.signin import check_session, scripted_session
 from tests.browser import site_configs
 from tests.browser.session_site import (
     CODE,
@@ -232,3 +233,32 @@ async def test_a_run_starts_from_the_session_file_capture_login_made_and_never_l
     (login,) = [i for i in capture["interventions"] if i["action"] == "login"]
     assert "from the session file" in login["detail"]
     assert_no_secret(every_output_byte(tmp_path / "out"), secrets)
+
+
+async def test_check_finds_a_session_gone_once_its_time_is_up(
+    renderer: ChromiumRenderer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(USER_ENV, USER)
+    monkeypatch.setenv(PASSWORD_ENV, PASSWORD)
+    now = [1000.0]
+    config = load_site(CONFIG)
+    with members_site(MembersSite(expire_after_s=600, clock=lambda: now[0])) as (site, _):
+        url = site.url("/members/article?n=1")
+        state = await scripted_session(renderer.browser, config, url)
+        fresh = await check_session(renderer.browser, config, url, state)
+        now[0] += 601  # ten minutes later, on the site's clock
+        later = await check_session(renderer.browser, config, url, state)
+    assert fresh.works, fresh.reason
+    assert not later.works
+    assert later.reason.startswith("logged_out: the session is gone (#login-wall is on the page)")
+
+
+async def test_a_rate_limited_login_is_reported_and_saves_nothing(
+    renderer: ChromiumRenderer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(USER_ENV, USER)
+    monkeypatch.setenv(PASSWORD_ENV, PASSWORD)
+    with members_site(MembersSite(login_limit=0)) as (site, _):
+        with pytest.raises(UsageError, match=r"The login did not work: .*\.signed-in did not"):
+            await scripted_session(renderer.browser, load_site(CONFIG), site.url("/members/login"))
+        assert logins(site) == 1  # tried once, answered 429
