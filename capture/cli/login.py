@@ -71,7 +71,7 @@ async def run_login(args: argparse.Namespace, stop: asyncio.Event) -> ExitCode:
     if args.cookies is not None:
         state = parse_cookies_txt(args.cookies.read_text(encoding="utf-8", errors="replace"))
         write_session(path, state)
-        print(f"session file: {path} ({len(state['cookies'])} cookies, owner-only)")
+        print(f"session file: {path} ({len(state['cookies'])} cookie(s), owner-only)")
         return ExitCode.OK
     if not args.url:
         raise UsageError("Give --url: a page of the site to log in from, or to check.")
