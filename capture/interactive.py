@@ -2,9 +2,10 @@
 
 With a display, the browser shows a window. Without one (a server reached over SSH), a small
 page on 127.0.0.1 shows the browser's screen (a screenshot every few hundred milliseconds) and
-passes the person's clicks and keys through to it. The page's address carries a random token:
-another user of the machine cannot drive the browser. The session is saved once the page shows
-the site config's `logged_in` selector (or its login's `success`), or when the person says so.
+passes the person's clicks, keys, pasted text and scrolling through to it. The page's address
+carries a random token: another user of the machine cannot drive the browser. The session is
+saved once the page shows the site config's `logged_in` selector (or its login's `success`), or
+when the person says so.
 """
 
 from __future__ import annotations
@@ -67,6 +68,13 @@ img.addEventListener("keydown", (event) => {
   event.preventDefault();
   if (event.key.length === 1 && !event.ctrlKey && !event.metaKey) post("type", {text: event.key});
   else post("key", {key: event.key});
+});
+img.addEventListener("wheel", (event) => {
+  event.preventDefault();
+  post("wheel", {dx: event.deltaX, dy: event.deltaY});
+}, {passive: false});
+document.addEventListener("paste", (event) => {
+  post("type", {text: event.clipboardData.getData("text")});
 });
 document.getElementById("done").addEventListener("click", () => post("done"));
 </script></body></html>
@@ -154,6 +162,8 @@ class ScreenServer:
                 await self.page.keyboard.type(str(data["text"]))
             elif route == "key":
                 await self.page.keyboard.press(str(data["key"]))
+            elif route == "wheel":
+                await self.page.mouse.wheel(float(data["dx"]), float(data["dy"]))
             elif route == "done":
                 self.done.set()
         except PlaywrightError as exc:  # an unknown key name, a page navigating away

@@ -17,7 +17,7 @@ from capture.api import capture_urls
 from capture.cli import main
 from capture.config.site import SiteConfig, load_site
 from capture.errors import ExitCode, UsageError
-from capture.interactive import interactive_session
+from capture.interactive import ScreenServer, interactive_session
 from capture.models import CaptureOptions, CaptureState
 from capture.render import ChromiumRenderer
 from capture.sessionfile import write_session
@@ -262,3 +262,36 @@ async def test_a_rate_limited_login_is_reported_and_saves_nothing(
         with pytest.raises(UsageError, match=r"The login did not work: .*\.signed-in did not"):
             await scripted_session(renderer.browser, load_site(CONFIG), site.url("/members/login"))
         assert logins(site) == 1  # tried once, answered 429
+
+
+async def test_the_served_screen_passes_pasted_text_and_scrolling_and_wants_its_token(
+    renderer: ChromiumRenderer,
+) -> None:
+    remote_context = await renderer.browser.new_context(viewport={"width": 800, "height": 600})
+    control = await renderer.browser.new_context(viewport={"width": 1000, "height": 800})
+    try:
+        remote = await remote_context.new_page()
+        await remote.set_content('<input id="code" autofocus><div style="height:5000px"></div>')
+        await remote.focus("#code")
+        async with ScreenServer(remote).serving() as server:
+            page = await control.new_page()
+            elsewhere = await page.goto(server.url.replace(server.token, "guess"))
+            assert elsewhere is not None and elsewhere.status == 404
+            await page.goto(server.url)
+            await page.wait_for_function("document.getElementById('screen').naturalWidth > 0")
+            await page.evaluate(
+                """() => {
+                  const data = new DataTransfer();
+                  data.setData("text", "pasted-246810");
+                  document.dispatchEvent(new ClipboardEvent("paste", {clipboardData: data}));
+                }"""
+            )
+            await remote.wait_for_function(
+                "document.getElementById('code').value === 'pasted-246810'"
+            )
+            await page.locator("#screen").hover()
+            await page.mouse.wheel(0, 700)
+            await remote.wait_for_function("window.scrollY > 0")
+    finally:
+        await control.close()
+        await remote_context.close()
