@@ -12,6 +12,7 @@ import asyncio
 import json
 import logging
 import time
+import urllib.parse
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -193,9 +194,9 @@ async def log_in_once(  # noqa: PLR0917 - one login's inputs, all needed
         await overlays.prepare(context, site, options, interventions)
         page = await context.new_page()
         deadline = time.monotonic() + LOGIN_BUDGET_S
-        await page.goto(url, wait_until="load", timeout=LOGIN_BUDGET_S * 1000)
+        await page.goto(_login_start(site, url), wait_until="load", timeout=LOGIN_BUDGET_S * 1000)
         run = Run(page, site, options, interventions, deadline, Navigations(page))
-        failure = await log_in(run)
+        failure = await log_in(run, back=False)
         if failure is not None:
             return Session(key, started, failure=failure)
         state = await context.storage_state()
@@ -207,6 +208,15 @@ async def log_in_once(  # noqa: PLR0917 - one login's inputs, all needed
         await context.close()
     log.info("logged in", extra={"site": site.name})
     return Session(key, started, state=dict(state))
+
+
+def _login_start(site: SiteConfig, url: str) -> str:
+    """Return where a run's one login starts: the login page when the config names one (no
+    article is loaded for nothing, nor counted by a metered wall), else the article."""
+    login = site.login
+    if login is not None and login.url and not login.open:
+        return urllib.parse.urljoin(url, login.url)
+    return url
 
 
 def redactor_for(request: CaptureRequest) -> Redactor:

@@ -47,8 +47,11 @@ def credential_values(
     return tuple(value for name in names if (value := source.get(name, "")))
 
 
-async def log_in(run: Run) -> str | None:
-    """Log in as the site's `login` says; return why it failed (None when it worked)."""
+async def log_in(run: Run, *, back: bool = True) -> str | None:
+    """Log in as the site's `login` says; return why it failed (None when it worked).
+
+    back=False stays where the login leads, whatever the config's `back` (a run's one login,
+    made in a context of its own, has no article to return to)."""
     from playwright.async_api import Error as PlaywrightError
 
     assert run.site is not None and run.site.login is not None
@@ -83,7 +86,7 @@ async def log_in(run: Run) -> str | None:
         f"logged in as {_account(run.site)}; credentials from the environment, "
         "never recorded (the login request body is redacted)"
     )
-    if login.url and login.back and run.page.url != article:
+    if back and login.url and login.back and run.page.url != article:
         await run.page.goto(article, wait_until="load", timeout=ms(run.remaining_s(30)))
         detail += f"; back to {article}"
     run.log.add("login", rule, ok=True, selector=login.success, frame=where, detail=detail)
@@ -124,7 +127,8 @@ async def _submit(run: Run, login: Login) -> None:
     page = run.page
     if login.url:
         target = urllib.parse.urljoin(page.url, login.url)
-        await page.goto(target, wait_until="load", timeout=ms(run.remaining_s(30)))
+        if page.url != target:  # a run's one login starts on the login page itself
+            await page.goto(target, wait_until="load", timeout=ms(run.remaining_s(30)))
     if login.open:
         await (
             scope(page, login.frame)

@@ -87,9 +87,9 @@ async def test_an_expired_session_is_caught_and_the_run_stops_capturing_the_site
     renderer: ChromiumRenderer, tmp_path: Path
 ) -> None:
     site_config = members_config()
-    # The run's one login uses the session once (it goes back to the article): two captures
-    # then find it alive, and the third finds it gone.
-    with members_site(MembersSite(expire_after_requests=3)) as (site, _):
+    # The run's one login goes straight to the login page and uses the session for nothing:
+    # two captures find it alive, and the third finds it gone.
+    with members_site(MembersSite(expire_after_requests=2)) as (site, _):
         urls = [site.url(f"/members/article?n={n}") for n in range(1, 9)]
         run = await capture_urls(
             urls,
@@ -114,7 +114,7 @@ async def test_an_expired_session_is_caught_and_the_run_stops_capturing_the_site
     assert "capture login --site" in first_gone.error
     stopped = run.results[-1]
     assert stopped.error is not None and "stopped capturing that site" in stopped.error
-    assert len(loaded) == 2 + 2 + gone  # the login's two loads, then the captures that ran
+    assert len(loaded) == 2 + gone  # only the captures that ran: the login loads no article
 
 
 async def test_a_login_that_fails_is_tried_once_per_run_not_once_per_url(
