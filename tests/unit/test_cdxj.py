@@ -81,3 +81,13 @@ def test_an_old_gzipped_index_without_idx_reads_and_no_index_is_a_problem() -> N
     assert _state({ARCHIVE: b""}).problems == (
         "no index: neither indexes/index.cdx nor indexes/index.idx",
     )
+
+
+def test_by_default_the_index_is_compressed_only_above_5000_lines() -> None:
+    many = sorted(_line(f"k{n:05d},x)/", "2026", n) for n in range(5001))
+    assert [f.path for f in index_files(many[:5000])] == ["indexes/index.cdx"]
+    files = index_files(many)
+    assert [f.path for f in files] == ["indexes/index.cdx.gz", "indexes/index.idx"]
+    assert len(files[1].data.decode().splitlines()) == 1 + 17  # !meta, then 5001 / 300 blocks
+    members = {f.path: f.data for f in files} | {ARCHIVE: b""}
+    assert _state(members) == IndexState("compressed CDXJ with index.idx", 5001, ())
