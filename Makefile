@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: setup setup-test browser demo test test-unit lint bench clean
+.PHONY: setup setup-test browser demo test test-unit lint bench install-check clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -53,6 +53,10 @@ lint: $(STAMP)
 	$(BIN)/ruff check capture tests bench
 	$(BIN)/ruff format --check capture tests bench
 	$(BIN)/mypy capture
+
+# A wheel in a fresh virtualenv without the test extras: every README command (CI runs it).
+install-check: browser
+	bash .ci/install-check
 
 bench: setup
 	$(BIN)/python bench/capture_speed.py

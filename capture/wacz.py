@@ -9,6 +9,7 @@ WARCs are streamed into the ZIP uncompressed (STORE) so readers can seek into th
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
 import json
@@ -22,11 +23,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any
 
-from cdxj_indexer.main import CDXJIndexer
 from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
 
-from capture import __version__, paths
+from capture import paths
+from capture._version import __version__
 from capture.cdxj import DEFAULT_LAYOUT, IndexLayout, index_files
 from capture.errors import NothingToPackageError, PackageError
 from capture.files import atomic_file, read_json_object, sha256_label
@@ -125,7 +126,7 @@ def index_lines(warc: Path, archive_name: str) -> list[str]:
     out = io.StringIO()
     with warc.open("rb") as handle:
         # post_append keeps POST bodies in the index so replay can match them.
-        indexer = _Indexer(
+        indexer = _indexer_class()(
             out, [handle], post_append=True, fields="referrer", filename=archive_name
         )
         try:
@@ -153,26 +154,29 @@ class _Records(ArchiveIterator):  # type: ignore[misc]
             yield record
 
 
-class _Indexer(CDXJIndexer):  # type: ignore[misc]
-    """CDXJIndexer that can close the record buffers it leaves open when a WARC is damaged."""
+@functools.cache
+def _indexer_class() -> type[Any]:
+    """Return CDXJIndexer made able to close the record buffers it leaves open when a WARC is
+    damaged (imported on first use: cdxj-indexer takes a third of a second to import)."""
+    from cdxj_indexer.main import CDXJIndexer
 
-    records: _Records | None = None
+    class Indexer(CDXJIndexer):  # type: ignore[misc]
+        records: _Records | None = None
 
-    def _create_record_iter(self, input_: Any) -> _Records:
-        self.records = _Records(
-            input_, no_record_parse=not self.record_parse, arc2warc=True, verify_http=False
-        )
-        return self.records
+        def _create_record_iter(self, input_: Any) -> _Records:
+            self.records = _Records(
+                input_, no_record_parse=not self.record_parse, arc2warc=True, verify_http=False
+            )
+            return self.records
 
-    def release(self) -> None:
-        """Close the spooled copies of the records read last.
+        def release(self) -> None:
+            """Close the spooled copies of the records read last."""
+            for record in self.records.recent if self.records else ():
+                buffered = getattr(record, "buffered_stream", None)
+                if buffered is not None:
+                    buffered.close()
 
-        cdxj-indexer leaves them open when a damaged WARC stops or confuses its iteration.
-        """
-        for record in self.records.recent if self.records else ():
-            buffered = getattr(record, "buffered_stream", None)
-            if buffered is not None:
-                buffered.close()
+    return Indexer
 
 
 def page_entry(capture: PackedCapture, lines: Sequence[str]) -> dict[str, Any] | None:
