@@ -31,7 +31,8 @@ from capture.runner import host_key, run_captures
 log = logging.getLogger(__name__)
 
 LEASE_S = 30.0
-"""How long a capture's lease lasts without renewal: a killed worker's captures wait this long."""
+"""How long a capture's lease lasts without renewal (renewed every third of it). A killed
+worker's captures are sent again by the submitting side about this long after its death."""
 
 LEASE_WAIT_S = 3600.0
 """How long a redelivered task waits for another worker's capture of the same folder."""

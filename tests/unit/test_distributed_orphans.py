@@ -1,0 +1,123 @@
+"""A worker that dies mid-task: the submitter sends its task again once the capture's lease
+lapses, never while a living worker holds it, and retires the run's tasks at its end."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+import time
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from capture.models import CaptureRequest, PageCapture
+from capture.progress import ProgressEvent
+from capture.recorder import ExchangeSink
+from tests.unit.test_distributed_submit import URLS, FakeQueue, _job, _submit
+
+CHECK_S = 0.02
+HELD_S = 0.3
+
+
+async def _die_mid_task(queue: FakeQueue, held_s: float) -> tuple[str, dict[str, Any], float]:
+    """Take the first task as a worker that dies: its lease lapses held_s later, unrenewed.
+
+    Return the task's id, its payload and when its lease lapsed."""
+    taken = None
+    while taken is None:  # the submitter sends from a thread
+        await asyncio.sleep(0.005)
+        taken = queue.take()
+    task_id, payload = taken
+    queue.coordination.leases[payload["folder"]] = "dead-worker"
+    await asyncio.sleep(held_s)
+    del queue.coordination.leases[payload["folder"]]
+    return task_id, payload, time.monotonic()
+
+
+async def test_a_dead_workers_task_is_sent_again_once_its_lease_lapsed(tmp_path: Path) -> None:
+    output = tmp_path / "archives"
+    queue, events = FakeQueue(output), list[ProgressEvent]()
+    sent_at: list[float] = []
+    send = queue.send
+
+    def timed_send(payloads: Sequence[dict[str, Any]]) -> list[str]:
+        sent_at.append(time.monotonic())
+        return send(payloads)
+
+    queue.send = timed_send  # type: ignore[method-assign]
+    dying = asyncio.create_task(_die_mid_task(queue, HELD_S))
+    worker = asyncio.create_task(queue.work())
+    try:
+        result = await _submit(_job(output), queue, events, orphan_check_s=CHECK_S)
+    finally:
+        worker.cancel()
+    dead_id, dead_payload, lapsed_at = await dying
+
+    assert len(queue.sent) == len(URLS) + 1
+    again_id, again = queue.sent[-1]
+    assert again == dead_payload  # the same payload, a new task
+    assert dead_id not in queue.ends
+    assert queue.ends[again_id].value == {
+        "outcome": "captured",
+        "key": dead_payload["folder"],
+        "state": "complete",
+    }
+    assert sent_at[-1] >= lapsed_at  # not while the lease was held
+    assert sorted(queue.renderer.rendered) == URLS  # every page once, the dead one included
+    run = json.loads((result.folder / "run.json").read_text())
+    assert run["counts"] == {"complete": len(URLS), "partial": 0, "failed": 0}
+    assert queue.coordination.stopped == {dead_payload["submission"]}  # retired at its end
+
+
+class SlowFirstPage(FakeQueue):
+    """A queue whose worker renders the first URL slowly, holding its lease meanwhile."""
+
+    def __init__(self, root: Path) -> None:
+        super().__init__(root)
+        render = self.renderer.render
+
+        async def slow(request: CaptureRequest, sink: ExchangeSink) -> PageCapture:
+            if request.url == URLS[0]:
+                await asyncio.sleep(HELD_S)
+            return await render(request, sink)
+
+        self.renderer.render = slow  # type: ignore[method-assign]
+
+
+async def test_a_slow_capture_whose_worker_lives_is_never_sent_again(tmp_path: Path) -> None:
+    output = tmp_path / "archives"
+    queue, events = SlowFirstPage(output), list[ProgressEvent]()
+    worker = asyncio.create_task(queue.work())
+    try:
+        result = await _submit(_job(output), queue, events, orphan_check_s=CHECK_S)
+    finally:
+        worker.cancel()
+
+    assert len(queue.sent) == len(URLS)  # a dozen checks passed while the page rendered
+    assert sorted(queue.renderer.rendered) == URLS
+    assert len(result.results) == len(URLS)
+
+
+async def test_a_task_seen_without_its_lease_at_one_check_only_is_not_sent_again(
+    tmp_path: Path,
+) -> None:
+    """As when a worker has started the task and not yet taken its lease."""
+    output = tmp_path / "archives"
+    queue, events = SlowFirstPage(output), list[ProgressEvent]()
+    flips = itertools.cycle([True, False])
+    checks: list[set[str]] = []
+
+    def every_other_check(tasks: Mapping[str, str]) -> set[str]:
+        checks.append({task_id for task_id in tasks if task_id == "task-0" and next(flips)})
+        return checks[-1]
+
+    queue.orphans = every_other_check  # type: ignore[method-assign]
+    worker = asyncio.create_task(queue.work())
+    try:
+        await _submit(_job(output), queue, events, orphan_check_s=CHECK_S)
+    finally:
+        worker.cancel()
+
+    assert checks.count({"task-0"}) >= 2  # seen so more than once, never twice in a row
+    assert len(queue.sent) == len(URLS)
