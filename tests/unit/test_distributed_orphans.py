@@ -7,7 +7,7 @@ import asyncio
 import itertools
 import json
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Awaitable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -20,8 +20,10 @@ CHECK_S = 0.02
 HELD_S = 0.3
 
 
-async def _die_mid_task(queue: FakeQueue, held_s: float) -> tuple[str, dict[str, Any], float]:
-    """Take the first task as a worker that dies: its lease lapses held_s later, unrenewed.
+async def _die_mid_task(
+    queue: FakeQueue, held: Awaitable[Any]
+) -> tuple[str, dict[str, Any], float]:
+    """Take the first task as a worker that dies: its lease lapses once held is done.
 
     Return the task's id, its payload and when its lease lapsed."""
     taken = None
@@ -30,7 +32,7 @@ async def _die_mid_task(queue: FakeQueue, held_s: float) -> tuple[str, dict[str,
         taken = queue.take()
     task_id, payload = taken
     queue.coordination.leases[payload["folder"]] = "dead-worker"
-    await asyncio.sleep(held_s)
+    await held
     del queue.coordination.leases[payload["folder"]]
     return task_id, payload, time.monotonic()
 
@@ -46,7 +48,7 @@ async def test_a_dead_workers_task_is_sent_again_once_its_lease_lapsed(tmp_path:
         return send(payloads)
 
     queue.send = timed_send  # type: ignore[method-assign]
-    dying = asyncio.create_task(_die_mid_task(queue, HELD_S))
+    dying = asyncio.create_task(_die_mid_task(queue, asyncio.sleep(HELD_S)))
     worker = asyncio.create_task(queue.work())
     try:
         result = await _submit(_job(output), queue, events, orphan_check_s=CHECK_S)
@@ -121,3 +123,35 @@ async def test_a_task_seen_without_its_lease_at_one_check_only_is_not_sent_again
 
     assert checks.count({"task-0"}) >= 2  # seen so more than once, never twice in a row
     assert len(queue.sent) == len(URLS)
+
+
+async def test_a_stopped_run_does_not_wait_for_a_dead_workers_task(tmp_path: Path) -> None:
+    output = tmp_path / "archives"
+    queue, events = FakeQueue(output), list[ProgressEvent]()
+    stopping = asyncio.to_thread(queue.cancelled.wait, 5)
+    dying = asyncio.create_task(_die_mid_task(queue, stopping))  # its lease lapses after
+    stop = asyncio.Event()
+
+    async def two_then_stop() -> None:
+        await queue.work(limit=2)
+        stop.set()
+        assert await asyncio.to_thread(queue.cancelled.wait, 5)
+        await queue.work()  # the rest, and the dead one sent again, end as cancelled
+
+    worker = asyncio.create_task(two_then_stop())
+    try:
+        run = _submit(_job(output), queue, events, stop=stop, orphan_check_s=CHECK_S)
+        result = await asyncio.wait_for(run, timeout=30)
+    finally:
+        worker.cancel()
+    _, dead_payload, _ = await dying
+
+    again_id, again = queue.sent[-1]
+    assert again == dead_payload
+    assert queue.ends[again_id].value == {
+        "outcome": "cancelled",
+        "key": dead_payload["folder"],
+        "state": None,
+    }
+    assert len(queue.renderer.rendered) == 2
+    assert json.loads((result.folder / "run.json").read_text())["state"] == "interrupted"
