@@ -175,14 +175,21 @@ class Worker:
             await self.coordination.release(spec.key, self.owner)
 
     async def _renew(self, key: str, ttl_s: float, holder: asyncio.Task[Any] | None) -> None:
-        """Renew the lease until cancelled; when another worker took it, stop our capture."""
+        """Renew the lease until cancelled; when another worker took it, or it lapses before
+        a renewal gets through, stop our capture."""
+        renewed_at = time.monotonic()
         while True:
             await asyncio.sleep(ttl_s / 3)
+            asked_at = time.monotonic()
             try:
                 renewed = await self.coordination.renew(key, self.owner, ttl_s)
-            except Exception as exc:  # Redis away for a moment: the next renewal may work.
+            except Exception as exc:
                 log.warning("could not renew a lease", extra={"key": key, "error": str(exc)})
-                continue
+                # Redis away for a moment: the next renewal may work, if it comes in time.
+                # Once the lease lapses the capture is sent again and another worker takes it.
+                renewed = time.monotonic() + ttl_s / 3 < renewed_at + ttl_s
+            else:
+                renewed_at = asked_at if renewed else renewed_at
             if not renewed:
                 # Another worker may be writing the folder now: two writers would corrupt it.
                 log.warning("lost the lease of a capture; stopping it", extra={"key": key})
