@@ -20,9 +20,20 @@ $(PYWB_STAMP):
 	.venv-pywb/bin/pip install --quiet pywb==2.10.0
 	touch $(PYWB_STAMP)
 
+# ReplayWeb.page (the browser replay test) from its npm package: only its bundled ui.js and sw.js
+# are used, so the tarball is unpacked rather than installed with its dependency tree.
+REPLAYWEB_VERSION := 2.5.3
+REPLAYWEB_STAMP   := .replayweb/.installed-$(REPLAYWEB_VERSION)
+$(REPLAYWEB_STAMP):
+	rm -rf .replayweb && mkdir -p .replayweb
+	cd .replayweb && npm pack --silent replaywebpage@$(REPLAYWEB_VERSION) >/dev/null
+	tar -xzf .replayweb/replaywebpage-$(REPLAYWEB_VERSION).tgz -C .replayweb
+	rm .replayweb/replaywebpage-$(REPLAYWEB_VERSION).tgz
+	touch $(REPLAYWEB_STAMP)
+
 setup: $(STAMP) browser
 
-setup-test: setup $(PYWB_STAMP)
+setup-test: setup $(PYWB_STAMP) $(REPLAYWEB_STAMP)
 
 # A browser: one already found (CAPTURE_BROWSER, Playwright's, the system's), else Playwright's
 # own download, else the system package manager (closed networks such as CI reach only that).
@@ -51,4 +62,4 @@ bench: setup
 	$(BIN)/python bench/capture_speed.py
 
 clean:
-	rm -rf $(VENV) .venv-pywb archives bench/out
+	rm -rf $(VENV) .venv-pywb .replayweb archives bench/out
