@@ -244,10 +244,12 @@ class Intervention:
     frame: str | None = None
     """The frame's URL when the element was not in the main document."""
     detail: str = ""
+    elements: int | None = None
+    """How many elements one action touched, when it is one record for several."""
 
     def to_json(self) -> dict[str, Any]:
-        """Return the intervention as JSON-ready data."""
-        return {
+        """Return the intervention as JSON-ready data (`elements` only when counted)."""
+        data: dict[str, Any] = {
             "action": self.action,
             "rule": self.rule,
             "selector": self.selector,
@@ -256,6 +258,9 @@ class Intervention:
             "ok": self.ok,
             "detail": self.detail,
         }
+        if self.elements is not None:
+            data["elements"] = self.elements
+        return data
 
 
 @dataclass(frozen=True, slots=True)

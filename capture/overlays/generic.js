@@ -24,6 +24,54 @@
   const parentOf = (el) => el.parentElement ||
     (el.getRootNode && el.getRootNode() instanceof ShadowRoot ? el.getRootNode().host : null);
   const squash = (text) => (text || "").replace(/\s+/g, " ").trim();
+  // Open shadow roots: the hosts are listed once per scan, so lookups below reach into them.
+  let hostCache = null;
+  const hostsIn = (root) => {
+    const found = [];
+    for (const el of root.querySelectorAll("*")) {
+      if (el.shadowRoot) { found.push(el, ...hostsIn(el.shadowRoot)); }
+    }
+    return found;
+  };
+  const hosts = () => { hostCache = hostCache || hostsIn(document); return hostCache; };
+  const deepContains = (outer, el) => {
+    for (let node = el; node; node = parentOf(node)) { if (node === outer) { return true; } }
+    return false;
+  };
+  // querySelectorAll that also looks into the open shadow roots under scope.
+  const deepAll = (selector, scope = document) => {
+    const found = [...scope.querySelectorAll(selector)];
+    for (const host of hosts()) {
+      if (scope === document || deepContains(scope, host)) {
+        found.push(...host.shadowRoot.querySelectorAll(selector));
+      }
+    }
+    return found;
+  };
+  // innerText does not enter shadow roots: add theirs.
+  const deepText = (el) => {
+    const parts = [el.innerText || ""];
+    for (const host of hosts()) {
+      if (!deepContains(el, host)) { continue; }
+      for (const child of host.shadowRoot.children) {
+        if (!["style", "script", "link"].includes(child.localName)) { parts.push(child.innerText || ""); }
+      }
+    }
+    return squash(parts.join(" "));
+  };
+  // elementsFromPoint, with the elements inside open shadow roots in place of their hosts.
+  const hitsAt = (x, y, root = document) => {
+    const out = [];
+    for (const el of root.elementsFromPoint(x, y)) {
+      if (el.shadowRoot && el.shadowRoot !== root) {
+        for (const inner of hitsAt(x, y, el.shadowRoot)) {
+          if (inner !== el && deepContains(el, inner) && !out.includes(inner)) { out.push(inner); }
+        }
+      }
+      if (!out.includes(el)) { out.push(el); }
+    }
+    return out;
+  };
   const describe = (el) => {
     if (el === html) { return "html"; }
     if (el === document.body) { return "body"; }
@@ -40,8 +88,23 @@
     return rect.width > 0 && rect.height > 0 &&
       (!el.checkVisibility || el.checkVisibility({ opacityProperty: true, visibilityProperty: true }));
   };
+  // Painted where a reader can see it: not clipped away by an ancestor that hides overflow
+  // (a carousel's slides off to the side), nor left of or beyond the page's width.
+  const shown = (el) => {
+    if (!visible(el)) { return false; }
+    const r = el.getBoundingClientRect();
+    let left = r.left, right = r.right, top = r.top, bottom = r.bottom;
+    for (let node = parentOf(el); node && node !== html; node = parentOf(node)) {
+      const s = getComputedStyle(node);
+      if (s.overflowX === "visible" && s.overflowY === "visible") { continue; }
+      const box = node.getBoundingClientRect();
+      left = Math.max(left, box.left); right = Math.min(right, box.right);
+      top = Math.max(top, box.top); bottom = Math.min(bottom, box.bottom);
+    }
+    return right - left > 1 && bottom - top > 1 && right > 0 && left < html.scrollWidth;
+  };
   const longParagraphs = (el) =>
-    [...el.querySelectorAll("p")].filter((p) => squash(p.textContent).length > 120).length;
+    deepAll("p", el).filter((p) => squash(p.textContent).length > 120).length;
 
   // The outermost fixed or sticky ancestor (the overlay's root), or a full-window layer on top.
   const overlayRoot = (el) => {
@@ -65,7 +128,7 @@
   const buttonFacts = (root) => {
     const seen = new Set();
     const buttons = [];
-    for (const el of root.querySelectorAll(CLICKABLE)) {
+    for (const el of deepAll(CLICKABLE, root)) {
       if (buttons.length >= 25 || seen.has(el) || !visible(el)) { continue; }
       seen.add(el);
       const href = el.localName === "a" ? (el.getAttribute("href") || "").trim() : "";
@@ -87,8 +150,8 @@
   const candidateFacts = (root) => {
     const style = getComputedStyle(root);
     const rect = root.getBoundingClientRect();
-    const text = squash(root.innerText || "");
-    const media = [...root.querySelectorAll(MEDIA)].filter(visible);
+    const text = deepText(root);
+    const media = deepAll(MEDIA, root).filter(visible);
     const mediaArea = media.reduce((sum, m) => {
       const r = m.getBoundingClientRect();
       return sum + r.width * r.height;
@@ -99,8 +162,8 @@
       tag: root.localName,
       role: root.getAttribute("role") || "",
       aria_modal: root.getAttribute("aria-modal") === "true" ||
-        Boolean(root.querySelector("[aria-modal=true]")),
-      modal_dialog: Boolean(root.matches(":modal") || root.querySelector("dialog:modal")),
+        deepAll("[aria-modal=true]", root).length > 0,
+      modal_dialog: Boolean(root.matches(":modal") || deepAll("dialog:modal", root).length),
       position: style.position,
       rect: { x: rect.x, y: rect.y, width: rect.width, height: rect.height },
       coverage: covers(root),
@@ -109,9 +172,26 @@
       text_len: text.length,
       long_paragraphs: longParagraphs(root),
       media_share: rect.width * rect.height > 0 ? mediaArea / (rect.width * rect.height) : 0,
-      inputs: root.querySelectorAll("input:not([type=hidden]), textarea, select").length,
+      inputs: deepAll("input:not([type=hidden]), textarea, select", root).length,
       buttons: buttonFacts(root),
+      holds_main: holdsMain(root),
+      text_share: textShare(root),
+      media: deepAll("img, svg, canvas, video, picture, iframe, object", root).filter(visible).length,
+      named: false,
     };
+  };
+  // The page's own main content: a main or article element, or most of the page's text.
+  const holdsMain = (root) => {
+    if (deepAll("main, article, [role=main], [itemprop=articleBody]", root).some(visible)) {
+      return true;
+    }
+    return false;
+  };
+  let bodyChars = null;
+  const textShare = (root) => {
+    if (bodyChars === null) { bodyChars = squash(document.body ? document.body.innerText : "").length; }
+    const own = deepText(root).length;
+    return own > 200 && bodyChars ? Math.min(1, own / bodyChars) : 0;
   };
 
   const GRID_X = [0.03, 0.25, 0.5, 0.75, 0.97];
@@ -120,7 +200,7 @@
     const roots = new Set();
     for (const fx of GRID_X) {
       for (const fy of GRID_Y) {
-        for (const hit of document.elementsFromPoint(fx * innerWidth, fy * innerHeight)) {
+        for (const hit of hitsAt(fx * innerWidth, fy * innerHeight)) {
           const root = overlayRoot(hit);
           if (!root) { break; }  // page content: nothing below it covers the reader's view
           roots.add(root);
@@ -128,17 +208,35 @@
       }
     }
     const declared = "dialog[open], [aria-modal=true], [role=dialog], [role=alertdialog]";
-    for (const el of document.querySelectorAll(declared)) {
+    for (const el of deepAll(declared)) {
       if (visible(el) && covers(el) > 0) { roots.add(overlayRoot(el) || el); }
     }
     // Keep the outermost of nested roots.
-    return [...roots].filter((el) => ![...roots].some((other) => other !== el && other.contains(el)));
+    return [...roots].filter((el) => ![...roots].some((other) => other !== el && deepContains(other, el)));
+  };
+
+  // Cookie notices in the page's flow (no consent platform): elements named for cookies or
+  // consent that hold a notice's words and a control; the innermost such element of each.
+  const COOKIE_NAMED = ["cookie", "consent", "gdpr", "rgpd", "dsgvo"]
+    .map((w) => `[id*=${w} i], [class*=${w} i]`).join(", ");
+  const cookieBars = (taken) => {
+    const fits = deepAll(COOKIE_NAMED).filter((el) => {
+      if (el === html || el === document.body || !visible(el)) { return false; }
+      if (el.matches(CLICKABLE) || el.closest("script, style, noscript")) { return false; }
+      const text = deepText(el);
+      return text.length >= 30 && text.length <= 1500 && /cooki/i.test(text) &&
+        longParagraphs(el) <= 2 && deepAll(CLICKABLE, el).some(visible) &&
+        !deepAll("main, article, h1, [role=main]", el).length;
+    });
+    return fits.filter((el) => !fits.some((other) => other !== el && deepContains(el, other)) &&
+      !taken.some((root) => deepContains(root, el) || deepContains(el, root)))
+      .map((el) => ({ ...candidateFacts(el), named: true }));
   };
 
   // Containers of the article's text: every ancestor of a long paragraph.
   const textContainers = () => {
     const found = new Set();
-    const paragraphs = [...document.querySelectorAll("p")].slice(0, 400)
+    const paragraphs = deepAll("p").slice(0, 400)
       .filter((p) => squash(p.textContent).length > 80);
     for (const p of paragraphs) {
       for (let node = p; node && node !== html && !found.has(node); node = parentOf(node)) {
@@ -166,6 +264,70 @@
     return null;
   };
 
+  // A "continue reading" or subscribe box over or just after a clamped container: short text,
+  // a control, no article text of its own. Whether its words make it a wall is decided in Python.
+  const boxOf = (el) => {
+    const near = [...el.children, el.nextElementSibling, el.nextElementSibling &&
+      el.nextElementSibling.nextElementSibling,
+      ...(el.parentElement ? el.parentElement.children : [])];
+    for (const child of near) {
+      if (!child || child === el || deepContains(child, el) || !visible(child)) { continue; }
+      const text = deepText(child);
+      if (text.length >= 8 && text.length <= 600 && longParagraphs(child) === 0 &&
+          deepAll(CLICKABLE, child).some(visible)) {
+        return child;
+      }
+    }
+    return null;
+  };
+  // Article text the page was sent but hides (display: none, or the hidden attribute): the
+  // outermost hidden block around each long paragraph, the vendor names on it or its
+  // ancestors, and the visible short boxes beside it (a subscription widget, perhaps).
+  const VENDOR = /paywall|premium|piano|tinypass|(^|[-_ ])tp-|subscri|locked|restricted|meter|gated|paid|abo(nn)?/i;
+  const markersOf = (el) => {
+    const found = [];
+    for (let node = el; node && node !== document.body && node !== html; node = parentOf(node)) {
+      for (const name of node.classList) { if (VENDOR.test(name)) { found.push("." + name); } }
+      for (const attr of node.attributes) {
+        if (attr.name.startsWith("data-") && (VENDOR.test(attr.name) || VENDOR.test(attr.value))) {
+          found.push(`[${attr.name}]`);
+        }
+      }
+      if (node.id && VENDOR.test(node.id)) { found.push("#" + node.id); }
+    }
+    return [...new Set(found)].slice(0, 4);
+  };
+  const hiddenText = () => {
+    const blocks = new Set();
+    for (const p of deepAll("p").slice(0, 600)) {
+      if (visible(p) || squash(p.textContent).length <= 80) { continue; }
+      let block = null;
+      for (let node = p; node && node !== document.body && node !== html; node = parentOf(node)) {
+        if (getComputedStyle(node).display === "none" || node.hidden) { block = node; }
+      }
+      if (block) { blocks.add(block); }
+    }
+    const shownText = squash(document.body ? document.body.innerText : "");
+    return [...blocks].map((block) => {
+      const paragraphs = [...block.querySelectorAll("p")].map((p) => squash(p.textContent))
+        .filter((t) => t.length > 80);
+      const near = [];
+      for (let node = block; node && node !== document.body && near.length < 6; node = parentOf(node)) {
+        for (const sibling of node.parentElement ? node.parentElement.children : []) {
+          if (sibling === node || near.includes(sibling) || !visible(sibling)) { continue; }
+          const text = deepText(sibling);
+          if (text.length >= 8 && text.length <= 800 && longParagraphs(sibling) === 0) { near.push(sibling); }
+        }
+        if (node.matches("article, main, [itemprop=articleBody]")) { break; }
+      }
+      return { token: token(block), selector: describe(block), markers: markersOf(block),
+        how: getComputedStyle(block).display === "none" ? "display: none" : "hidden attribute",
+        paragraphs: paragraphs.length, chars: paragraphs.reduce((n, t) => n + t.length, 0),
+        duplicate: paragraphs.length > 0 && shownText.includes(paragraphs[0].slice(0, 120)),
+        boxes: near.slice(0, 6).map((box) => ({ token: token(box), selector: describe(box),
+          text: deepText(box).slice(0, 400).toLowerCase() })) };
+    });
+  };
   const pageFacts = () => {
     const body = document.body;
     const content = Math.max(html.scrollHeight, body ? body.scrollHeight : 0);
@@ -182,8 +344,8 @@
     const containers = textContainers();
     const blurred = containers.filter((el) => /blur\(/.test(getComputedStyle(el).filter))
       .map((el) => ({ token: token(el), selector: describe(el), how: getComputedStyle(el).filter }));
-    const inert = [...document.querySelectorAll("[inert], [aria-hidden=true]")]
-      .filter((el) => longParagraphs(el) > 0)
+    const inert = deepAll("[inert], [aria-hidden=true]")
+      .filter((el) => longParagraphs(el) > 0 && shown(el))
       .map((el) => ({ token: token(el), selector: describe(el),
         how: el.hasAttribute("inert") ? "inert" : "aria-hidden" }));
     const clamped = [];
@@ -192,17 +354,28 @@
       if (el === html || el === body || !HIDDEN.includes(s.overflowY)) { continue; }
       const hiddenPx = el.scrollHeight - el.clientHeight;
       const fade = hiddenPx > 40 ? fadeOf(el) : null;
-      if (fade) {
-        clamped.push({ token: token(el), selector: describe(el), hidden_px: hiddenPx,
-          fade: fade.fade ? describe(fade.fade) : fade.pseudo,
-          how: `max-height ${s.maxHeight}, overflow ${s.overflowY}, ${hiddenPx}px hidden` });
-        if (fade.fade) { clamped[clamped.length - 1].fade_token = token(fade.fade); }
+      const box = hiddenPx > 40 ? boxOf(el) : null;
+      if (fade || box) {
+        const item = { token: token(el), selector: describe(el), hidden_px: hiddenPx,
+          fade: fade ? (fade.fade ? describe(fade.fade) : fade.pseudo) : "",
+          how: `max-height ${s.maxHeight}, overflow ${s.overflowY}, ${hiddenPx}px hidden` };
+        if (fade && fade.fade) { item.fade_token = token(fade.fade); }
+        if (box) {
+          Object.assign(item, { box_token: token(box), box: describe(box),
+            box_text: deepText(box).slice(0, 600).toLowerCase() });
+        }
+        clamped.push(item);
       }
     }
+    // Keep the outermost of nested clamps on the same text.
+    const kept = clamped.filter((item) => !clamped.some((other) => other !== item &&
+      deepContains(refs.get(other.token), refs.get(item.token))));
+    clamped.length = 0;
+    clamped.push(...kept);
     return {
       viewport: { width: innerWidth, height: innerHeight },
       content_height: content,
-      locked, fixed_top: fixedTop, blurred, inert, clamped,
+      locked, fixed_top: fixedTop, blurred, inert, clamped, hidden: hiddenText(),
     };
   };
 
@@ -214,7 +387,10 @@
     keys,
     get nextToken() { return nextToken; },
     scan() {
-      return { candidates: overlayRoots().map(candidateFacts), page: pageFacts() };
+      hostCache = null;
+      bodyChars = null;
+      const roots = overlayRoots();
+      return { candidates: [...roots.map(candidateFacts), ...cookieBars(roots)], page: pageFacts() };
     },
     click(key) {
       const el = refs.get(key);
@@ -264,6 +440,20 @@
       if (fixedTop && fixedTop < 0) { window.scrollTo(0, -fixedTop); }
       return css.trim();
     },
+    // Show hidden blocks again and take away the boxes that stood in their place.
+    reveal(keys, boxKeys) {
+      for (const key of boxKeys) { const box = refs.get(key); if (box) { box.remove(); } }
+      let shownNow = 0;
+      for (const key of keys) {
+        const el = refs.get(key);
+        if (!el) { continue; }
+        el.hidden = false;
+        if (getComputedStyle(el).display === "none") { el.style.setProperty("display", "block", "important"); }
+        el.setAttribute("data-capture-revealed", "");
+        if (visible(el)) { shownNow += 1; }
+      }
+      return shownNow;
+    },
     unblur(key) {
       const el = refs.get(key);
       if (!el) { return false; }
@@ -277,9 +467,10 @@
       el.removeAttribute("aria-hidden");
       return !el.hasAttribute("inert") && !el.hasAttribute("aria-hidden");
     },
-    unclamp(key, fadeKey, pseudo) {
+    unclamp(key, fadeKey, pseudo, boxKey) {
       const el = refs.get(key);
       if (!el) { return false; }
+      if (boxKey && refs.get(boxKey)) { refs.get(boxKey).remove(); }
       for (const [prop, value] of [["max-height", "none"], ["height", "auto"], ["overflow", "visible"],
         ["mask-image", "none"], ["-webkit-mask-image", "none"]]) {
         el.style.setProperty(prop, value, "important");

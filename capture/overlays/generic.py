@@ -11,6 +11,7 @@ generic.js; what they mean is decided in `capture.overlays.heuristics`.
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -24,6 +25,7 @@ from capture.overlays.heuristics import (
     consent_button,
     overlay_kind,
     still_there,
+    wall_text,
 )
 
 if TYPE_CHECKING:
@@ -76,11 +78,20 @@ class Scan:
     blurred: tuple[dict[str, Any], ...] = ()
     inert: tuple[dict[str, Any], ...] = ()
     clamped: tuple[dict[str, Any], ...] = ()
+    hidden: tuple[dict[str, Any], ...] = ()
+    """Article text the server sent and a paywall script hid, with the widget in its place."""
 
     @property
     def clean(self) -> bool:
         """Return True when nothing is left to clear."""
-        return not (self.overlays or self.locked or self.blurred or self.inert or self.clamped)
+        return not (
+            self.overlays
+            or self.locked
+            or self.blurred
+            or self.inert
+            or self.clamped
+            or self.hidden
+        )
 
 
 def scan_from(data: dict[str, Any]) -> Scan:
@@ -100,8 +111,32 @@ def scan_from(data: dict[str, Any]) -> Scan:
         fixed_top=facts.get("fixed_top"),
         blurred=tuple(facts.get("blurred") or ()),
         inert=tuple(facts.get("inert") or ()),
-        clamped=tuple(facts.get("clamped") or ()),
+        clamped=tuple(item for item in facts.get("clamped") or () if _clamp_to_lift(item)),
+        hidden=tuple(item for item in facts.get("hidden") or () if _paywalled(item)),
     )
+
+
+def _clamp_to_lift(item: dict[str, Any]) -> bool:
+    """Return True for a clamp under a fade, or under a box that asks the reader to pay."""
+    if item.get("box_text") and not wall_text(str(item["box_text"])):
+        item.pop("box_token", None)  # a box of the page's own (share buttons): it stays
+    return bool(item.get("fade") or item.get("box_token"))
+
+
+PAYWALL_MIN_CHARS = 200
+"""Hidden article text shorter than this is a page's own hidden bit (a caption, a tab)."""
+
+
+def _paywalled(item: dict[str, Any]) -> bool:
+    """Return True when hidden text is article text a paywall hid: a vendor's name on it, a
+    subscription box beside it, and not a copy of text the page shows (a mobile layout)."""
+    if not item.get("markers") or item.get("duplicate"):
+        return False
+    if int(item.get("chars") or 0) < PAYWALL_MIN_CHARS:
+        return False
+    walls = [box for box in item.get("boxes") or () if wall_text(str(box.get("text") or ""))]
+    item["boxes"] = walls
+    return bool(walls)
 
 
 @dataclass
@@ -233,16 +268,72 @@ async def _fix_page(work: _Round, scan: Scan) -> None:
         selector = ", ".join(dict.fromkeys(str(lock["selector"]) for lock in scan.locked))
         log.add("unlock_scroll", "generic:scroll_lock", ok=ok, selector=selector,
                 detail=f"{how} -> {css}")  # fmt: skip
-    for item in scan.blurred:
-        ok = bool(await work.call("unblur", item["token"]))
-        log.add("unblur", "generic:blur", ok=ok, selector=item["selector"], detail=item["how"])
-    for item in scan.inert:
-        ok = bool(await work.call("uninert", item["token"]))
-        log.add("uninert", "generic:inert", ok=ok, selector=item["selector"], detail=item["how"])
-    for item in scan.clamped:
-        ok = bool(await work.call("unclamp", item["token"], item.get("fade_token"), item["fade"]))
-        log.add("unclamp", "generic:truncation", ok=ok, selector=item["selector"],
-                detail=f"{item['how']}; fade: {item['fade']}")  # fmt: skip
+    await _reveal(work, scan.hidden)
+    await _each(work, "unblur", "generic:blur", scan.blurred, lambda item: [item["token"]])
+    await _each(work, "uninert", "generic:inert", scan.inert, lambda item: [item["token"]])
+    await _each(work, "unclamp", "generic:truncation", scan.clamped, _unclamp_args)
+
+
+def _unclamp_args(item: dict[str, Any]) -> list[Any]:
+    return [item["token"], item.get("fade_token"), item["fade"], item.get("box_token")]
+
+
+async def _each(
+    work: _Round,
+    action: str,
+    rule: str,
+    items: tuple[dict[str, Any], ...],
+    args: Callable[[dict[str, Any]], list[Any]],
+) -> None:
+    """Do `action` to every item and log it once, with how many elements it touched."""
+    if not items:
+        return
+    done = [bool(await work.call(action, *args(item))) for item in items]
+    hows = dict.fromkeys(_how(item) for item in items)
+    work.log.add(
+        action,
+        rule,
+        ok=all(done),
+        selector=", ".join(dict.fromkeys(str(item["selector"]) for item in items)),
+        detail=f"{_count(len(items))}, {sum(done)} changed: {'; '.join(hows)}",
+        elements=len(items),
+    )
+
+
+def _how(item: dict[str, Any]) -> str:
+    how = str(item["how"])
+    if "fade" in item:
+        how += f"; fade: {item['fade'] or 'none'}"
+    if item.get("box_token"):
+        how += f"; box removed: {item['box']}"
+    return how
+
+
+def _count(elements: int) -> str:
+    return f"{elements} element" + ("" if elements == 1 else "s")
+
+
+async def _reveal(work: _Round, hidden: tuple[dict[str, Any], ...]) -> None:
+    """Show article text a paywall script hid, and remove the box it put in its place."""
+    if not hidden:
+        return
+    boxes = list(dict.fromkeys(box["token"] for item in hidden for box in item["boxes"]))
+    shown = int(await work.call("reveal", [item["token"] for item in hidden], boxes))
+    chars = sum(int(item["chars"]) for item in hidden)
+    markers = ", ".join(dict.fromkeys(m for item in hidden for m in item["markers"]))
+    widgets = ", ".join(dict.fromkeys(box["selector"] for item in hidden for box in item["boxes"]))
+    hows = ", ".join(dict.fromkeys(str(item["how"]) for item in hidden))
+    work.log.add(
+        "reveal",
+        "generic:hidden_text",
+        ok=shown == len(hidden),
+        selector=", ".join(str(item["selector"]) for item in hidden),
+        detail=(
+            f"{chars} characters of article text the server sent were hidden by {hows} "
+            f"({markers}); the subscription box in their place was removed ({widgets})"
+        ),
+        elements=len(hidden),
+    )
 
 
 def _summary(item: Candidate) -> str:
