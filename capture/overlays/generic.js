@@ -267,9 +267,11 @@
   // A "continue reading" or subscribe box over or just after a clamped container: short text,
   // a control, no article text of its own. Whether its words make it a wall is decided in Python.
   const boxOf = (el) => {
-    const near = [...el.children, el.nextElementSibling, el.nextElementSibling &&
-      el.nextElementSibling.nextElementSibling,
-      ...(el.parentElement ? el.parentElement.children : [])];
+    const near = [...el.children];
+    for (let node = el, up = 0; node && node !== document.body && up < 3; node = node.parentElement, up += 1) {
+      const next = node.nextElementSibling;
+      near.push(next, next && next.nextElementSibling);
+    }
     for (const child of near) {
       if (!child || child === el || deepContains(child, el) || !visible(child)) { continue; }
       const text = deepText(child);
@@ -312,11 +314,15 @@
       const paragraphs = [...block.querySelectorAll("p")].map((p) => squash(p.textContent))
         .filter((t) => t.length > 80);
       const near = [];
-      for (let node = block; node && node !== document.body && near.length < 6; node = parentOf(node)) {
-        for (const sibling of node.parentElement ? node.parentElement.children : []) {
-          if (sibling === node || near.includes(sibling) || !visible(sibling)) { continue; }
+      for (let node = block, up = 0; node && node !== document.body && up < 4; node = parentOf(node), up += 1) {
+        const around = [];
+        for (let next = node.nextElementSibling; next && around.length < 3; next = next.nextElementSibling) { around.push(next); }
+        for (let prev = node.previousElementSibling; prev && around.length < 5; prev = prev.previousElementSibling) { around.push(prev); }
+        for (const sibling of around) {
+          if (near.includes(sibling) || !visible(sibling) || sibling.matches("p, h1, h2, h3, h4, h5, h6, figure")) { continue; }
           const text = deepText(sibling);
-          if (text.length >= 8 && text.length <= 800 && longParagraphs(sibling) === 0) { near.push(sibling); }
+          if (text.length >= 8 && text.length <= 800 && longParagraphs(sibling) === 0 &&
+              deepAll(CLICKABLE, sibling).some(visible)) { near.push(sibling); }
         }
         if (node.matches("article, main, [itemprop=articleBody]")) { break; }
       }
