@@ -21,15 +21,28 @@
     }
     return keys.get(el);
   };
-  const parentOf = (el) => el.parentElement ||
-    (el.getRootNode && el.getRootNode() instanceof ShadowRoot ? el.getRootNode().host : null);
+  // Up the tree, out of open shadow roots (to the host) and same-origin frames (to the frame).
+  const parentOf = (el) => {
+    if (el.parentElement) { return el.parentElement; }
+    const root = el.getRootNode ? el.getRootNode() : null;
+    if (root && root.host) { return root.host; }
+    const view = el.ownerDocument && el.ownerDocument.defaultView;
+    return view && view !== window && el === el.ownerDocument.documentElement ? view.frameElement : null;
+  };
   const squash = (text) => (text || "").replace(/\s+/g, " ").trim();
-  // Open shadow roots: the hosts are listed once per scan, so lookups below reach into them.
+  // Open shadow roots and same-origin frames: their hosts are listed once per scan, so the
+  // lookups below reach into them.
   let hostCache = null;
+  const inner = (el) => {
+    if (el.shadowRoot) { return el.shadowRoot; }
+    if (el.localName !== "iframe" && el.localName !== "frame") { return null; }
+    try { return el.contentDocument; } catch (e) { return null; }  // another origin's
+  };
   const hostsIn = (root) => {
     const found = [];
     for (const el of root.querySelectorAll("*")) {
-      if (el.shadowRoot) { found.push(el, ...hostsIn(el.shadowRoot)); }
+      const content = inner(el);
+      if (content) { found.push(el, ...hostsIn(content)); }
     }
     return found;
   };
@@ -38,22 +51,22 @@
     for (let node = el; node; node = parentOf(node)) { if (node === outer) { return true; } }
     return false;
   };
-  // querySelectorAll that also looks into the open shadow roots under scope.
+  // querySelectorAll that also looks into the open shadow roots and same-origin frames under scope.
   const deepAll = (selector, scope = document) => {
     const found = [...scope.querySelectorAll(selector)];
     for (const host of hosts()) {
       if (scope === document || deepContains(scope, host)) {
-        found.push(...host.shadowRoot.querySelectorAll(selector));
+        found.push(...inner(host).querySelectorAll(selector));
       }
     }
     return found;
   };
-  // innerText does not enter shadow roots: add theirs.
+  // innerText does not enter shadow roots or frames: add theirs.
   const deepText = (el) => {
     const parts = [el.innerText || ""];
     for (const host of hosts()) {
       if (!deepContains(el, host)) { continue; }
-      for (const child of host.shadowRoot.children) {
+      for (const child of inner(host).children) {
         if (!["style", "script", "link"].includes(child.localName)) { parts.push(child.innerText || ""); }
       }
     }
@@ -64,8 +77,8 @@
     const out = [];
     for (const el of root.elementsFromPoint(x, y)) {
       if (el.shadowRoot && el.shadowRoot !== root) {
-        for (const inner of hitsAt(x, y, el.shadowRoot)) {
-          if (inner !== el && deepContains(el, inner) && !out.includes(inner)) { out.push(inner); }
+        for (const hit of hitsAt(x, y, el.shadowRoot)) {
+          if (hit !== el && deepContains(el, hit) && !out.includes(hit)) { out.push(hit); }
         }
       }
       if (!out.includes(el)) { out.push(el); }

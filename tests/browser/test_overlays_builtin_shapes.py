@@ -57,6 +57,18 @@ async def test_a_consent_dialog_in_a_shadow_root_is_rejected_when_asked(
         await cleared.outcome.page.context.close()
 
 
+async def test_a_consent_banner_in_a_same_origin_frame_is_answered(
+    browser: Browser, site: LocalSite
+) -> None:
+    cleared = await run_case(browser, site, CASES["frame-consent"])
+    try:
+        await assert_cleared(cleared)
+        [entry] = cleared.outcome.log.entries
+        assert entry.selector == "#consent-frame" and "accept all" in entry.detail
+    finally:
+        await cleared.outcome.page.context.close()
+
+
 async def test_text_a_paywall_script_hid_is_revealed_and_its_box_removed(
     browser: Browser, site: LocalSite
 ) -> None:
