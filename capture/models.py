@@ -354,6 +354,9 @@ class PageCapture:
     """What the page looked like, for extraction (`capture.extract` defines the shape)."""
     layout_html: str | None = None
     """The DOM again after the layout script stamped its element ids: extraction input only."""
+    served_html: str | None = None
+    """The main document as the server sent it, kept only when article text a script removed
+    from the page is recovered from it: extraction input only."""
     events: tuple[PageEvent, ...] = ()
     traffic: TrafficSummary = field(default_factory=TrafficSummary)
     error: str | None = None
