@@ -8,10 +8,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from PIL import Image
 
 from capture.localsite import LocalSite
 from capture.render import ChromiumRenderer
-from tests.browser.builtin_overlays import FIXTURES, LAST_LINE
+from tests.browser.builtin_overlays import FIXTURES, LAST_LINE, colour_pixels
 from tests.browser.captured import capture_one
 
 pytestmark = [pytest.mark.browser, pytest.mark.asyncio(loop_scope="module")]
@@ -66,3 +67,23 @@ async def test_a_page_an_app_rebuilt_is_not_recovered(
     assert not [e for e in captured.document["interventions"] if e["action"] == "recover"]
     article = json.loads((captured.folder / "article.json").read_text(encoding="utf-8"))
     assert article["text_source"] != "served"
+
+
+def colour_count(png: Path, colour: tuple[int, int, int]) -> int:
+    """Return how many pixels of the PNG are `colour`."""
+    with Image.open(png) as image:
+        return colour_pixels(image.convert("RGB"), colour)
+
+
+async def test_hidden_paywalled_text_is_in_the_text_and_the_final_shot_only(
+    shared_renderer: ChromiumRenderer, site: LocalSite, tmp_path: Path
+) -> None:
+    captured = await capture_one(site.url("paywall-hidden.html"), shared_renderer, tmp_path)
+    folder = captured.folder
+    assert LAST_LINE in (folder / "article.txt").read_text(encoding="utf-8")
+    assert captured.document["gated"] is None
+    assert captured.document["state"] == "complete"
+    assert [e["rule"] for e in captured.document["interventions"]] == ["generic:hidden_text"]
+    offer = (180, 20, 60)  # the subscription widget: the reader saw it, the final shot not
+    assert colour_count(folder / "screenshot-as-served.png", offer) > 1000
+    assert colour_count(folder / "screenshot.png", offer) == 0
