@@ -210,7 +210,7 @@ async def _answer_consent(work: _Round) -> None:
             "generic:consent",
             ok=ok,
             selector=overlay.item.selector,
-            detail=f"{work.choice}: clicked {button.text or button.label!r}",
+            detail=f"{work.choice}: clicked {button.text or button.label!r}{_unchanged(ok)}",
         )
         if ok:
             work.left.remove(overlay)
@@ -241,7 +241,8 @@ async def _click_close(work: _Round) -> None:
         await work.call("click", button.token)
         ok = overlay.item.token in await work.gone([overlay], CLICK_WAIT_MS)
         work.log.add("click", f"generic:{overlay.kind}", ok=ok, selector=overlay.item.selector,
-                     detail=f"clicked {button.text or button.label or button.cls!r}")  # fmt: skip
+                     detail=f"clicked {button.text or button.label or button.cls!r}"
+                            f"{_unchanged(ok)}")  # fmt: skip
         if ok:
             work.left.remove(overlay)
 
@@ -334,6 +335,10 @@ async def _reveal(work: _Round, hidden: tuple[dict[str, Any], ...]) -> None:
         ),
         elements=len(hidden),
     )
+
+
+def _unchanged(ok: bool) -> str:
+    return "" if ok else "; nothing visible changed (it stayed)"
 
 
 def _summary(item: Candidate) -> str:
