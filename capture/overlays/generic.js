@@ -235,7 +235,8 @@
   const cookieBars = (taken) => {
     const fits = deepAll(COOKIE_NAMED).filter((el) => {
       if (el === html || el === document.body || !visible(el)) { return false; }
-      if (el.matches(CLICKABLE) || el.closest("script, style, noscript")) { return false; }
+      if (el.matches(CLICKABLE) || el.closest("script, style, noscript, article")) { return false; }
+      if (el.getBoundingClientRect().height > innerHeight * 0.5) { return false; }  // a page, not a bar
       const text = deepText(el);
       return text.length >= 30 && text.length <= 1500 && /cooki/i.test(text) &&
         longParagraphs(el) <= 2 && deepAll(CLICKABLE, el).some(visible) &&
@@ -301,7 +302,10 @@
   const VENDOR = /paywall|premium|piano|tinypass|(^|[-_ ])tp-|subscri|locked|restricted|meter|gated|paid|abo(nn)?/i;
   const markersOf = (el) => {
     const found = [];
-    for (let node = el; node && node !== document.body && node !== html; node = parentOf(node)) {
+    // The block and its near ancestors, not past the article: a theme's class on the body
+    // says nothing about one hidden block.
+    for (let node = el, up = 0; node && node !== document.body && node !== html && up < 4;
+         node = node.matches("article, main, [itemprop=articleBody]") ? null : parentOf(node), up += 1) {
       for (const name of node.classList) { if (VENDOR.test(name)) { found.push("." + name); } }
       for (const attr of node.attributes) {
         if (attr.name.startsWith("data-") && (VENDOR.test(attr.name) || VENDOR.test(attr.value))) {
