@@ -11,6 +11,7 @@ generic.js; what they mean is decided in `capture.overlays.heuristics`.
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -53,10 +54,20 @@ CLIPPED_PX = 20
 """Content taller than the window by more than this, under a scroll lock, cannot be read."""
 
 
+INCLUDE = re.compile(r"^ *// @include ([a-z]+\.js)$", re.M)
+"""A line of generic.js that stands for a file beside it (one script is evaluated)."""
+
+
 @functools.cache
 def generic_js() -> str:
-    """Return the page side of this pass (generic.js beside this module), read once."""
-    return Path(__file__).with_name("generic.js").read_text(encoding="utf-8")
+    """Return the page side of this pass (generic.js beside this module, with the files it
+    includes), read once."""
+    here = Path(__file__).parent
+
+    def include(match: re.Match[str]) -> str:
+        return (here / match.group(1)).read_text(encoding="utf-8")
+
+    return INCLUDE.sub(include, (here / "generic.js").read_text(encoding="utf-8"))
 
 
 @dataclass(frozen=True, slots=True)
