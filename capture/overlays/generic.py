@@ -22,11 +22,12 @@ from capture.overlays.heuristics import (
     BLOCKING,
     Candidate,
     candidate,
+    clamp_to_lift,
     close_button,
     consent_button,
     overlay_kind,
+    paywalled,
     still_there,
-    wall_text,
 )
 
 if TYPE_CHECKING:
@@ -122,32 +123,9 @@ def scan_from(data: dict[str, Any]) -> Scan:
         fixed_top=facts.get("fixed_top"),
         blurred=tuple(facts.get("blurred") or ()),
         inert=tuple(facts.get("inert") or ()),
-        clamped=tuple(item for item in facts.get("clamped") or () if _clamp_to_lift(item)),
-        hidden=tuple(item for item in facts.get("hidden") or () if _paywalled(item)),
+        clamped=tuple(item for item in facts.get("clamped") or () if clamp_to_lift(item)),
+        hidden=tuple(item for item in facts.get("hidden") or () if paywalled(item)),
     )
-
-
-def _clamp_to_lift(item: dict[str, Any]) -> bool:
-    """Return True for a clamp under a fade, or under a box that asks the reader to pay."""
-    if item.get("box_text") and not wall_text(str(item["box_text"])):
-        item.pop("box_token", None)  # a box of the page's own (share buttons): it stays
-    return bool(item.get("fade") or item.get("box_token"))
-
-
-PAYWALL_MIN_CHARS = 200
-"""Hidden article text shorter than this is a page's own hidden bit (a caption, a tab)."""
-
-
-def _paywalled(item: dict[str, Any]) -> bool:
-    """Return True when hidden text is article text a paywall hid: a vendor's name on it, a
-    subscription box beside it, and not a copy of text the page shows (a mobile layout)."""
-    if not item.get("markers") or item.get("duplicate"):
-        return False
-    if int(item.get("chars") or 0) < PAYWALL_MIN_CHARS:
-        return False
-    walls = [box for box in item.get("boxes") or () if wall_text(str(box.get("text") or ""))]
-    item["boxes"] = walls
-    return bool(walls)
 
 
 @dataclass

@@ -282,3 +282,26 @@ def still_there(kind: str, selector: str, rounds: int) -> str:
         f"a {kind} overlay ({selector}) is still on the page after {rounds} rounds of closing "
         "and removing it (it comes back). Add a site config with a `when_visible` rule for it."
     )
+
+
+def clamp_to_lift(item: dict[str, Any]) -> bool:
+    """Return True for a clamp under a fade, or under a box that asks the reader to pay."""
+    if item.get("box_text") and not wall_text(str(item["box_text"])):
+        item.pop("box_token", None)  # a box of the page's own (share buttons): it stays
+    return bool(item.get("fade") or item.get("box_token"))
+
+
+PAYWALL_MIN_CHARS = 200
+"""Hidden article text shorter than this is a page's own hidden bit (a caption, a tab)."""
+
+
+def paywalled(item: dict[str, Any]) -> bool:
+    """Return True when hidden text is article text a paywall hid: a vendor's name on it, a
+    subscription box beside it, and not a copy of text the page shows (a mobile layout)."""
+    if not item.get("markers") or item.get("duplicate"):
+        return False
+    if int(item.get("chars") or 0) < PAYWALL_MIN_CHARS:
+        return False
+    walls = [box for box in item.get("boxes") or () if wall_text(str(box.get("text") or ""))]
+    item["boxes"] = walls
+    return bool(walls)
