@@ -48,6 +48,7 @@ async def test_every_guard_of_the_issue_has_a_fixture() -> None:
         "cookie-recipe",
         "hidden-own",
         "clamp-own",
+        "shadow-widgets",
     }
 
 
