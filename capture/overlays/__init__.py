@@ -80,9 +80,9 @@ async def clear(
 
     A site config's login and actions run in order while its when_visible rules watch; then,
     unless it says `builtin: false`, the generic pass. Without a config (or one with no
-    actions) the built-in consent and generic passes run. When the article looks gated and
-    `served` (the main document as the server sent it) still holds the text a script removed,
-    it is not gated: the text is recovered from that document.
+    actions) the built-in consent and generic passes run. When the article looks gated, or a
+    wall was removed, and `served` (the main document as the server sent it) holds article
+    text a script removed from the page, it is not gated: the text is recovered from it.
     """
     if not active(site, options):
         return OverlayOutcome()
@@ -102,14 +102,24 @@ async def clear(
         await _consent(page, options.consent, log)
         failures += await _generic(page, options.consent, log)
     gated = await _gating(page)
-    if gated is not None and served is not None:
-        html = await served()
-        cut = await removed.removed_text(page, html) if html else None
-        if cut is not None:
-            detail = cut.describe()
-            log.add("recover", removed.RULE, ok=True, detail=detail, elements=cut.paragraphs)
-            return OverlayOutcome(tuple(failures), None, served_html=html)
+    walled = gated is not None or any(entry.rule == "generic:wall" for entry in log.entries)
+    html = await _recover(page, log, served) if walled and served is not None else None
+    if html is not None:
+        return OverlayOutcome(tuple(failures), None, served_html=html)
     return OverlayOutcome(tuple(failures), gated)
+
+
+async def _recover(
+    page: Page, log: InterventionLog, served: Callable[[], Awaitable[str | None]]
+) -> str | None:
+    """Return the served document when it holds article text a script removed from the page
+    (and log the recovery), else None."""
+    html = await served()
+    cut = await removed.removed_text(page, html) if html else None
+    if cut is None:
+        return None
+    log.add("recover", removed.RULE, ok=True, detail=cut.describe(), elements=cut.paragraphs)
+    return html
 
 
 async def stop_watching(page: Page) -> tuple[str, ...]:

@@ -87,3 +87,15 @@ async def test_hidden_paywalled_text_is_in_the_text_and_the_final_shot_only(
     offer = (180, 20, 60)  # the subscription widget: the reader saw it, the final shot not
     assert colour_count(folder / "screenshot-as-served.png", offer) > 1000
     assert colour_count(folder / "screenshot.png", offer) == 0
+
+
+async def test_text_removed_under_a_wall_the_pass_cleared_is_recovered_too(
+    shared_renderer: ChromiumRenderer, site: LocalSite, tmp_path: Path
+) -> None:
+    # The wall over the page is removed, so nothing looks gated any more: the removed wall is
+    # what sends the capture to compare the page with the document as served.
+    captured = await capture_one(site.url("removed-wall.html"), shared_renderer, tmp_path)
+    assert LAST_LINE in (captured.folder / "article.txt").read_text(encoding="utf-8")
+    rules = [e["rule"] for e in captured.document["interventions"]]
+    assert "generic:wall" in rules and rules[-1] == "generic:removed_text"
+    assert captured.document["state"] == "complete"
