@@ -20,6 +20,12 @@ if TYPE_CHECKING:
     from capture.pipeline import Seams
 
 
+NEEDS_CONTENT = frozenset(
+    {paths.SERVED_SCREENSHOT, paths.SCREENSHOT, paths.VIEWPORT, paths.THUMBNAIL, paths.DOM}
+)
+"""Outputs that are only ever empty when they could not be made (an article may have no text)."""
+
+
 def files_so_far(folder: Path) -> list[str]:
     """Return the names of the finished files in folder (not capture.json, temporaries, .open)."""
     return [
@@ -72,8 +78,12 @@ def write_outputs(
     article: Article | None,
     warc: WarcFile,
     seams: Seams,
-) -> None:
-    """Write the screenshots, DOM and article files the options ask for, each also to the WARC."""
+) -> tuple[str, ...]:
+    """Write the screenshots, DOM and article files the options ask for, each also to the WARC.
+
+    Returns the names of the files that could not be made: an output the page gave nothing
+    for (no DOM, no pixels) is left out rather than written empty. An article with no text
+    writes no article.txt or article.md (article.json says so: its word count is 0)."""
     folder, options = request.folder, request.options
     url = page.final_url or page.url
     wants = options.wants
@@ -115,7 +125,10 @@ def write_outputs(
     if page.certificate_chain:
         pem = chain_pem(page.certificate_chain)
         outputs.append((CERTIFICATE_CHAIN, "certificates", "application/x-pem-file", pem))
+    missing = tuple(name for name, _, _, data in outputs if not data and name in NEEDS_CONTENT)
     for name, kind, mime, data in outputs:
+        if not data:
+            continue
         write_bytes(folder / name, data)
         warc.write(
             resource_record(
@@ -136,6 +149,7 @@ def write_outputs(
         )
     if article is not None and wants("article"):
         write_json(folder / paths.ARTICLE_JSON, article.to_json())
+    return missing
 
 
 def text_file(text: str) -> bytes:

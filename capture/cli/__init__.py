@@ -6,30 +6,33 @@ This package is the only code that parses arguments, prints, sets up logging or 
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
-import signal
 import sys
 from collections.abc import Callable, Coroutine, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from capture import __version__, api
-from capture.api import RunResult
+from capture._version import __version__
 from capture.cli.display import Printer
 from capture.cli.logs import show_log
-from capture.cli.parser import COMMANDS, EXIT_CODES_HELP, build_parser
+from capture.cli.parser import COMMANDS, EXIT_CODES_HELP, build_parser, options_from_args
 from capture.errors import CaptureError, ExitCode
-from capture.models import CaptureOptions, CaptureState
-from capture.pipeline import Sealing, Seams
-from capture.plan import SiteFor
+from capture.models import CaptureState
+from capture.options import CONCURRENCY
+
+if TYPE_CHECKING:
+    import asyncio
+
+    from capture.api import RunResult
+    from capture.pipeline import Seams
+    from capture.plan import SiteFor
 
 __all__ = ["COMMANDS", "EXIT_CODES_HELP", "Printer", "build_parser", "exit_code_for", "main", "run"]
 
 GRACE_S = 20.0
 """After the first Ctrl-C, how long captures in flight may take to finish before they are cut."""
 
-Command = Callable[[argparse.Namespace, asyncio.Event], Coroutine[Any, Any, ExitCode]]
+Command = Callable[[argparse.Namespace, "asyncio.Event"], Coroutine[Any, Any, ExitCode]]
 
 
 def exit_code_for(run: RunResult) -> ExitCode:
@@ -42,18 +45,6 @@ def exit_code_for(run: RunResult) -> ExitCode:
         CaptureState.FAILED: ExitCode.FAILED,
     }[run.worst_state]
     return ExitCode.PARTIAL if code is ExitCode.OK and run.unsealed else code
-
-
-def _options(args: argparse.Namespace) -> CaptureOptions:
-    return CaptureOptions(
-        viewport=args.viewport,
-        timeout_s=args.timeout,
-        proxy=args.proxy,
-        ignore_https_errors=args.ignore_https_errors,
-        dismiss=True if args.dismiss is None else args.dismiss,
-        consent=args.consent or "accept",
-        block_private_networks=bool(args.block_private_networks),
-    )
 
 
 DEFAULT_SITES = Path("configs") / "sites"
@@ -74,14 +65,16 @@ async def _capture(
     urls: Sequence[str],
     site_for: SiteFor | None = None,
 ) -> ExitCode:
+    from capture import api
+
     printer = Printer(args.json)
     site_for = site_for or site_matcher(site_folders(args))
     result = await api.capture_urls(
         urls,
         output=args.output,
-        options=_options(args),
+        options=options_from_args(args),
         browser_path=args.browser,
-        concurrency=args.concurrency,
+        concurrency=args.concurrency or CONCURRENCY,
         on_event=printer,
         wacz=bool(args.wacz),
         stop=stop,
@@ -97,6 +90,7 @@ async def _capture(
 def seams_for(sign_key: Path | None, tsa_urls: Sequence[str]) -> Seams:
     """Return the seams of a run: the signing key is loaded (and checked) before anything starts."""
     from capture.evidence import load_signing_key
+    from capture.pipeline import Sealing, Seams
 
     key = load_signing_key(sign_key) if sign_key else None
     return Seams(sealing=Sealing(key=key, tsa_urls=tuple(tsa_urls)))
@@ -152,6 +146,7 @@ async def _run_job(args: argparse.Namespace, stop: asyncio.Event) -> ExitCode:
         from capture.cli.distributed import run_with_broker
 
         return await run_with_broker(args, stop)
+    from capture import api
     from capture.cli.jobs import job_with_flags
 
     job, urls = job_with_flags(args)
@@ -205,6 +200,8 @@ def _extract(args: argparse.Namespace) -> ExitCode:
 
 def _run_async(command: Command, args: argparse.Namespace) -> ExitCode:
     """Run an async command; the first Ctrl-C/SIGTERM stops new work, the second stops at once."""
+    import asyncio  # Not at the top: it is a fifth of `capture --help`'s start-up.
+    import signal
 
     async def supervised() -> ExitCode:
         stop = asyncio.Event()
@@ -243,7 +240,8 @@ def _run_async(command: Command, args: argparse.Namespace) -> ExitCode:
         return asyncio.run(supervised())
     except asyncio.CancelledError:
         print(
-            "capture: stopped; finished captures are kept, unfinished ones left `.open`.",
+            "capture: stopped; finished captures are kept, unfinished ones removed "
+            "(--resume captures them).",
             file=sys.stderr,
         )
         return ExitCode.INTERRUPTED

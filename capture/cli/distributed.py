@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 from capture.cli.parser import positive
 from capture.distributed.redact import redact_text, redact_url, with_password
 from capture.errors import ExitCode, UsageError
+from capture.extras import require_extra
 
 PASSWORD_ENV = "CAPTURE_BROKER_PASSWORD"
 BROKER_SCHEMES = ("redis", "rediss")
@@ -112,6 +113,7 @@ def check_broker(url: str) -> None:
 
 def worker(args: argparse.Namespace) -> ExitCode:
     """Run `capture worker` until it is stopped (Ctrl-C or SIGTERM: a warm shutdown)."""
+    require_extra("distributed", "capture worker")
     from capture.distributed.app import make_app
     from capture.distributed.worker import WorkerSettings
 
@@ -146,6 +148,7 @@ def worker(args: argparse.Namespace) -> ExitCode:
 
 async def run_with_broker(args: argparse.Namespace, stop: asyncio.Event) -> ExitCode:
     """Run `capture run JOB --broker URL`: submit, show progress, write the run folder."""
+    require_extra("distributed", "capture run --broker")
     from capture.cli import Printer, exit_code_for, seams_for, site_matcher
     from capture.cli.jobs import job_with_flags
     from capture.distributed.app import make_app
