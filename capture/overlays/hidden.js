@@ -24,7 +24,8 @@
   const hiddenText = () => {
     const blocks = new Set();
     for (const p of deepAll("p").slice(0, 600)) {
-      if (visible(p) || squash(p.textContent).length <= 80) { continue; }
+      // The page's own document (and its shadow roots): a frame's text is another page's.
+      if (p.ownerDocument !== document || visible(p) || squash(p.textContent).length <= 80) { continue; }
       let block = null;
       for (let node = p; node && node !== document.body && node !== html; node = parentOf(node)) {
         if (getComputedStyle(node).display === "none" || node.hidden) { block = node; }
