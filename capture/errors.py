@@ -110,3 +110,9 @@ class TimestampError(CaptureError):
     """A time stamp authority could not be reached or did not grant a valid token."""
 
     exit_code = ExitCode.OUTPUT
+
+
+class PrintError(CaptureError):
+    """The browser could not print a page or a report to PDF."""
+
+    exit_code = ExitCode.OUTPUT

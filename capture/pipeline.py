@@ -14,8 +14,9 @@ from typing import Any, Protocol, TypeVar
 
 from capture import folder as folder_files
 from capture import paths, provenance
-from capture.errors import OutputError, PageError
+from capture.errors import OutputError, PageError, PrintError
 from capture.evidence.keys import SigningKey
+from capture.evidence.report_html import PROVENANCE_HTML
 from capture.evidence.seal import seal_capture
 from capture.extract import Article, extract_article
 from capture.files import json_bytes, make_folder, write_bytes
@@ -29,6 +30,7 @@ from capture.models import (
     PageCapture,
 )
 from capture.overlays.login import credential_values
+from capture.printing import Printer
 from capture.recorder import ExchangeSink, utc_now
 from capture.records import exchange_records, warcinfo_record
 from capture.redaction import redact_exchange, redact_text
@@ -189,6 +191,7 @@ async def capture_page(
     except BaseException:
         warc.abandon()
         raise
+    await _print_provenance(folder, renderer)
     return await _finish(
         request, page, summary=summary, machine=machine, earlier=earlier, seams=seams
     )
@@ -232,6 +235,23 @@ async def _seal(folder: Path, document: bytes, seams: Seams) -> None:
     )
     for failure in seal.failures:
         log.warning("timestamp failed", extra={"folder": str(folder), "error": failure})
+
+
+async def _print_provenance(folder: Path, renderer: Renderer) -> None:
+    """Write provenance.pdf: provenance.html as written, printed by the renderer's browser.
+
+    A renderer that cannot print (a fake) leaves it out; a print that fails is logged and
+    leaves it out too, since the capture itself holds: the manifest lists what exists.
+    """
+    if not isinstance(renderer, Printer):
+        return
+    html = await _off_loop((folder / PROVENANCE_HTML).read_text, "utf-8")
+    try:
+        pdf = await renderer.print_html(html)
+    except PrintError as exc:
+        log.warning("provenance.pdf not printed", extra={"folder": str(folder), "error": str(exc)})
+        return
+    await _off_loop(write_bytes, folder / paths.PROVENANCE_PDF, pdf)
 
 
 def _summary(article: Article | None) -> dict[str, Any] | None:
