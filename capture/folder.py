@@ -115,6 +115,8 @@ def write_outputs(
     if page.certificate_chain:
         pem = chain_pem(page.certificate_chain)
         outputs.append((CERTIFICATE_CHAIN, "certificates", "application/x-pem-file", pem))
+    if page.page_pdf is not None:
+        outputs.append((paths.PAGE_PDF, "print", "application/pdf", page.page_pdf))
     for name, kind, mime, data in outputs:
         write_bytes(folder / name, data)
         warc.write(

@@ -73,6 +73,8 @@ class CaptureOptions:
     block_private_networks: bool = False
     """Refuse navigation and subresources to loopback, private, link-local and other
     non-public addresses (checked on the resolved address; see `capture.netguard`)."""
+    pdf: bool = False
+    """Also print the page, as it stands after the interventions, to page.pdf (A4)."""
 
     def wants(self, output: str) -> bool:
         """Return True when this capture should write the named output (see OUTPUTS)."""
@@ -95,6 +97,7 @@ class CaptureOptions:
             "allow_scripts": self.allow_scripts,
             "outputs": sorted(self.outputs),
             "block_private_networks": self.block_private_networks,
+            "pdf": self.pdf,
         }
 
 
@@ -350,6 +353,8 @@ class PageCapture:
     layout_html: str | None = None
     """The DOM again after the layout script stamped its element ids: extraction input only."""
     events: tuple[PageEvent, ...] = ()
+    page_pdf: bytes | None = None
+    """The page printed to PDF after the interventions (`--pdf`), when asked and printed."""
     traffic: TrafficSummary = field(default_factory=TrafficSummary)
     error: str | None = None
     """Why the capture failed, when it did."""

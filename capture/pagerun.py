@@ -7,7 +7,7 @@ import logging
 import time
 from typing import TYPE_CHECKING, Any
 
-from capture import netguard, overlays, pagewatch, screenshot
+from capture import netguard, overlays, pagewatch, printing, screenshot
 from capture.devtools import VIEWER_TYPES, rendered_dom, tls_details
 from capture.errors import NavigationError
 from capture.looking import Looking
@@ -260,6 +260,14 @@ class PageRun:
             facts["dom_html"] = await self._rendered_dom(page)
             step.detail["chars"] = len(facts["dom_html"])
             facts["layout"], facts["layout_html"] = await _collect_layout(page)
+        if self.options.pdf:
+            await self._print(page, facts)
+
+    async def _print(self, page: Page, facts: dict[str, Any]) -> None:
+        """Print the page as it stands now (after the interventions, before the freeze)."""
+        async with self.steps.step("pdf", timeout_s=max(self.budget.allow(30), 5)) as step:
+            facts["page_pdf"] = await printing.print_page(page)
+            step.detail["bytes"] = len(facts["page_pdf"])
 
     async def _clear_overlays(self, page: Page, facts: dict[str, Any]) -> Screenshot | None:
         """Shoot the page as served, then clear banners and walls.

@@ -168,6 +168,12 @@ def _add_capture_options(parser: argparse.ArgumentParser, *, job: bool = False) 
         help="refuse pages and resources on loopback, private and link-local addresses",
     )
     parser.add_argument(
+        "--pdf",
+        action="store_true",
+        default=None,
+        help="also print each page, as it stands after the interventions, to page.pdf",
+    )
+    parser.add_argument(
         "--sites",
         type=Path,
         action="append",

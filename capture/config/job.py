@@ -52,6 +52,7 @@ class CaptureSettings(StrictModel):
         default=False, description="refuse loopback, private and link-local addresses"
     )
     outputs: list[Output] = Field(default_factory=_all_outputs)
+    pdf: bool = Field(default=False, description="also print the page to page.pdf")
 
     @field_validator("viewport")
     @classmethod
@@ -74,6 +75,7 @@ class CaptureSettings(StrictModel):
             allow_scripts=self.allow_scripts,
             block_private_networks=self.block_private_networks,
             outputs=frozenset(self.outputs),
+            pdf=self.pdf,
         )
 
 

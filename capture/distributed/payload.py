@@ -134,6 +134,7 @@ def options_from_json(data: dict[str, Any]) -> CaptureOptions:
         consent=str(data["consent"]),
         allow_scripts=bool(data["allow_scripts"]),
         outputs=outputs,
+        pdf=bool(data.get("pdf", False)),
     )
 
 

@@ -40,6 +40,7 @@ RESOURCE_COPIES = {
     paths.ARTICLE_MD: "urn:markdown:",
     PROVENANCE_HTML: PROVENANCE_URN,
     CERTIFICATE_CHAIN: "urn:certificates:",
+    paths.PAGE_PDF: "urn:print:",
 }
 """Files of a capture folder that the WARC also holds, by the prefix of their record's URI."""
 
