@@ -116,3 +116,9 @@ class PrintError(CaptureError):
     """The browser could not print a page or a report to PDF."""
 
     exit_code = ExitCode.OUTPUT
+
+
+class VideoError(CaptureError):
+    """The screencast of a capture could not be encoded as a video."""
+
+    exit_code = ExitCode.OUTPUT

@@ -75,6 +75,9 @@ class CaptureOptions:
     non-public addresses (checked on the resolved address; see `capture.netguard`)."""
     pdf: bool = False
     """Also print the page, as it stands after the interventions, to page.pdf (A4)."""
+    video: bool = False
+    """Also record the browser's screencast from navigation to the last screenshot as a video
+    (capture.mp4 with the system's ffmpeg, else an animated capture.webp)."""
 
     def wants(self, output: str) -> bool:
         """Return True when this capture should write the named output (see OUTPUTS)."""
@@ -98,6 +101,7 @@ class CaptureOptions:
             "outputs": sorted(self.outputs),
             "block_private_networks": self.block_private_networks,
             "pdf": self.pdf,
+            "video": self.video,
         }
 
 
@@ -297,6 +301,15 @@ class Screenshot:
 
 
 @dataclass(frozen=True, slots=True)
+class ScreencastFrame:
+    """One frame of the browser's screencast: when it was painted and the JPEG."""
+
+    at_s: float
+    """The browser's timestamp of the frame, seconds since the epoch."""
+    jpeg: bytes
+
+
+@dataclass(frozen=True, slots=True)
 class BrowserInfo:
     """Which browser captured, and how it was found."""
 
@@ -355,6 +368,8 @@ class PageCapture:
     events: tuple[PageEvent, ...] = ()
     page_pdf: bytes | None = None
     """The page printed to PDF after the interventions (`--pdf`), when asked and printed."""
+    screencast: tuple[ScreencastFrame, ...] = ()
+    """The browser's screencast from navigation to the last screenshot (`--video`)."""
     traffic: TrafficSummary = field(default_factory=TrafficSummary)
     error: str | None = None
     """Why the capture failed, when it did."""

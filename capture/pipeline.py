@@ -187,13 +187,20 @@ async def capture_page(
             page = _without_secrets(page, secrets, len(redacted), seams)
         # Extraction, images, hashing and fsyncs run off the event loop: other pages' browser
         # events are served meanwhile (the C parts of this work also leave the GIL).
+        made_video = await _off_loop(folder_files.write_video, request, page)
         summary = await _off_loop(_write_files, request, page, warc, machine, seams)
     except BaseException:
         warc.abandon()
         raise
     await _print_provenance(folder, renderer)
     return await _finish(
-        request, page, summary=summary, machine=machine, earlier=earlier, seams=seams
+        request,
+        page,
+        summary=summary,
+        machine=machine,
+        earlier=earlier,
+        seams=seams,
+        video=made_video,
     )
 
 
@@ -339,6 +346,7 @@ async def _finish(
     machine: provenance.Machine,
     earlier: Sequence[Attempt],
     seams: Seams,
+    video: dict[str, Any] | None = None,
 ) -> CaptureResult:
     """Write capture.json (sealed first when sealing is on) and return the capture's result.
 
@@ -352,6 +360,8 @@ async def _finish(
     )
     this = Attempt(len(earlier) + 1, page.started_at, page.ended_at, page.state, page.error)
     document["attempts"] = [attempt.to_json() for attempt in (*earlier, this)]
+    if video is not None:
+        document["video"] = video
     data = json_bytes(document)
     if seams.sealing.active:
         await _seal(folder, data, seams)

@@ -54,6 +54,7 @@ def _options(args: argparse.Namespace) -> CaptureOptions:
         consent=args.consent or "accept",
         block_private_networks=bool(args.block_private_networks),
         pdf=bool(args.pdf),
+        video=bool(args.video),
     )
 
 
@@ -155,6 +156,7 @@ async def _run_job(args: argparse.Namespace, stop: asyncio.Event) -> ExitCode:
 
 async def _doctor(args: argparse.Namespace, stop: asyncio.Event) -> ExitCode:
     from capture.render import open_renderer
+    from capture.video import choose_encoder
 
     print(f"capture {__version__}, Python {sys.version.split()[0]}")
     async with open_renderer(args.browser) as renderer:
@@ -162,6 +164,7 @@ async def _doctor(args: argparse.Namespace, stop: asyncio.Event) -> ExitCode:
         print(f"browser: {info.executable} (found by {info.source})")
         print(f"browser version: {info.version}; Playwright {info.playwright_version}")
         print(f"user agent: {info.user_agent}")
+    print(f"video (--video): {choose_encoder().describe()}")
     print("everything needed to capture is here")
     return ExitCode.OK
 

@@ -174,6 +174,13 @@ def _add_capture_options(parser: argparse.ArgumentParser, *, job: bool = False) 
         help="also print each page, as it stands after the interventions, to page.pdf",
     )
     parser.add_argument(
+        "--video",
+        action="store_true",
+        default=None,
+        help="also record the browser's screen from navigation to the last screenshot "
+        "(capture.mp4 with ffmpeg, else capture.webp)",
+    )
+    parser.add_argument(
         "--sites",
         type=Path,
         action="append",

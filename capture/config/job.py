@@ -53,6 +53,7 @@ class CaptureSettings(StrictModel):
     )
     outputs: list[Output] = Field(default_factory=_all_outputs)
     pdf: bool = Field(default=False, description="also print the page to page.pdf")
+    video: bool = Field(default=False, description="also record the capture as a video")
 
     @field_validator("viewport")
     @classmethod
@@ -76,6 +77,7 @@ class CaptureSettings(StrictModel):
             block_private_networks=self.block_private_networks,
             outputs=frozenset(self.outputs),
             pdf=self.pdf,
+            video=self.video,
         )
 
 

@@ -135,6 +135,7 @@ def options_from_json(data: dict[str, Any]) -> CaptureOptions:
         allow_scripts=bool(data["allow_scripts"]),
         outputs=outputs,
         pdf=bool(data.get("pdf", False)),
+        video=bool(data.get("video", False)),
     )
 
 
