@@ -11,8 +11,9 @@ import json
 import signal
 import sys
 from collections.abc import Callable, Coroutine, Sequence
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from capture import __version__, api
 from capture.api import RunResult
@@ -23,6 +24,9 @@ from capture.errors import CaptureError, ExitCode
 from capture.models import CaptureOptions, CaptureState
 from capture.pipeline import Sealing, Seams
 from capture.plan import SiteFor
+
+if TYPE_CHECKING:
+    from capture.evidence.checks import VerifyReport
 
 __all__ = ["COMMANDS", "EXIT_CODES_HELP", "Printer", "build_parser", "exit_code_for", "main", "run"]
 
@@ -114,7 +118,25 @@ def _verify(args: argparse.Namespace) -> ExitCode:
         print(json.dumps(report.to_json(), indent=2))
     else:
         print(report.to_text())
+    if args.pdf is not None:
+        trusted = [f"the time stamp authority certificate(s) in {path}" for path in args.tsa_cert]
+        if args.public_key is not None:
+            trusted.append(f"the signer's public key in {args.public_key}")
+        asyncio.run(_verify_pdf(report, trusted, args.pdf))
+        if not args.json:
+            print(f"report: {args.pdf}")
     return ExitCode.OK if report.ok else ExitCode.NOT_VERIFIED
+
+
+async def _verify_pdf(report: VerifyReport, trusted: list[str], out: Path) -> None:
+    from capture.evidence.verify_html import verify_report_html
+    from capture.files import write_bytes
+    from capture.render import open_renderer
+
+    html = verify_report_html(report, trusted=trusted, made_at=datetime.now(UTC))
+    async with open_renderer() as renderer:
+        pdf = await renderer.print_html(html)
+    write_bytes(out, pdf)
 
 
 async def _urls(args: argparse.Namespace, stop: asyncio.Event) -> ExitCode:

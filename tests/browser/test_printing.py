@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -14,7 +15,8 @@ from capture.evidence.verify import verify_path
 from capture.localsite import LocalSite
 from capture.models import CaptureOptions
 from capture.render import ChromiumRenderer
-from tests.browser.captured import capture_one
+from tests.browser.captured import capture_one, run_tool
+from tests.evidence_folder import make_run
 
 pytestmark = [pytest.mark.browser, pytest.mark.asyncio(loop_scope="module")]
 
@@ -28,7 +30,9 @@ def demo() -> Iterator[LocalSite]:
 
 
 def _text(pdf: bytes) -> str:
-    return " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+    """Return the PDF's text, every run of white space (table cells wrap) one space."""
+    pages = PdfReader(io.BytesIO(pdf)).pages
+    return " ".join(" ".join(page.extract_text() for page in pages).split())
 
 
 async def test_every_capture_holds_provenance_pdf_printed_from_provenance_html(
@@ -70,3 +74,26 @@ async def test_the_page_pdf_is_the_page_after_the_interventions(
     assert any(
         check.subject == "page.pdf" and "same as its copy" in check.what for check in report.checks
     )
+
+
+ENTRY_POINT = "import sys; from capture.cli import main; sys.exit(main())"
+
+
+async def test_capture_verify_pdf_writes_the_report_in_plain_words(tmp_path: Path) -> None:
+    run = make_run(tmp_path / "runs")
+    story = sorted((run / "captures").iterdir())[0]
+    report = tmp_path / "report.pdf"
+    verify = (sys.executable, "-c", ENTRY_POINT, "verify", str(run), "--pdf", str(report))
+
+    code, output = await run_tool(*verify)
+    text = _text(report.read_bytes())
+
+    assert code == 0, output
+    assert f"report: {report}" in output
+    assert "VERIFIED: all" in text and "What the checks mean" in text
+    assert "page.warc.gz" in text and "holds" in text
+    (story / "article.txt").write_text("Something else.\n", encoding="utf-8")
+    code, output = await run_tool(*verify)
+    text = _text(report.read_bytes())
+    assert code == 12, output
+    assert "NOT VERIFIED" in text and "DOES NOT HOLD" in text and "article.txt" in text
