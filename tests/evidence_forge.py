@@ -110,6 +110,7 @@ def stamp(
     *,
     when: datetime = NOW,
     named: x509.Certificate | None = None,
+    nonce: int = 7,
 ) -> bytes:
     """Return a granted DER TimeStampResp over the SHA-256 digest, signed by signer's key.
 
@@ -126,7 +127,7 @@ def stamp(
             },
             "serial_number": x509.random_serial_number(),
             "gen_time": when,
-            "nonce": 7,
+            "nonce": nonce,
         }
     )
     content = tst.dump()

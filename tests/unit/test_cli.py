@@ -242,6 +242,21 @@ def test_doctor_names_the_browser(
     assert "Playwright 1.65.2" in out
 
 
+def test_doctor_says_which_video_encoder_will_be_used(
+    fake: FakeRenderer, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(render, "open_renderer", opener(fake))
+    monkeypatch.setenv("CAPTURE_FFMPEG", "none")
+    assert main("doctor") == ExitCode.OK
+    assert "video (--video): animated WebP (capture.webp) through Pillow" in capsys.readouterr().out
+
+    monkeypatch.setenv("CAPTURE_FFMPEG", "/bin/true")  # any executable stands for an ffmpeg
+    assert main("doctor") == ExitCode.OK
+    assert "video (--video): H.264 MP4 (capture.mp4) through ffmpeg at /bin/true" in (
+        capsys.readouterr().out
+    )
+
+
 def test_doctor_without_a_browser_exits_3(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -13,11 +13,16 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from asn1crypto import tsp  # type: ignore[import-untyped]
 from cryptography import x509
 from cryptography.hazmat.primitives.serialization import Encoding
 
 from capture.evidence import chain
+from capture.evidence.keys import generate_key_pair
+from capture.evidence.seal import seal_capture
 from capture.evidence.tokens import NAMED_SIGNER, SIGNATURE, TokenCheck, verify_token
+from capture.evidence.verify import verify_path
+from tests.evidence_folder import make_capture
 from tests.evidence_forge import (
     NOW,
     Issued,
@@ -213,3 +218,33 @@ def test_a_token_from_another_root_does_not_chain(root: Issued) -> None:
 
     assert not check.ok and check.rule == chain.CHAINS, check.detail
     assert "does not chain" in check.detail
+
+
+def test_capture_verify_refuses_a_sealed_folder_stamped_by_a_tsa_under_a_web_leaf(
+    root: Issued, tmp_path: Path
+) -> None:
+    # The issue's case end to end: the holder of a web server's key under a trusted root runs
+    # their own TSA for a signed capture; verify with that root and the key must not hold.
+    server = issue("www.example.test", server_extensions(), root)
+    forged = issue("Forged TSA", tsa_extensions(), server)
+
+    def forger(url: str, query: bytes, timeout_s: float) -> bytes:
+        asked = tsp.TimeStampReq.load(query)
+        digest = asked["message_imprint"]["hashed_message"].native
+        return stamp(digest, forged, _chain_of(forged, server), nonce=asked["nonce"].native)
+
+    folder = make_capture(tmp_path / "capture")
+    key = generate_key_pair(tmp_path / "clerk")
+    seal_capture(folder, key=key, tsa_urls=["https://forger.test/tsa"], clock=lambda: NOW,
+                 transport=forger)  # fmt: skip
+    (tmp_path / "root.pem").write_bytes(root.cert.public_bytes(Encoding.PEM))
+
+    trusted = [tmp_path / "root.pem"]
+    report = verify_path(folder, tsa_certs=trusted, public_key=tmp_path / "clerk.pub")
+
+    assert not report.ok
+    failed = {check.what: check.detail for check in report.failures}
+    assert set(failed) == {"RFC 3161 timestamp of capture.json", "trusted timestamp"}
+    assert chain.ISSUER_IS_CA in failed["RFC 3161 timestamp of capture.json"]
+    assert "no token chains to the given --tsa-cert" in failed["trusted timestamp"]
+    assert "NOT VERIFIED" in report.to_text()
