@@ -152,11 +152,10 @@ def _extensions_problem(cert: x509.Certificate) -> Broken | None:
         return Broken(KNOWN_CRITICAL, f"{_name(cert)} has an extension that cannot be read ({exc})")
     for extension in extensions:
         if extension.critical and extension.oid not in UNDERSTOOD:
-            label = extension.oid._name if extension.oid._name != "Unknown OID" else ""
             return Broken(
                 KNOWN_CRITICAL,
-                f"{_name(cert)} has the critical extension {extension.oid.dotted_string}"
-                f"{f' ({label})' if label else ''}, which capture does not check",
+                f"{_name(cert)} has the critical extension {_oid(extension.oid)}, "
+                "which capture does not check",
             )
     return None
 
@@ -178,7 +177,7 @@ def _signer_problem(signer: x509.Certificate) -> Broken | None:
     if not usage.critical:
         return Broken(TIME_STAMPING, f"{_name(signer)}'s extendedKeyUsage is not critical")
     if list(usage.value) != [ExtendedKeyUsageOID.TIME_STAMPING]:
-        names = ", ".join(oid._name for oid in usage.value)
+        names = ", ".join(_oid(oid) for oid in usage.value)
         return Broken(TIME_STAMPING, f"{_name(signer)}'s extendedKeyUsage is {names}")
     return None
 
@@ -202,7 +201,8 @@ def _issuer_problem(issuer: x509.Certificate, below: int) -> Broken | None:
         {ExtendedKeyUsageOID.TIME_STAMPING, ExtendedKeyUsageOID.ANY_EXTENDED_KEY_USAGE}
         & set(purposes.value)
     ):
-        return Broken(ISSUER_USAGE, f"{_name(issuer)} is limited to other uses")
+        uses = ", ".join(_oid(oid) for oid in purposes.value)
+        return Broken(ISSUER_USAGE, f"{_name(issuer)} is limited to other uses ({uses})")
     return None
 
 
@@ -215,3 +215,9 @@ def _extension(cert: x509.Certificate, kind: type[_T]) -> x509.Extension[_T] | N
 
 def _name(cert: x509.Certificate) -> str:
     return cert.subject.rfc4514_string() or f"the certificate with serial {cert.serial_number}"
+
+
+def _oid(oid: x509.ObjectIdentifier) -> str:
+    """Return an OID's dotted form, with cryptography's name for it when it has one."""
+    label = getattr(oid, "_name", "")  # cryptography's display name; not a public attribute
+    return oid.dotted_string if label in ("", "Unknown OID") else f"{label} ({oid.dotted_string})"

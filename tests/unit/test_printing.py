@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -14,6 +16,7 @@ from capture.evidence.verify import verify_path
 from capture.models import CaptureOptions, CaptureRequest, CaptureState
 from capture.pipeline import Seams, capture_page
 from capture.printing import Printer
+from capture.recycle import RecyclingRenderer
 from tests.fakes import FAKE_MACHINE, FakeRenderer, counting_ids, fixed_clock, small_viewport
 
 URL = "https://news.example.org/story"
@@ -86,3 +89,38 @@ async def test_a_print_that_fails_leaves_the_capture_whole_without_the_pdf(
     assert not (tmp_path / "provenance.pdf").exists()
     assert verify_path(tmp_path).ok
     assert "provenance.pdf not printed" in caplog.text
+
+
+async def test_the_recycling_renderer_prints_with_its_live_browser_and_never_relaunches() -> None:
+    inner = PrintingRenderer()
+    launches: list[PrintingRenderer] = []
+
+    @asynccontextmanager
+    async def launch() -> AsyncIterator[PrintingRenderer]:
+        launches.append(inner)
+        yield inner
+
+    recycling = RecyclingRenderer(launch)
+    with pytest.raises(PrintError, match="the browser is gone"):
+        await recycling.print_html("<p>before any capture</p>")
+    await recycling.ready()
+
+    assert (await recycling.print_html("<p>x</p>")).startswith(b"%PDF-")
+    assert inner.printed == ["<p>x</p>"]
+    inner.browser.crash()
+    with pytest.raises(PrintError, match="the browser is gone"):
+        await recycling.print_html("<p>after the crash</p>")
+    assert len(launches) == 1
+    await recycling.close()
+
+
+async def test_the_recycling_renderer_over_a_renderer_that_cannot_print_says_so() -> None:
+    @asynccontextmanager
+    async def launch() -> AsyncIterator[FakeRenderer]:
+        yield FakeRenderer()
+
+    recycling = RecyclingRenderer(launch)
+    await recycling.ready()
+    with pytest.raises(PrintError, match="no printer"):
+        await recycling.print_html("<p>x</p>")
+    await recycling.close()
