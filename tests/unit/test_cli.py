@@ -153,6 +153,13 @@ def test_a_good_viewport_reaches_the_renderer(fake: FakeRenderer, tmp_path: Path
     assert json.loads((folder / "capture.json").read_text())["viewport"] == "1024x768"
 
 
+def test_pdf_and_video_flags_are_recorded_as_options(fake: FakeRenderer, tmp_path: Path) -> None:
+    assert main(A, "--pdf", "--video", "--output", tmp_path, "--json") == ExitCode.OK
+    (folder,) = (tmp_path).glob("*/captures/*")
+    options = json.loads((folder / "capture.json").read_text())["options"]
+    assert (options["pdf"], options["video"]) == (True, True)
+
+
 @pytest.mark.parametrize(
     "argv",
     [[], ["--concurrency", "0", A], ["--timeout", "0", A], ["--no-such-flag", A]],
