@@ -94,13 +94,15 @@ def test_a_tsa_certificate_issued_by_a_web_servers_leaf_is_refused(
     assert not _openssl_accepts(reply, root, tmp_path)
 
 
-def test_a_ca_that_may_not_sign_certificates_is_refused(root: Issued) -> None:
+def test_a_ca_that_may_not_sign_certificates_is_refused(root: Issued, tmp_path: Path) -> None:
     barred = issue("Signing-only CA", [ca_extensions()[0], server_extensions()[1]], root)
     forged = issue("Forged TSA", tsa_extensions(), barred)
+    reply = stamp(DIGEST, forged, _chain_of(forged, barred))
 
-    check = _verify(stamp(DIGEST, forged, _chain_of(forged, barred)), root)
+    check = _verify(reply, root)
 
     assert not check.ok and check.rule == chain.ISSUER_SIGNS_CERTIFICATES, check.detail
+    assert not _openssl_accepts(reply, root, tmp_path)
 
 
 def test_an_intermediate_expired_before_the_stamp_is_refused_but_holds_for_an_earlier_stamp(
@@ -191,6 +193,7 @@ def test_an_unknown_critical_extension_is_refused(root: Issued, tmp_path: Path, 
 
 
 def test_an_issuer_limited_to_other_uses_is_refused(root: Issued) -> None:
+    # Stricter than openssl ts -verify, which does not look at an issuer's extendedKeyUsage.
     web_only = [(x509.ExtendedKeyUsage([x509.oid.ExtendedKeyUsageOID.SERVER_AUTH]), False)]
     intermediate = issue("Web CA", [*ca_extensions(), *web_only], root)
     tsa = issue("Web TSA", tsa_extensions(), intermediate)
