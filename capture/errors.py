@@ -54,6 +54,10 @@ class UsageError(CaptureError):
     exit_code = ExitCode.USAGE
 
 
+class MissingExtraError(UsageError):
+    """A command needs an optional extra of the package that is not installed."""
+
+
 class ConfigError(UsageError):
     """A config file or option is invalid."""
 

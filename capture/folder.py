@@ -24,6 +24,12 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
+NEEDS_CONTENT = frozenset(
+    {paths.SERVED_SCREENSHOT, paths.SCREENSHOT, paths.VIEWPORT, paths.THUMBNAIL, paths.DOM}
+)
+"""Outputs that are only ever empty when they could not be made (an article may have no text)."""
+
+
 def files_so_far(folder: Path) -> list[str]:
     """Return the names of the finished files in folder (not capture.json, temporaries, .open)."""
     return [
@@ -76,8 +82,12 @@ def write_outputs(
     article: Article | None,
     warc: WarcFile,
     seams: Seams,
-) -> None:
-    """Write the screenshots, DOM and article files the options ask for, each also to the WARC."""
+) -> tuple[str, ...]:
+    """Write the screenshots, DOM and article files the options ask for, each also to the WARC.
+
+    Returns the names of the files that could not be made: an output the page gave nothing
+    for (no DOM, no pixels) is left out rather than written empty. An article with no text
+    writes no article.txt or article.md (article.json says so: its word count is 0)."""
     folder, options = request.folder, request.options
     url = page.final_url or page.url
     wants = options.wants
@@ -116,12 +126,11 @@ def write_outputs(
                 text_file(article.markdown),
             ),
         ]
-    if page.certificate_chain:
-        pem = chain_pem(page.certificate_chain)
-        outputs.append((CERTIFICATE_CHAIN, "certificates", "application/x-pem-file", pem))
-    if page.page_pdf is not None:
-        outputs.append((paths.PAGE_PDF, "print", "application/pdf", page.page_pdf))
+    outputs += _evidence_outputs(page)
+    missing = tuple(name for name, _, _, data in outputs if not data and name in NEEDS_CONTENT)
     for name, kind, mime, data in outputs:
+        if not data:
+            continue
         write_bytes(folder / name, data)
         warc.write(
             resource_record(
@@ -142,6 +151,18 @@ def write_outputs(
         )
     if article is not None and wants("article"):
         write_json(folder / paths.ARTICLE_JSON, article.to_json())
+    return missing
+
+
+def _evidence_outputs(page: PageCapture) -> list[tuple[str, str, str, bytes]]:
+    """Return the certificate chain and the page's print, when the capture has them."""
+    outputs = []
+    if page.certificate_chain:
+        pem = chain_pem(page.certificate_chain)
+        outputs.append((CERTIFICATE_CHAIN, "certificates", "application/x-pem-file", pem))
+    if page.page_pdf is not None:
+        outputs.append((paths.PAGE_PDF, "print", "application/pdf", page.page_pdf))
+    return outputs
 
 
 def write_video(request: CaptureRequest, page: PageCapture) -> dict[str, Any] | None:

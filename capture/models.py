@@ -8,6 +8,11 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+# Re-exported: the capture options are defined in capture.options, once.
+from capture.options import OUTPUTS as OUTPUTS  # noqa: PLC0414
+from capture.options import CaptureOptions as CaptureOptions  # noqa: PLC0414
+from capture.options import Viewport as Viewport  # noqa: PLC0414
+
 Header = tuple[str, str]
 """One header line as sent or received, name and value, order and case kept."""
 
@@ -26,83 +31,6 @@ class StepState(enum.StrEnum):
     OK = "ok"
     FAILED = "failed"
     SKIPPED = "skipped"
-
-
-@dataclass(frozen=True, slots=True)
-class Viewport:
-    """The browser window size in CSS pixels."""
-
-    width: int = 1280
-    height: int = 800
-
-    def __str__(self) -> str:
-        return f"{self.width}x{self.height}"
-
-
-OUTPUTS = ("screenshot", "viewport", "thumbnail", "dom", "article")
-"""Files a capture can produce besides page.warc.gz and capture.json (always written)."""
-
-
-@dataclass(frozen=True, slots=True)
-class CaptureOptions:
-    """Every option that changes how a page is captured; recorded in capture.json."""
-
-    viewport: Viewport = field(default_factory=Viewport)
-    timeout_s: float = 60.0
-    """The whole-page budget, from navigation to the last screenshot."""
-    proxy: str | None = None
-    ignore_https_errors: bool = False
-    max_screenshot_height_px: int = 100_000
-    """Full-page screenshots stop at this height; hitting it is recorded."""
-    settle_s: float = 0.5
-    """How long the network must be quiet after a script or frame arrives once the page has
-    loaded (other traffic needs less; see `capture.settle`)."""
-    timers_s: float = 2.0
-    """How long after load the page's own timers are waited for (walls and pop-ups often come
-    on one); 0 waits for none."""
-    scroll: bool = True
-    """Scroll through the page once so lazy content loads."""
-    user_agent: str | None = None
-    dismiss: bool = True
-    """Clear consent banners, pop-ups and walls before the final screenshot and text."""
-    consent: str = "accept"
-    """Answer consent banners `accept` (embedded content loads as readers saw it) or `reject`."""
-    allow_scripts: bool = False
-    """Let site configs run their `script` actions (page JavaScript)."""
-    outputs: frozenset[str] = frozenset(OUTPUTS)
-    block_private_networks: bool = False
-    """Refuse navigation and subresources to loopback, private, link-local and other
-    non-public addresses (checked on the resolved address; see `capture.netguard`)."""
-    pdf: bool = False
-    """Also print the page, as it stands after the interventions, to page.pdf (A4)."""
-    video: bool = False
-    """Also record the browser's screencast from navigation to the last screenshot as a video
-    (capture.mp4 with the system's ffmpeg, else an animated capture.webp)."""
-
-    def wants(self, output: str) -> bool:
-        """Return True when this capture should write the named output (see OUTPUTS)."""
-        return output in self.outputs
-
-    def to_json(self) -> dict[str, Any]:
-        """Return the options as JSON-ready data."""
-        return {
-            "viewport": str(self.viewport),
-            "timeout_s": self.timeout_s,
-            "proxy": self.proxy,
-            "ignore_https_errors": self.ignore_https_errors,
-            "max_screenshot_height_px": self.max_screenshot_height_px,
-            "settle_s": self.settle_s,
-            "timers_s": self.timers_s,
-            "scroll": self.scroll,
-            "user_agent": self.user_agent,
-            "dismiss": self.dismiss,
-            "consent": self.consent,
-            "allow_scripts": self.allow_scripts,
-            "outputs": sorted(self.outputs),
-            "block_private_networks": self.block_private_networks,
-            "pdf": self.pdf,
-            "video": self.video,
-        }
 
 
 @dataclass(frozen=True, slots=True)

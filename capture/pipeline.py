@@ -19,7 +19,7 @@ from capture.evidence.keys import SigningKey
 from capture.evidence.report_html import PROVENANCE_HTML
 from capture.evidence.seal import seal_capture
 from capture.extract import Article, extract_article
-from capture.files import json_bytes, make_folder, write_bytes
+from capture.files import discard_folder, json_bytes, make_folder, write_bytes
 from capture.models import (
     Attempt,
     BrowserInfo,
@@ -28,6 +28,8 @@ from capture.models import (
     Exchange,
     Intervention,
     PageCapture,
+    StepResult,
+    StepState,
 )
 from capture.overlays.login import credential_values
 from capture.printing import Printer
@@ -188,11 +190,14 @@ async def capture_page(
         # Extraction, images, hashing and fsyncs run off the event loop: other pages' browser
         # events are served meanwhile (the C parts of this work also leave the GIL).
         made_video = await _off_loop(folder_files.write_video, request, page)
-        summary = await _off_loop(_write_files, request, page, warc, machine, seams)
+        page, summary = await _off_loop(_write_files, request, page, warc, machine, seams)
+        await _print_provenance(request.folder, renderer)
     except BaseException:
+        # Nothing half-done stays: without capture.json the capture is unfinished, and a resumed
+        # run (or the next attempt) captures it again from an empty folder.
         warc.abandon()
+        discard_folder(request.folder)
         raise
-    await _print_provenance(folder, renderer)
     return await _finish(
         request,
         page,
@@ -319,16 +324,30 @@ def _write_files(
     warc: WarcFile,
     machine: provenance.Machine,
     seams: Seams,
-) -> dict[str, Any] | None:
-    """Extract the article, write every output and close the WARC; return the summary."""
+) -> tuple[PageCapture, dict[str, Any] | None]:
+    """Extract the article, write every output and close the WARC; return the page (with an
+    `outputs` step that names the files that could not be made) and the article summary."""
     article = _extract(page)
-    folder_files.write_outputs(request, page, article, warc, seams)
+    missing = folder_files.write_outputs(request, page, article, warc, seams)
+    if missing:
+        page = replace(page, steps=(*page.steps, _missing_outputs(missing)))
     summary = _summary(article)
     folder_files.write_provenance_page(
         request, page=page, summary=summary, machine=machine, warc=warc, seams=seams
     )
     warc.close()
-    return summary
+    return page, summary
+
+
+def _missing_outputs(names: Sequence[str]) -> StepResult:
+    """Return the failed step that makes a capture partial for outputs it could not make."""
+    return StepResult(
+        "outputs",
+        StepState.FAILED,
+        0.0,
+        error=f"not made, the page gave nothing to put in them: {', '.join(names)}",
+        detail={"missing": list(names)},
+    )
 
 
 def _extract(page: PageCapture) -> Article | None:
