@@ -70,6 +70,8 @@ class PageRun:
         """viewport.png and thumbnail.webp, made in a thread while the browser finishes."""
         self._screencast: Screencast | None = None
         self._screencast_error: str | None = None
+        self.document: Response | None = None
+        """The main document's response, for its body as served."""
         self.context_options: dict[str, Any] | None = None
         """What the capture's context was made with (a spare for the next is made alike)."""
 
@@ -202,6 +204,7 @@ class PageRun:
         while previous is not None:
             chain.insert(0, previous.url)
             previous = previous.redirected_from
+        self.document = response
         address = await response.server_addr()
         headers = await response.all_headers()
         facts.update(
@@ -316,8 +319,11 @@ class PageRun:
                 self.options,
                 self.interventions,
                 budget_s=limit_s,
+                served=self._served_html,
             )
             failures = [*outcome.failures, *await overlays.stop_watching(page)]
+            if outcome.served_html is not None:
+                facts["served_html"] = outcome.served_html
             if outcome.gated:
                 facts["gated"] = outcome.gated
                 failures.append(f"the article is gated: {outcome.gated}")
@@ -329,6 +335,18 @@ class PageRun:
             return None
         self.steps.rename("screenshot-as-served", "screenshot")
         return served
+
+    async def _served_html(self) -> str | None:
+        """Return the main document's body as the server sent it (None when it is gone)."""
+        from playwright.async_api import Error as PlaywrightError
+
+        if self.document is None:
+            return None
+        try:
+            body = await self.document.body()
+        except PlaywrightError:
+            return None
+        return served_text(body, self.document.headers.get("content-type", ""))
 
     async def _screenshot(self, page: Page, name: str = "screenshot") -> Screenshot | None:
         self.shots += 1
@@ -433,6 +451,18 @@ class PageRun:
             self._on_blocked(blocked)
             return
         self.sink(exchange)
+
+
+def served_text(body: bytes, content_type: str) -> str | None:
+    """Return an HTML body as text in its declared charset (UTF-8 else), or None if not HTML."""
+    kind, _, params = content_type.partition(";")
+    if kind.strip().lower() not in ("text/html", "application/xhtml+xml", ""):
+        return None
+    charset = params.partition("charset=")[2].strip().strip('"') or "utf-8"
+    try:
+        return body.decode(charset, errors="replace")
+    except LookupError:
+        return body.decode("utf-8", errors="replace")
 
 
 def _blocked_reason(blocked: netguard.Blocked) -> str:

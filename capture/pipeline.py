@@ -32,6 +32,7 @@ from capture.models import (
     StepState,
 )
 from capture.overlays.login import credential_values
+from capture.overlays.removed import recovered_article
 from capture.printing import Printer
 from capture.recorder import ExchangeSink, utc_now
 from capture.records import exchange_records, warcinfo_record
@@ -352,9 +353,11 @@ def _missing_outputs(names: Sequence[str]) -> StepResult:
 
 def _extract(page: PageCapture) -> Article | None:
     html = page.layout_html or page.dom_html
-    if html is None:
-        return None
-    return extract_article(html, page.final_url or page.url, rendered=page.layout)
+    url = page.final_url or page.url
+    article = extract_article(html, url, rendered=page.layout) if html is not None else None
+    if page.served_html is not None:  # a script removed text the server sent
+        article = recovered_article(article, page.served_html, url)
+    return article
 
 
 async def _finish(

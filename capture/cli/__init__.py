@@ -48,10 +48,28 @@ def exit_code_for(run: RunResult) -> ExitCode:
     return ExitCode.PARTIAL if code is ExitCode.OK and run.unsealed else code
 
 
-async def _capture(args: argparse.Namespace, stop: asyncio.Event, urls: Sequence[str]) -> ExitCode:
+DEFAULT_SITES = Path("configs") / "sites"
+"""Site configs of the working folder, used when it exists and no --sites or --no-sites says
+otherwise."""
+
+
+def site_folders(args: argparse.Namespace) -> list[Path]:
+    """Return the site config folders of a capture: --sites, else configs/sites when it exists."""
+    if args.no_sites:
+        return []
+    return list(args.sites or ([DEFAULT_SITES] if DEFAULT_SITES.is_dir() else []))
+
+
+async def _capture(
+    args: argparse.Namespace,
+    stop: asyncio.Event,
+    urls: Sequence[str],
+    site_for: SiteFor | None = None,
+) -> ExitCode:
     from capture import api
 
     printer = Printer(args.json)
+    site_for = site_for or site_matcher(site_folders(args))
     result = await api.capture_urls(
         urls,
         output=args.output,
@@ -62,7 +80,7 @@ async def _capture(args: argparse.Namespace, stop: asyncio.Event, urls: Sequence
         wacz=bool(args.wacz),
         stop=stop,
         seams=seams_for(args.sign_key, args.tsa or ()),
-        site_for=site_matcher(args.sites or []),
+        site_for=site_for,
         qa=bool(args.qa),
     )
     if not args.json:
@@ -137,12 +155,13 @@ async def _urls(args: argparse.Namespace, stop: asyncio.Event) -> ExitCode:
 
 
 async def _demo(args: argparse.Namespace, stop: asyncio.Event) -> ExitCode:
-    from capture.demo import DEMO_ARTICLE_PATH, demo_site
+    from capture.demo import DEMO_ARTICLE_PATH, demo_site, demo_site_for
 
+    sites = None if args.no_sites else demo_site_for(site_matcher(site_folders(args)))
     with demo_site() as site:
         if not args.json:
             print(f"demo site serving on {site.base_url}")
-        return await _capture(args, stop, [site.url(DEMO_ARTICLE_PATH)])
+        return await _capture(args, stop, [site.url(DEMO_ARTICLE_PATH)], sites)
 
 
 async def _run_job(args: argparse.Namespace, stop: asyncio.Event) -> ExitCode:

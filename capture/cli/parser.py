@@ -177,8 +177,17 @@ def _add_capture_options(parser: argparse.ArgumentParser, *, job: bool = False) 
         type=Path,
         action="append",
         metavar="DIR",
-        help="a folder of site configs (repeatable; jobs: `sites:` in the file)",
+        help="a folder of site configs (repeatable; jobs: `sites:` in the file); "
+        "default: configs/sites of the working folder, when it exists",
     )
+    if not job:
+        parser.add_argument(
+            "--no-sites",
+            dest="no_sites",
+            action="store_true",
+            help="use no site config, not even configs/sites of the working folder "
+            "(the built-in handling only)",
+        )
     parser.add_argument(
         "--sign-key",
         type=Path,
