@@ -234,6 +234,15 @@ class Screenshot:
 
 
 @dataclass(frozen=True, slots=True)
+class ScreencastFrame:
+    """One frame of the browser's screencast: when it was painted and the JPEG."""
+
+    at_s: float
+    """The browser's timestamp of the frame, seconds since the epoch."""
+    jpeg: bytes
+
+
+@dataclass(frozen=True, slots=True)
 class BrowserInfo:
     """Which browser captured, and how it was found."""
 
@@ -293,6 +302,10 @@ class PageCapture:
     """The main document as the server sent it, kept only when article text a script removed
     from the page is recovered from it: extraction input only."""
     events: tuple[PageEvent, ...] = ()
+    page_pdf: bytes | None = None
+    """The page printed to PDF after the interventions (`--pdf`), when asked and printed."""
+    screencast: tuple[ScreencastFrame, ...] = ()
+    """The browser's screencast from navigation to the last screenshot (`--video`)."""
     traffic: TrafficSummary = field(default_factory=TrafficSummary)
     error: str | None = None
     """Why the capture failed, when it did."""

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     import asyncio
 
     from capture.api import RunResult
+    from capture.evidence.checks import VerifyReport
     from capture.pipeline import Seams
     from capture.plan import SiteFor
 
@@ -124,7 +125,29 @@ def _verify(args: argparse.Namespace) -> ExitCode:
         print(json.dumps(report.to_json(), indent=2))
     else:
         print(report.to_text())
+    if args.pdf is not None:
+        trusted = [f"the time stamp authority certificate(s) in {path}" for path in args.tsa_cert]
+        if args.public_key is not None:
+            trusted.append(f"the signer's public key in {args.public_key}")
+        import asyncio  # only for the print: `capture verify` itself needs no event loop
+
+        asyncio.run(_verify_pdf(report, trusted, args.pdf))
+        if not args.json:
+            print(f"report: {args.pdf}")
     return ExitCode.OK if report.ok else ExitCode.NOT_VERIFIED
+
+
+async def _verify_pdf(report: VerifyReport, trusted: list[str], out: Path) -> None:
+    from datetime import UTC, datetime
+
+    from capture.evidence.verify_html import verify_report_html
+    from capture.files import write_bytes
+    from capture.render import open_renderer
+
+    html = verify_report_html(report, trusted=trusted, made_at=datetime.now(UTC))
+    async with open_renderer() as renderer:
+        pdf = await renderer.print_html(html)
+    write_bytes(out, pdf)
 
 
 async def _urls(args: argparse.Namespace, stop: asyncio.Event) -> ExitCode:
@@ -168,6 +191,7 @@ async def _run_job(args: argparse.Namespace, stop: asyncio.Event) -> ExitCode:
 
 async def _doctor(args: argparse.Namespace, stop: asyncio.Event) -> ExitCode:
     from capture.render import open_renderer
+    from capture.video import choose_encoder
 
     print(f"capture {__version__}, Python {sys.version.split()[0]}")
     async with open_renderer(args.browser) as renderer:
@@ -175,6 +199,7 @@ async def _doctor(args: argparse.Namespace, stop: asyncio.Event) -> ExitCode:
         print(f"browser: {info.executable} (found by {info.source})")
         print(f"browser version: {info.version}; Playwright {info.playwright_version}")
         print(f"user agent: {info.user_agent}")
+    print(f"video (--video): {choose_encoder().describe()}")
     print("everything needed to capture is here")
     return ExitCode.OK
 

@@ -302,6 +302,12 @@ def build_parser(command: str | None) -> argparse.ArgumentParser:
             "--public-key", type=Path, metavar="PUB", help="require signatures by this key"
         )
         parser.add_argument("--json", action="store_true", help="print the report as JSON")
+        parser.add_argument(
+            "--pdf",
+            type=Path,
+            metavar="FILE",
+            help="also write the report, in plain words, as a PDF (printed by Chromium)",
+        )
     else:
         parser = _new("capture schema", "Print the JSON Schema of job and site config files.")
         parser.add_argument("kind", nargs="?", choices=("job", "site", "all"), default="all")
