@@ -114,3 +114,15 @@ class TimestampError(CaptureError):
     """A time stamp authority could not be reached or did not grant a valid token."""
 
     exit_code = ExitCode.OUTPUT
+
+
+class PrintError(CaptureError):
+    """The browser could not print a page or a report to PDF."""
+
+    exit_code = ExitCode.OUTPUT
+
+
+class VideoError(CaptureError):
+    """The screencast of a capture could not be encoded as a video."""
+
+    exit_code = ExitCode.OUTPUT

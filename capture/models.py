@@ -182,10 +182,12 @@ class Intervention:
     frame: str | None = None
     """The frame's URL when the element was not in the main document."""
     detail: str = ""
+    elements: int | None = None
+    """How many elements one action touched, when it is one record for several."""
 
     def to_json(self) -> dict[str, Any]:
-        """Return the intervention as JSON-ready data."""
-        return {
+        """Return the intervention as JSON-ready data (`elements` only when counted)."""
+        data: dict[str, Any] = {
             "action": self.action,
             "rule": self.rule,
             "selector": self.selector,
@@ -194,6 +196,9 @@ class Intervention:
             "ok": self.ok,
             "detail": self.detail,
         }
+        if self.elements is not None:
+            data["elements"] = self.elements
+        return data
 
 
 @dataclass(frozen=True, slots=True)
@@ -229,6 +234,15 @@ class Screenshot:
     """True when the page was taller than the configured limit."""
     first_screen: FirstScreen | None = None
     """Made from png while the browser finished the page; None: not made yet."""
+
+
+@dataclass(frozen=True, slots=True)
+class ScreencastFrame:
+    """One frame of the browser's screencast: when it was painted and the JPEG."""
+
+    at_s: float
+    """The browser's timestamp of the frame, seconds since the epoch."""
+    jpeg: bytes
 
 
 @dataclass(frozen=True, slots=True)
@@ -287,7 +301,14 @@ class PageCapture:
     """What the page looked like, for extraction (`capture.extract` defines the shape)."""
     layout_html: str | None = None
     """The DOM again after the layout script stamped its element ids: extraction input only."""
+    served_html: str | None = None
+    """The main document as the server sent it, kept only when article text a script removed
+    from the page is recovered from it: extraction input only."""
     events: tuple[PageEvent, ...] = ()
+    page_pdf: bytes | None = None
+    """The page printed to PDF after the interventions (`--pdf`), when asked and printed."""
+    screencast: tuple[ScreencastFrame, ...] = ()
+    """The browser's screencast from navigation to the last screenshot (`--video`)."""
     traffic: TrafficSummary = field(default_factory=TrafficSummary)
     error: str | None = None
     """Why the capture failed, when it did."""

@@ -237,6 +237,17 @@ class CaptureOptions:
         "flag",
         "refuse pages and resources on loopback, private and link-local addresses",
     )
+    pdf: bool = _option(
+        False,
+        "flag",
+        "also print each page, as it stands after the interventions, to page.pdf",
+    )
+    video: bool = _option(
+        False,
+        "flag",
+        "also record the browser's screen from navigation to the last screenshot "
+        "(capture.mp4 with ffmpeg, else capture.webp)",
+    )
 
     def wants(self, output: str) -> bool:
         """Return True when this capture should write the named output (see OUTPUTS)."""

@@ -2,9 +2,9 @@
 
 The exchanges are redacted as they stream to the WARC (`capture.redaction.Redactor`); once the
 page is rendered, the same redactor, which has learned the session's values by then, cleans the
-DOM (and so the article text and provenance page made from it), the events, the interventions,
-the steps and the URLs that capture.json records. Pixels are not redacted: a page that shows a
-secret on screen shows it in its screenshot.
+DOM and the document as served (and so the article text and provenance page made from them),
+the events, the interventions, the steps and the URLs that capture.json records. Pixels are not
+redacted, nor is a printed page.pdf: a page that shows a secret on screen shows it there.
 """
 
 from __future__ import annotations
@@ -35,6 +35,7 @@ def without_secrets(page: PageCapture, redactor: Redactor, at: datetime) -> Page
         redirect_chain=tuple(clean(url, "the URLs") or "" for url in page.redirect_chain),
         dom_html=dom,
         layout_html=clean(page.layout_html),
+        served_html=clean(page.served_html),
         error=clean(page.error, "the error"),
         events=tuple(
             replace(event, message=clean(event.message, "the page's events") or "")

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     import asyncio
 
     from capture.api import RunResult
+    from capture.evidence.checks import VerifyReport
     from capture.pipeline import Seams
     from capture.plan import SiteFor
 
@@ -47,10 +48,28 @@ def exit_code_for(run: RunResult) -> ExitCode:
     return ExitCode.PARTIAL if code is ExitCode.OK and run.unsealed else code
 
 
-async def _capture(args: argparse.Namespace, stop: asyncio.Event, urls: Sequence[str]) -> ExitCode:
+DEFAULT_SITES = Path("configs") / "sites"
+"""Site configs of the working folder, used when it exists and no --sites or --no-sites says
+otherwise."""
+
+
+def site_folders(args: argparse.Namespace) -> list[Path]:
+    """Return the site config folders of a capture: --sites, else configs/sites when it exists."""
+    if args.no_sites:
+        return []
+    return list(args.sites or ([DEFAULT_SITES] if DEFAULT_SITES.is_dir() else []))
+
+
+async def _capture(
+    args: argparse.Namespace,
+    stop: asyncio.Event,
+    urls: Sequence[str],
+    site_for: SiteFor | None = None,
+) -> ExitCode:
     from capture import api
 
     printer = Printer(args.json)
+    site_for = site_for or site_matcher(site_folders(args))
     result = await api.capture_urls(
         urls,
         output=args.output,
@@ -61,7 +80,7 @@ async def _capture(args: argparse.Namespace, stop: asyncio.Event, urls: Sequence
         wacz=bool(args.wacz),
         stop=stop,
         seams=seams_for(args.sign_key, args.tsa or ()),
-        site_for=site_matcher(args.sites or []),
+        site_for=site_for,
         qa=bool(args.qa),
     )
     if not args.json:
@@ -106,7 +125,29 @@ def _verify(args: argparse.Namespace) -> ExitCode:
         print(json.dumps(report.to_json(), indent=2))
     else:
         print(report.to_text())
+    if args.pdf is not None:
+        trusted = [f"the time stamp authority certificate(s) in {path}" for path in args.tsa_cert]
+        if args.public_key is not None:
+            trusted.append(f"the signer's public key in {args.public_key}")
+        import asyncio  # only for the print: `capture verify` itself needs no event loop
+
+        asyncio.run(_verify_pdf(report, trusted, args.pdf))
+        if not args.json:
+            print(f"report: {args.pdf}")
     return ExitCode.OK if report.ok else ExitCode.NOT_VERIFIED
+
+
+async def _verify_pdf(report: VerifyReport, trusted: list[str], out: Path) -> None:
+    from datetime import UTC, datetime
+
+    from capture.evidence.verify_html import verify_report_html
+    from capture.files import write_bytes
+    from capture.render import open_renderer
+
+    html = verify_report_html(report, trusted=trusted, made_at=datetime.now(UTC))
+    async with open_renderer() as renderer:
+        pdf = await renderer.print_html(html)
+    write_bytes(out, pdf)
 
 
 async def _urls(args: argparse.Namespace, stop: asyncio.Event) -> ExitCode:
@@ -114,12 +155,13 @@ async def _urls(args: argparse.Namespace, stop: asyncio.Event) -> ExitCode:
 
 
 async def _demo(args: argparse.Namespace, stop: asyncio.Event) -> ExitCode:
-    from capture.demo import DEMO_ARTICLE_PATH, demo_site
+    from capture.demo import DEMO_ARTICLE_PATH, demo_site, demo_site_for
 
+    sites = None if args.no_sites else demo_site_for(site_matcher(site_folders(args)))
     with demo_site() as site:
         if not args.json:
             print(f"demo site serving on {site.base_url}")
-        return await _capture(args, stop, [site.url(DEMO_ARTICLE_PATH)])
+        return await _capture(args, stop, [site.url(DEMO_ARTICLE_PATH)], sites)
 
 
 async def _run_job(args: argparse.Namespace, stop: asyncio.Event) -> ExitCode:
@@ -149,6 +191,7 @@ async def _run_job(args: argparse.Namespace, stop: asyncio.Event) -> ExitCode:
 
 async def _doctor(args: argparse.Namespace, stop: asyncio.Event) -> ExitCode:
     from capture.render import open_renderer
+    from capture.video import choose_encoder
 
     print(f"capture {__version__}, Python {sys.version.split()[0]}")
     async with open_renderer(args.browser) as renderer:
@@ -156,6 +199,7 @@ async def _doctor(args: argparse.Namespace, stop: asyncio.Event) -> ExitCode:
         print(f"browser: {info.executable} (found by {info.source})")
         print(f"browser version: {info.version}; Playwright {info.playwright_version}")
         print(f"user agent: {info.user_agent}")
+    print(f"video (--video): {choose_encoder().describe()}")
     print("everything needed to capture is here")
     return ExitCode.OK
 

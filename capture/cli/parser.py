@@ -179,8 +179,17 @@ def _add_capture_options(parser: argparse.ArgumentParser, *, job: bool = False) 
         type=Path,
         action="append",
         metavar="DIR",
-        help="a folder of site configs (repeatable; jobs: `sites:` in the file)",
+        help="a folder of site configs (repeatable; jobs: `sites:` in the file); "
+        "default: configs/sites of the working folder, when it exists",
     )
+    if not job:
+        parser.add_argument(
+            "--no-sites",
+            dest="no_sites",
+            action="store_true",
+            help="use no site config, not even configs/sites of the working folder "
+            "(the built-in handling only)",
+        )
     parser.add_argument(
         "--sign-key",
         type=Path,
@@ -300,6 +309,12 @@ def build_parser(command: str | None) -> argparse.ArgumentParser:  # noqa: PLR09
             "--public-key", type=Path, metavar="PUB", help="require signatures by this key"
         )
         parser.add_argument("--json", action="store_true", help="print the report as JSON")
+        parser.add_argument(
+            "--pdf",
+            type=Path,
+            metavar="FILE",
+            help="also write the report, in plain words, as a PDF (printed by Chromium)",
+        )
     else:
         parser = _new("capture schema", "Print the JSON Schema of job and site config files.")
         parser.add_argument("kind", nargs="?", choices=("job", "site", "all"), default="all")

@@ -322,6 +322,25 @@ def test_flags_override_the_job_file(fake: SignallingRenderer, tmp_path: Path) -
     assert not (tmp_path / "archives").exists()
 
 
+def test_pdf_and_video_come_from_the_job_defaults_or_the_flags(
+    fake: SignallingRenderer, tmp_path: Path
+) -> None:
+    job = write_job(tmp_path, URLS[:1])
+    job.write_text(
+        job.read_text("utf-8").replace(
+            "  viewport: 320x240\n", "  viewport: 320x240\n  pdf: true\n"
+        ),
+        encoding="utf-8",
+    )
+    assert main("run", job) == ExitCode.OK
+    assert main("run", job, "--video") == ExitCode.OK
+
+    assert [(r.options.pdf, r.options.video) for r in fake.requests] == [
+        (True, False),
+        (True, True),
+    ]
+
+
 def test_wacz_flag_turns_on_what_the_file_leaves_off(
     fake: SignallingRenderer, tmp_path: Path
 ) -> None:
