@@ -12,6 +12,9 @@ from capture.models import Exchange, Header
 REDACTED = b"[redacted by capture: login credential]"
 """What replaces a credential in any recorded bytes."""
 
+SESSION_MARK = "[redacted by capture: session secret]"
+"""What replaces a cookie value, an Authorization credential or a login token."""
+
 
 def _forms(secret: str) -> list[bytes]:
     """Return the ways a secret can appear on the wire, longest first."""
@@ -19,33 +22,40 @@ def _forms(secret: str) -> list[bytes]:
     return sorted((form.encode() for form in forms if form), key=len, reverse=True)
 
 
-def redact_bytes(data: bytes, secrets: Sequence[str]) -> tuple[bytes, bool]:
-    """Return data with every secret (as typed or URL-encoded) replaced, and whether any was."""
+def redact_bytes(
+    data: bytes, secrets: Sequence[str], marker: bytes = REDACTED
+) -> tuple[bytes, bool]:
+    """Return data with every secret (as typed or URL-encoded) replaced by marker, and whether
+    any was."""
     found = False
     for secret in secrets:
         for form in _forms(secret):
             if form in data:
-                data = data.replace(form, REDACTED)
+                data = data.replace(form, marker)
                 found = True
     return data, found
 
 
-def redact_text(text: str, secrets: Sequence[str]) -> tuple[str, bool]:
-    """Return text with every secret replaced, and whether any was."""
-    data, found = redact_bytes(text.encode("utf-8"), secrets)
+def redact_text(text: str, secrets: Sequence[str], marker: bytes = REDACTED) -> tuple[str, bool]:
+    """Return text with every secret replaced by marker, and whether any was."""
+    data, found = redact_bytes(text.encode("utf-8"), secrets, marker)
     return (data.decode("utf-8"), True) if found else (text, False)
 
 
-def _headers(headers: Iterable[Header], secrets: Sequence[str]) -> tuple[tuple[Header, ...], bool]:
+def _headers(
+    headers: Iterable[Header], secrets: Sequence[str], marker: bytes
+) -> tuple[tuple[Header, ...], bool]:
     cleaned, found = [], False
     for name, value in headers:
-        new, hit = redact_text(value, secrets)
+        new, hit = redact_text(value, secrets, marker)
         cleaned.append((name, new))
         found = found or hit
     return tuple(cleaned), found
 
 
-def redact_exchange(exchange: Exchange, secrets: Sequence[str]) -> tuple[Exchange, bool]:
+def redact_exchange(
+    exchange: Exchange, secrets: Sequence[str], marker: bytes = REDACTED
+) -> tuple[Exchange, bool]:
     """Return the exchange with secrets removed from URLs, headers and bodies, and whether any were.
 
     The lengths of edited bodies change; the record builder sets Content-Length from the body.
@@ -53,11 +63,11 @@ def redact_exchange(exchange: Exchange, secrets: Sequence[str]) -> tuple[Exchang
     if not secrets:
         return exchange, False
     request, response = exchange.request, exchange.response
-    url, in_url = redact_text(request.url, secrets)
-    request_headers, in_request_headers = _headers(request.headers, secrets)
-    body, in_body = redact_bytes(request.body or b"", secrets)
-    response_headers, in_response_headers = _headers(response.headers, secrets)
-    response_body, in_response = redact_bytes(response.body, secrets)
+    url, in_url = redact_text(request.url, secrets, marker)
+    request_headers, in_request_headers = _headers(request.headers, secrets, marker)
+    body, in_body = redact_bytes(request.body or b"", secrets, marker)
+    response_headers, in_response_headers = _headers(response.headers, secrets, marker)
+    response_body, in_response = redact_bytes(response.body, secrets, marker)
     found = in_url or in_request_headers or in_body or in_response_headers or in_response
     if not found:
         return exchange, False
@@ -76,8 +86,7 @@ def redact_exchange(exchange: Exchange, secrets: Sequence[str]) -> tuple[Exchang
     )
 
 
-SESSION_MARK = "[redacted by capture: session secret]"
-"""What replaces a cookie value, an Authorization credential or a login token."""
+SESSION_BYTES = SESSION_MARK.encode()
 
 MIN_SECRET_CHARS = 8
 """Shorter cookie values (`1`, `yes`) are replaced in their headers only, not in every byte."""
@@ -184,10 +193,12 @@ class Redactor:
 
     def secrets(self) -> tuple[str, ...]:
         """Return every secret replaced in bytes: credentials first, then learned values."""
+        return (*self.credentials, *self._session_values())
+
+    def _session_values(self) -> list[str]:
         for source in self._sources:
             self.learn(source())
-        learned = sorted(self._learned - set(self.credentials), key=len, reverse=True)
-        return (*self.credentials, *learned)
+        return sorted(self._learned - set(self.credentials), key=len, reverse=True)
 
     def exchange(self, exchange: Exchange) -> Exchange:
         """Return exchange with its secrets replaced (counted in `exchanges` when any were)."""
@@ -201,14 +212,17 @@ class Redactor:
         if self._is_login(exchange):
             tokens = TOKEN_FIELD.finditer(exchange.response.body)
             self.learn(match.group(2).decode("utf-8", "replace") for match in tokens)
-        cleaned, found = redact_exchange(masked, self.secrets())
-        if found or masked != exchange:
+        cleaned, found = redact_exchange(masked, self.credentials)
+        cleaned, learned = redact_exchange(cleaned, self._session_values(), SESSION_BYTES)
+        if found or learned or masked != exchange:
             self.exchanges += 1
         return cleaned
 
     def text(self, text: str) -> tuple[str, bool]:
         """Return text with every secret known so far replaced, and whether any was."""
-        return redact_text(text, self.secrets())
+        text, found = redact_text(text, self.credentials)
+        text, learned = redact_text(text, self._session_values(), SESSION_BYTES)
+        return text, found or learned
 
     def _is_login(self, exchange: Exchange) -> bool:
         """Return True when the request sent a credential: its response is a login's."""
