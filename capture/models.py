@@ -6,7 +6,10 @@ import enum
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from capture.verdict import PageFacts, Verdict
 
 Header = tuple[str, str]
 """One header line as sent or received, name and value, order and case kept."""
@@ -73,6 +76,9 @@ class CaptureOptions:
     block_private_networks: bool = False
     """Refuse navigation and subresources to loopback, private, link-local and other
     non-public addresses (checked on the resolved address; see `capture.netguard`)."""
+    keep_error_pages: bool = False
+    """Keep an error, challenge, login or rate-limit page as a `complete` capture (proof that
+    a page is gone or blocked); its reason is still recorded (see `capture.verdict`)."""
 
     def wants(self, output: str) -> bool:
         """Return True when this capture should write the named output (see OUTPUTS)."""
@@ -95,6 +101,7 @@ class CaptureOptions:
             "allow_scripts": self.allow_scripts,
             "outputs": sorted(self.outputs),
             "block_private_networks": self.block_private_networks,
+            "keep_error_pages": self.keep_error_pages,
         }
 
 
@@ -353,14 +360,25 @@ class PageCapture:
     traffic: TrafficSummary = field(default_factory=TrafficSummary)
     error: str | None = None
     """Why the capture failed, when it did."""
+    headers: tuple[Header, ...] = ()
+    """The main document's response headers (after redirects), for the verdict."""
+    seen: PageFacts | None = None
+    """What the browser read from the rendered page, for the verdict."""
+    verdict: Verdict | None = None
+    """Why the page is not the content asked for (an error, challenge, login or rate-limit
+    page), set by the pipeline; None when it is the content."""
 
     @property
     def state(self) -> CaptureState:
-        """Return complete, partial or failed from the error and the step states."""
+        """Return complete, partial or failed from the error, the verdict and the steps."""
         if self.error is not None or self.final_url is None:
+            return CaptureState.FAILED
+        if self.verdict is not None and self.verdict.state is CaptureState.FAILED:
             return CaptureState.FAILED
         if any(step.state is StepState.FAILED for step in self.steps):
             return CaptureState.PARTIAL
+        if self.verdict is not None:
+            return self.verdict.state
         return CaptureState.COMPLETE
 
     @property

@@ -26,6 +26,7 @@ from capture.plan import SiteFor, plan
 from capture.progress import RunFinished
 from capture.runfolder import RunFolder, result_row
 from capture.runner import OnEvent, RunPolicy
+from capture.verdict import Verdict
 
 log = logging.getLogger(__name__)
 
@@ -166,7 +167,9 @@ def collect_results(
             continue
         row = result_row(capture, request.folder)
         rows.append(row)
-        reasons = "; ".join(capture.get("partial_reasons") or []) or None
+        verdict = Verdict.from_json(capture.get("verdict"))
+        said = [verdict.summary()] if verdict is not None and not verdict.kept else []
+        reasons = "; ".join([*said, *(capture.get("partial_reasons") or [])]) or None
         results.append(
             CaptureResult(
                 url=request.url,
@@ -179,6 +182,7 @@ def collect_results(
                 duration_s=row["duration_s"] or 0.0,
                 status=capture.get("status"),
                 attempts=row["attempts"],
+                verdict=verdict,
             )
         )
     return rows, results
