@@ -140,10 +140,10 @@ REMEDIES = {
     Reason.LOGIN_REQUIRED: "The page needs a signed-in session: give the site config a `login` "
     "block or a `storage_state` file saved from a logged-in browser.",
     Reason.NOT_FOUND: "The address is gone or wrong: check it, or look for an archived copy. "
-    "To keep the error page itself as proof, use --keep-error-page.",
+    "To keep the error page itself as proof, use --keep-error-pages.",
     Reason.HTTP_STATUS: "The server answered with an error instead of the page: check the "
     "address, retry later for a server error (5xx). To keep the error page itself, use "
-    "--keep-error-page.",
+    "--keep-error-pages.",
     Reason.UNSUPPORTED_BROWSER: "The site refuses this browser: try another `user_agent` in "
     "the site config.",
     Reason.NEEDS_JAVASCRIPT: "The page's scripts did not bring up its content: see the failed "

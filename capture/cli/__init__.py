@@ -53,6 +53,7 @@ def _options(args: argparse.Namespace) -> CaptureOptions:
         dismiss=True if args.dismiss is None else args.dismiss,
         consent=args.consent or "accept",
         block_private_networks=bool(args.block_private_networks),
+        keep_error_pages=bool(args.keep_error_pages),
     )
 
 

@@ -9,7 +9,14 @@ from capture.errors import ConfigError
 
 TOP_FLAGS = ("output", "concurrency", "browser", "retries", "sign_key")
 """Flags that replace a top-level key of the job file when given."""
-DEFAULT_FLAGS = ("timeout", "proxy", "dismiss", "consent", "block_private_networks")
+DEFAULT_FLAGS = (
+    "timeout",
+    "proxy",
+    "dismiss",
+    "consent",
+    "block_private_networks",
+    "keep_error_pages",
+)
 """Flags that replace a key of the job's `defaults:` when given."""
 
 

@@ -168,6 +168,13 @@ def _add_capture_options(parser: argparse.ArgumentParser, *, job: bool = False) 
         help="refuse pages and resources on loopback, private and link-local addresses",
     )
     parser.add_argument(
+        "--keep-error-pages",
+        action="store_true",
+        default=None,
+        help="keep error, challenge, login and rate-limit pages as complete captures (their "
+        "reason is still recorded): proof that a page is gone or blocked",
+    )
+    parser.add_argument(
         "--sites",
         type=Path,
         action="append",

@@ -51,6 +51,10 @@ class CaptureSettings(StrictModel):
     block_private_networks: bool = Field(
         default=False, description="refuse loopback, private and link-local addresses"
     )
+    keep_error_pages: bool = Field(
+        default=False,
+        description="keep error, challenge, login and rate-limit pages as complete captures",
+    )
     outputs: list[Output] = Field(default_factory=_all_outputs)
 
     @field_validator("viewport")
@@ -73,6 +77,7 @@ class CaptureSettings(StrictModel):
             consent=self.consent,
             allow_scripts=self.allow_scripts,
             block_private_networks=self.block_private_networks,
+            keep_error_pages=self.keep_error_pages,
             outputs=frozenset(self.outputs),
         )
 

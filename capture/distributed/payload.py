@@ -133,6 +133,7 @@ def options_from_json(data: dict[str, Any]) -> CaptureOptions:
         dismiss=bool(data["dismiss"]),
         consent=str(data["consent"]),
         allow_scripts=bool(data["allow_scripts"]),
+        keep_error_pages=bool(data.get("keep_error_pages", False)),
         outputs=outputs,
     )
 
