@@ -310,7 +310,8 @@ def _login_facts(document: Document, page: PageFacts | None) -> tuple[str, ...]:
     phrase = next((p for p in LOGIN_PHRASES if p in text), None)
     if status == 403 and phrase:
         return (f"the page says {phrase!r}",)
-    if page.password_fields and page.text_chars < SHORT_TEXT_CHARS / 2:
+    asked_for_it = LOGIN_PATHS.search(requested)
+    if page.password_fields and page.text_chars < SHORT_TEXT_CHARS / 2 and not asked_for_it:
         return ("the page is only a sign-in form (a password field and little text)",)
     return ()
 
