@@ -20,6 +20,9 @@ class Vendor:
     name: str
     headers: tuple[tuple[str, str], ...] = ()
     """(header name, value fragment) pairs that alone say the response is a challenge."""
+    hints: tuple[str, ...] = ()
+    """Names of headers the vendor sends on every response it passes: a marker like a
+    script address (it needs a refused status or a short page)."""
     servers: tuple[str, ...] = ()
     """`Server` header fragments that, on a short page refused with 403/429/503, say this
     vendor's edge answered."""
@@ -57,7 +60,7 @@ VENDORS: tuple[Vendor, ...] = (
     ),
     Vendor(
         "DataDome",
-        headers=(("x-datadome", ""), ("x-dd-b", "")),
+        hints=("x-datadome", "x-dd-b", "x-datadome-cid"),
         servers=("datadome",),
         urls=("captcha-delivery.com",),
         inline=("captcha-delivery",),
@@ -70,7 +73,7 @@ VENDORS: tuple[Vendor, ...] = (
     ),
     Vendor(
         "Imperva/Incapsula",
-        headers=(("x-iinfo", ""),),
+        hints=("x-iinfo",),
         servers=("incapsula", "imperva"),
         urls=("_incapsula_resource",),
         inline=("_incapsula_resource", "incapsula"),
@@ -150,13 +153,15 @@ def find_challenge(seen: Seen) -> Match | None:
     """Return the vendor whose challenge the page is, or None.
 
     A challenge header alone decides; a vendor's `Server` decides on a short refused page; a
-    script address, inline marker or phrase decides on a refused status or a short page;
-    a widget (a captcha that forms embed) decides only on a short page.
+    script address, inline marker, phrase or hint header decides on a refused status or a
+    short page; a widget (a captcha that forms embed) decides only on a short page. When
+    several vendors match, the one with the most facts wins.
     """
-    for vendor in VENDORS:
-        facts = _vendor_facts(vendor, seen)
-        if facts:
-            return Match(vendor.name, facts)
+    found = [
+        Match(vendor.name, facts) for vendor in VENDORS if (facts := _vendor_facts(vendor, seen))
+    ]
+    if found:  # the vendor with the most evidence (two share a phrase)
+        return max(found, key=lambda match: len(match.facts))
     phrase = _first(GENERIC_PHRASES, (seen.text,))
     if phrase and seen.short:
         return Match("unknown", (f"the page says {phrase!r}",))
@@ -173,10 +178,12 @@ def _vendor_facts(vendor: Vendor, seen: Seen) -> tuple[str, ...]:
     server = _header(seen.headers, "server").lower()
     if seen.refused and seen.short and server and any(p in server for p in vendor.servers):
         facts.append(f"the {server!r} edge refused the page with a short message")
+    hint = next((name for name, _ in seen.headers if name.lower() in vendor.hints), None)
     url = _first(vendor.urls, seen.urls)
     inline = _first(vendor.inline, (seen.inline,))
     phrase = _first(vendor.phrases, (seen.text,))
     markers = [
+        *([f"header {hint}"] if hint else []),
         *([f"loads {_url_with(url, seen.urls)}"] if url else []),
         *([f"page holds {inline!r}"] if inline else []),
         *([f"the page says {phrase!r}"] if phrase else []),

@@ -16,8 +16,13 @@ from capture.verdict import TEXT_CHARS, Document, PageFacts, Reason, Verdict, ju
 if TYPE_CHECKING:
     from playwright.async_api import Page, Response
 
+    from capture.activity import NetworkActivity
+
 CHALLENGE_WAIT_S = 15.0
 """How long a challenge page is given to clear itself before the capture goes on with it."""
+
+CHALLENGE_IDLE_S = 5.0
+"""A challenge whose page made no request for this long waits for a person: the wait ends."""
 
 _FACTS_JS = """(textChars) => {
   const body = document.body;
@@ -83,6 +88,8 @@ class ChallengeWait:
     vendor: str | None
     waited_s: float
     cleared: bool
+    ended: str
+    """Why the wait ended: `cleared`, `idle` (nothing happened any more) or `time`."""
     facts: PageFacts | None
     """The page's facts at the end of the wait."""
     response: Response | None
@@ -94,6 +101,7 @@ class ChallengeWait:
             "challenge": self.vendor or "unknown",
             "waited_s": round(self.waited_s, 3),
             "cleared": self.cleared,
+            "ended": self.ended,
         }
 
 
@@ -125,18 +133,31 @@ async def document_of(response: Response, requested_url: str, final_url: str) ->
 
 
 async def wait_out_challenge(
-    page: Page, watch: DocumentWatch, first: Verdict, requested_url: str, limit_s: float
+    page: Page,
+    watch: DocumentWatch,
+    network: NetworkActivity,
+    first: Verdict,
+    *,
+    requested_url: str,
+    limit_s: float,
 ) -> ChallengeWait:
     """Wait up to limit_s for a challenge page to clear itself; return what happened.
 
     A challenge clears by navigating (a reload once the check passed) or by replacing the page;
-    after each navigation, or every second, the page's facts are read again and judged.
+    after each navigation, or every second, the page's facts are read again and judged. The
+    wait ends early once the page made no request for CHALLENGE_IDLE_S.
     """
     from playwright.async_api import Error as PlaywrightError
 
-    started = time.monotonic()
+    started = active_at = time.monotonic()
+    events = network.count
     facts: PageFacts | None = None
     while (left_s := limit_s - (time.monotonic() - started)) > 0:
+        if network.count != events:
+            events, active_at = network.count, time.monotonic()
+        elif time.monotonic() - active_at >= CHALLENGE_IDLE_S:
+            waited = time.monotonic() - started
+            return ChallengeWait(first.vendor, waited, False, "idle", facts, None)
         try:
             await page.wait_for_event(
                 "framenavigated",
@@ -157,5 +178,6 @@ async def wait_out_challenge(
         except PlaywrightError:
             continue  # navigating right now: look again
         if judged is None or judged.reason is not Reason.CHALLENGE:
-            return ChallengeWait(first.vendor, time.monotonic() - started, True, facts, document)
-    return ChallengeWait(first.vendor, time.monotonic() - started, False, facts, None)
+            waited = time.monotonic() - started
+            return ChallengeWait(first.vendor, waited, True, "cleared", facts, document)
+    return ChallengeWait(first.vendor, time.monotonic() - started, False, "time", facts, None)

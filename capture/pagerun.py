@@ -284,7 +284,12 @@ class PageRun:
                 return
             wait_s = self.budget.allow(pagecheck.CHALLENGE_WAIT_S, reserve_s=self.reserve_s)
             waited = await pagecheck.wait_out_challenge(
-                page, self.documents, first, self.request.url, wait_s
+                page,
+                self.documents,
+                self.recorder.network,
+                first,
+                requested_url=self.request.url,
+                limit_s=wait_s,
             )
             step.detail.update(waited.to_detail())
             facts["seen"] = waited.facts or facts["seen"]

@@ -56,6 +56,13 @@ CHALLENGE = Reason.CHALLENGE
             "Imperva/Incapsula",
         ),
         ({"headers": (("X-Iinfo", "9-1234-0 NNNN"),)}, "Imperva/Incapsula"),
+        (
+            {
+                "headers": (("X-CDN", "Imperva"),),
+                "text": "Request unsuccessful. Incapsula incident ID: 0-1",
+            },
+            "Imperva/Incapsula",
+        ),
         ({"headers": (("x-amzn-waf-action", "challenge"),)}, "AWS WAF"),
         ({"urls": ("https://abc.token.awswaf.com/abc/def/challenge.js",)}, "AWS WAF"),
         ({"headers": (("X-Sucuri-Block", "BL001"),)}, "Sucuri"),
@@ -139,3 +146,9 @@ def test_the_facts_name_what_matched() -> None:
     assert "header cf-mitigated: challenge" in verdict.facts
     assert any("/cdn-cgi/challenge-platform/" in fact for fact in verdict.facts)
     assert verdict.summary().startswith("challenge (Cloudflare): HTTP status 403; ")
+
+
+def test_a_vendor_header_sent_on_every_page_does_not_make_content_a_challenge() -> None:
+    text = "A long article. " * 200
+    assert judged(200, headers=(("X-Iinfo", "9-1234-0 NNNN"),), text=text) == (None, None)
+    assert judged(200, headers=(("X-DataDome", "protected"),), text=text) == (None, None)
