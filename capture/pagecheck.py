@@ -66,9 +66,15 @@ _FACTS_JS = """(textChars) => {
 
 
 async def read_facts(page: Page) -> PageFacts:
-    """Return what the verdict needs of the rendered page (raises Playwright's Error when the
-    page navigates meanwhile)."""
-    data: dict[str, Any] = await page.evaluate(_FACTS_JS, TEXT_CHARS)
+    """Return what the verdict needs of the rendered page; a page navigating meanwhile is read
+    again once its new document is there (raises Playwright's Error if it fails again)."""
+    from playwright.async_api import Error as PlaywrightError
+
+    try:
+        data: dict[str, Any] = await page.evaluate(_FACTS_JS, TEXT_CHARS)
+    except PlaywrightError:
+        await page.wait_for_load_state("domcontentloaded", timeout=5000)
+        data = await page.evaluate(_FACTS_JS, TEXT_CHARS)
     return PageFacts(
         title=str(data.get("title") or "")[:300],
         headings=tuple(str(h)[:200] for h in data.get("headings") or ()),

@@ -103,6 +103,19 @@ def test_the_wordpress_404_page_is_not_found_and_failed(replayed: Any) -> None:
     assert "every step of the capture worked" not in page
 
 
+def test_a_user_who_keeps_error_pages_gets_the_404_complete_with_its_reason(
+    tmp_path: Path,
+) -> None:
+    url = SOLIDARITE[1]
+    with replay_proxy(_folder() / "w2z-solidaritenum.warc.gz") as proxy:
+        run = capture_lines([url], proxy, tmp_path, extra=["--keep-error-pages"])
+    line = run.lines[url]
+    assert (run.exit_code, line["state"], line["reason"]) == (0, "complete", "not_found")
+    assert line["verdict"]["kept"] is True
+    page = (run.folder(url) / "provenance.html").read_text("utf-8")
+    assert "a not-found page was kept as the capture, as asked" in page
+
+
 def test_the_tutorial_is_captured_with_its_text(replayed: Any) -> None:
     run = replayed("w2z-solidaritenum.warc.gz")
     capture = run.capture(SOLIDARITE[0])
