@@ -6,17 +6,17 @@ import asyncio
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from capture.config.job import Job
-from capture.models import CaptureOptions, CaptureRequest
+from capture.models import CaptureRequest
+from capture.options import CONCURRENCY, CaptureOptions
 from capture.pipeline import Renderer, Seams
 from capture.plan import SiteFor, plan
 from capture.progress import CaptureFinished, ProgressEvent, RunStarted
-from capture.qa import replay_check
 from capture.recycle import RecyclingRenderer
 from capture.render import open_renderer
 from capture.runfolder import RunFolder
-from capture.runner import OnEvent, RunPolicy, run_captures
+from capture.runner import AfterEach, OnEvent, RunPolicy, run_captures
 from capture.runs import (
     RunResult,
     RunSettings,
@@ -27,6 +27,9 @@ from capture.runs import (
     prepare_job,
 )
 
+if TYPE_CHECKING:
+    from capture.config.job import Job
+
 __all__ = ["RunResult", "RunSettings", "capture_urls", "execute", "run_job"]
 
 
@@ -36,7 +39,7 @@ async def capture_urls(
     output: Path = Path("archives"),
     options: CaptureOptions | None = None,
     browser_path: str | None = None,
-    concurrency: int = 1,
+    concurrency: int = CONCURRENCY,
     on_event: OnEvent | None = None,
     renderer: Renderer | None = None,
     seams: Seams | None = None,
@@ -140,13 +143,20 @@ async def _capture_and_finish(  # noqa: PLR0917 - the private body of execute, s
                 seams=seams,
                 policy=settings.policy,
                 stop=stop,
-                after_each=replay_check(chromium) if settings.qa else None,
+                after_each=_replay_check(chromium) if settings.qa else None,
             )
     finally:
         done, results = close_run(folder, requests, run_info, seams)
     return finish_run(
         folder, requests, results, done=done, settings=settings, seams=seams, emit=emit
     )
+
+
+def _replay_check(renderer: Renderer) -> AfterEach:
+    """Return the replay check run after each capture (imported only when --qa asks for it)."""
+    from capture.qa import replay_check
+
+    return replay_check(renderer)
 
 
 LOCAL_RESTART_AFTER = 1_000_000

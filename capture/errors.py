@@ -54,6 +54,10 @@ class UsageError(CaptureError):
     exit_code = ExitCode.USAGE
 
 
+class MissingExtraError(UsageError):
+    """A command needs an optional extra of the package that is not installed."""
+
+
 class ConfigError(UsageError):
     """A config file or option is invalid."""
 
@@ -108,5 +112,17 @@ class KeyFileError(UsageError):
 
 class TimestampError(CaptureError):
     """A time stamp authority could not be reached or did not grant a valid token."""
+
+    exit_code = ExitCode.OUTPUT
+
+
+class PrintError(CaptureError):
+    """The browser could not print a page or a report to PDF."""
+
+    exit_code = ExitCode.OUTPUT
+
+
+class VideoError(CaptureError):
+    """The screencast of a capture could not be encoded as a video."""
 
     exit_code = ExitCode.OUTPUT

@@ -97,6 +97,14 @@ def sha256_file(path: Path) -> str:
     return digest.hexdigest()
 
 
+def discard_folder(path: Path) -> None:
+    """Remove an unfinished capture's folder and what is in it, as far as the disk allows.
+
+    For clean-up after a failure (a full disk among them): it never raises, so the first error
+    is the one reported."""
+    shutil.rmtree(path, ignore_errors=True)
+
+
 def clear_folder(path: Path) -> None:
     """Remove a folder and everything in it (nothing when it is not there), or raise OutputError.
 

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+import logging
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from capture import images, paths, provenance
+from capture import images, paths, provenance, video
 from capture.certificates import CERTIFICATE_CHAIN, chain_pem
+from capture.errors import VideoError
 from capture.evidence.report_html import CONTENT_TYPE as PROVENANCE_TYPE
 from capture.evidence.report_html import PROVENANCE_HTML, PROVENANCE_URN, provenance_html
 from capture.extract import Article
@@ -18,6 +20,14 @@ from capture.warc import OPEN_SUFFIX, WarcFile
 
 if TYPE_CHECKING:
     from capture.pipeline import Seams
+
+log = logging.getLogger(__name__)
+
+
+NEEDS_CONTENT = frozenset(
+    {paths.SERVED_SCREENSHOT, paths.SCREENSHOT, paths.VIEWPORT, paths.THUMBNAIL, paths.DOM}
+)
+"""Outputs that are only ever empty when they could not be made (an article may have no text)."""
 
 
 def files_so_far(folder: Path) -> list[str]:
@@ -72,8 +82,12 @@ def write_outputs(
     article: Article | None,
     warc: WarcFile,
     seams: Seams,
-) -> None:
-    """Write the screenshots, DOM and article files the options ask for, each also to the WARC."""
+) -> tuple[str, ...]:
+    """Write the screenshots, DOM and article files the options ask for, each also to the WARC.
+
+    Returns the names of the files that could not be made: an output the page gave nothing
+    for (no DOM, no pixels) is left out rather than written empty. An article with no text
+    writes no article.txt or article.md (article.json says so: its word count is 0)."""
     folder, options = request.folder, request.options
     url = page.final_url or page.url
     wants = options.wants
@@ -112,10 +126,11 @@ def write_outputs(
                 text_file(article.markdown),
             ),
         ]
-    if page.certificate_chain:
-        pem = chain_pem(page.certificate_chain)
-        outputs.append((CERTIFICATE_CHAIN, "certificates", "application/x-pem-file", pem))
+    outputs += _evidence_outputs(page)
+    missing = tuple(name for name, _, _, data in outputs if not data and name in NEEDS_CONTENT)
     for name, kind, mime, data in outputs:
+        if not data:
+            continue
         write_bytes(folder / name, data)
         warc.write(
             resource_record(
@@ -136,6 +151,35 @@ def write_outputs(
         )
     if article is not None and wants("article"):
         write_json(folder / paths.ARTICLE_JSON, article.to_json())
+    return missing
+
+
+def _evidence_outputs(page: PageCapture) -> list[tuple[str, str, str, bytes]]:
+    """Return the certificate chain and the page's print, when the capture has them."""
+    outputs = []
+    if page.certificate_chain:
+        pem = chain_pem(page.certificate_chain)
+        outputs.append((CERTIFICATE_CHAIN, "certificates", "application/x-pem-file", pem))
+    if page.page_pdf is not None:
+        outputs.append((paths.PAGE_PDF, "print", "application/pdf", page.page_pdf))
+    return outputs
+
+
+def write_video(request: CaptureRequest, page: PageCapture) -> dict[str, Any] | None:
+    """Write the capture's screencast as a video (`--video`); return capture.json's `video`.
+
+    None when no video was asked for; `{"error": ...}` when it could not be made (the capture
+    keeps everything else)."""
+    if not request.options.video:
+        return None
+    encoder = video.choose_encoder()
+    try:
+        data, record = video.encode(page.screencast, request.options.viewport, encoder)
+    except VideoError as exc:
+        log.warning("no video", extra={"url": request.url, "error": str(exc)})
+        return {"error": str(exc)}
+    write_bytes(request.folder / record.file, data)
+    return record.to_json()
 
 
 def text_file(text: str) -> bytes:

@@ -8,6 +8,11 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+# Re-exported: the capture options are defined in capture.options, once.
+from capture.options import OUTPUTS as OUTPUTS  # noqa: PLC0414
+from capture.options import CaptureOptions as CaptureOptions  # noqa: PLC0414
+from capture.options import Viewport as Viewport  # noqa: PLC0414
+
 if TYPE_CHECKING:
     from capture.verdict import PageFacts, Verdict
 
@@ -29,80 +34,6 @@ class StepState(enum.StrEnum):
     OK = "ok"
     FAILED = "failed"
     SKIPPED = "skipped"
-
-
-@dataclass(frozen=True, slots=True)
-class Viewport:
-    """The browser window size in CSS pixels."""
-
-    width: int = 1280
-    height: int = 800
-
-    def __str__(self) -> str:
-        return f"{self.width}x{self.height}"
-
-
-OUTPUTS = ("screenshot", "viewport", "thumbnail", "dom", "article")
-"""Files a capture can produce besides page.warc.gz and capture.json (always written)."""
-
-
-@dataclass(frozen=True, slots=True)
-class CaptureOptions:
-    """Every option that changes how a page is captured; recorded in capture.json."""
-
-    viewport: Viewport = field(default_factory=Viewport)
-    timeout_s: float = 60.0
-    """The whole-page budget, from navigation to the last screenshot."""
-    proxy: str | None = None
-    ignore_https_errors: bool = False
-    max_screenshot_height_px: int = 100_000
-    """Full-page screenshots stop at this height; hitting it is recorded."""
-    settle_s: float = 0.5
-    """How long the network must be quiet after a script or frame arrives once the page has
-    loaded (other traffic needs less; see `capture.settle`)."""
-    timers_s: float = 2.0
-    """How long after load the page's own timers are waited for (walls and pop-ups often come
-    on one); 0 waits for none."""
-    scroll: bool = True
-    """Scroll through the page once so lazy content loads."""
-    user_agent: str | None = None
-    dismiss: bool = True
-    """Clear consent banners, pop-ups and walls before the final screenshot and text."""
-    consent: str = "accept"
-    """Answer consent banners `accept` (embedded content loads as readers saw it) or `reject`."""
-    allow_scripts: bool = False
-    """Let site configs run their `script` actions (page JavaScript)."""
-    outputs: frozenset[str] = frozenset(OUTPUTS)
-    block_private_networks: bool = False
-    """Refuse navigation and subresources to loopback, private, link-local and other
-    non-public addresses (checked on the resolved address; see `capture.netguard`)."""
-    keep_error_pages: bool = False
-    """Keep an error, challenge, login or rate-limit page as a `complete` capture (proof that
-    a page is gone or blocked); its reason is still recorded (see `capture.verdict`)."""
-
-    def wants(self, output: str) -> bool:
-        """Return True when this capture should write the named output (see OUTPUTS)."""
-        return output in self.outputs
-
-    def to_json(self) -> dict[str, Any]:
-        """Return the options as JSON-ready data."""
-        return {
-            "viewport": str(self.viewport),
-            "timeout_s": self.timeout_s,
-            "proxy": self.proxy,
-            "ignore_https_errors": self.ignore_https_errors,
-            "max_screenshot_height_px": self.max_screenshot_height_px,
-            "settle_s": self.settle_s,
-            "timers_s": self.timers_s,
-            "scroll": self.scroll,
-            "user_agent": self.user_agent,
-            "dismiss": self.dismiss,
-            "consent": self.consent,
-            "allow_scripts": self.allow_scripts,
-            "outputs": sorted(self.outputs),
-            "block_private_networks": self.block_private_networks,
-            "keep_error_pages": self.keep_error_pages,
-        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -251,10 +182,12 @@ class Intervention:
     frame: str | None = None
     """The frame's URL when the element was not in the main document."""
     detail: str = ""
+    elements: int | None = None
+    """How many elements one action touched, when it is one record for several."""
 
     def to_json(self) -> dict[str, Any]:
-        """Return the intervention as JSON-ready data."""
-        return {
+        """Return the intervention as JSON-ready data (`elements` only when counted)."""
+        data: dict[str, Any] = {
             "action": self.action,
             "rule": self.rule,
             "selector": self.selector,
@@ -263,6 +196,9 @@ class Intervention:
             "ok": self.ok,
             "detail": self.detail,
         }
+        if self.elements is not None:
+            data["elements"] = self.elements
+        return data
 
 
 @dataclass(frozen=True, slots=True)
@@ -298,6 +234,15 @@ class Screenshot:
     """True when the page was taller than the configured limit."""
     first_screen: FirstScreen | None = None
     """Made from png while the browser finished the page; None: not made yet."""
+
+
+@dataclass(frozen=True, slots=True)
+class ScreencastFrame:
+    """One frame of the browser's screencast: when it was painted and the JPEG."""
+
+    at_s: float
+    """The browser's timestamp of the frame, seconds since the epoch."""
+    jpeg: bytes
 
 
 @dataclass(frozen=True, slots=True)
@@ -356,7 +301,14 @@ class PageCapture:
     """What the page looked like, for extraction (`capture.extract` defines the shape)."""
     layout_html: str | None = None
     """The DOM again after the layout script stamped its element ids: extraction input only."""
+    served_html: str | None = None
+    """The main document as the server sent it, kept only when article text a script removed
+    from the page is recovered from it: extraction input only."""
     events: tuple[PageEvent, ...] = ()
+    page_pdf: bytes | None = None
+    """The page printed to PDF after the interventions (`--pdf`), when asked and printed."""
+    screencast: tuple[ScreencastFrame, ...] = ()
+    """The browser's screencast from navigation to the last screenshot (`--video`)."""
     traffic: TrafficSummary = field(default_factory=TrafficSummary)
     error: str | None = None
     """Why the capture failed, when it did."""

@@ -7,7 +7,7 @@ import logging
 import time
 from typing import TYPE_CHECKING, Any
 
-from capture import netguard, overlays, pagecheck, pagewatch, screenshot
+from capture import netguard, overlays, pagecheck, pagewatch, printing, screenshot
 from capture.devtools import VIEWER_TYPES, rendered_dom, tls_details
 from capture.errors import NavigationError
 from capture.looking import Looking
@@ -15,6 +15,7 @@ from capture.models import CaptureRequest, Exchange, FirstScreen, PageCapture, S
 from capture.overlays.log import InterventionLog
 from capture.pageevents import PageEvents
 from capture.recorder import ExchangeSink, Recorder
+from capture.screencast import Screencast
 from capture.spare import open_page
 from capture.steps import Budget, StepLog
 from capture.verdict import Document, Reason, judge
@@ -68,6 +69,10 @@ class PageRun:
         self._devtools: CDPSession | None = None
         self._first_screen: asyncio.Future[FirstScreen] | None = None
         """viewport.png and thumbnail.webp, made in a thread while the browser finishes."""
+        self._screencast: Screencast | None = None
+        self._screencast_error: str | None = None
+        self.document: Response | None = None
+        """The main document's response, for its body as served."""
         self.context_options: dict[str, Any] | None = None
         """What the capture's context was made with (a spare for the next is made alike)."""
 
@@ -92,6 +97,8 @@ class PageRun:
                 await self.renderer._prepare(context, page)
             self.page_events.watch(page)
             self.documents = pagecheck.DocumentWatch(page)
+            if self.options.video:
+                await self._start_screencast(page)
             looking = Looking(
                 page, self.recorder.network, self.options, self.budget, self.reserve_s
             )
@@ -106,9 +113,12 @@ class PageRun:
                 facts["error"] = _navigation_reason(self.request.url, exc)
             else:
                 await self._after_navigation(page, looking, facts)
+            await self._stop_screencast(facts)
             await self._wind_down(page, facts)
             self._download_document(facts)
         finally:
+            if self._screencast is not None:
+                await self._screencast.stop()  # its acknowledgements end before the context
             await context.close()
         if facts.get("screenshot") is not None and self._first_screen is not None:
             facts["screenshot"] = await screenshot.with_first_screen(
@@ -196,6 +206,7 @@ class PageRun:
         while previous is not None:
             chain.insert(0, previous.url)
             previous = previous.redirected_from
+        self.document = response
         address = await response.server_addr()
         headers = await response.all_headers()
         facts.update(
@@ -251,6 +262,7 @@ class PageRun:
             self.steps.skip("overlays", "dismissal is off: the page is captured as served")
         # When clearing changed nothing, the shot as served is the final one: no second shot.
         facts["screenshot"] = unchanged or await self._screenshot(page)
+        await self._stop_screencast(facts)
         wants = self.options.wants
         if facts["screenshot"] is not None and (wants("viewport") or wants("thumbnail")):
             self._first_screen = screenshot.first_screen_later(
@@ -264,6 +276,36 @@ class PageRun:
             facts["dom_html"] = await self._rendered_dom(page)
             step.detail["chars"] = len(facts["dom_html"])
             facts["layout"], facts["layout_html"] = await _collect_layout(page)
+        if self.options.pdf:
+            await self._print(page, facts)
+
+    async def _start_screencast(self, page: Page) -> None:
+        """Start recording the page's screen (`--video`); a failure is noted for the step."""
+        try:
+            self._screencast = Screencast(await self._cdp(page))
+            await self._screencast.start(self.options.viewport)
+        except Exception as exc:  # No screencast (a crashed page): the capture goes on.
+            self._screencast_error = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+
+    async def _stop_screencast(self, facts: dict[str, Any]) -> None:
+        """Stop the recording once (after the last screenshot) and record its step."""
+        if not self.options.video or "screencast" in facts:
+            return
+        async with self.steps.step("video", timeout_s=10) as step:
+            facts["screencast"] = ()
+            if self._screencast_error or self._screencast is None:
+                step.fail(f"the screencast did not start: {self._screencast_error}")
+                return
+            facts["screencast"] = await self._screencast.stop()
+            step.detail["frames"] = len(facts["screencast"])
+            if not facts["screencast"]:
+                step.fail("the browser sent no frame of the page")
+
+    async def _print(self, page: Page, facts: dict[str, Any]) -> None:
+        """Print the page as it stands now (after the interventions, before the freeze)."""
+        async with self.steps.step("pdf", timeout_s=max(self.budget.allow(30), 5)) as step:
+            facts["page_pdf"] = await printing.print_page(page)
+            step.detail["bytes"] = len(facts["page_pdf"])
 
     async def _check_page(self, page: Page, looking: Looking, facts: dict[str, Any]) -> None:
         """Read what the page is, for the verdict; when it is a bot check, give it a bounded
@@ -314,8 +356,11 @@ class PageRun:
                 self.options,
                 self.interventions,
                 budget_s=limit_s,
+                served=self._served_html,
             )
             failures = [*outcome.failures, *await overlays.stop_watching(page)]
+            if outcome.served_html is not None:
+                facts["served_html"] = outcome.served_html
             if outcome.gated:
                 facts["gated"] = outcome.gated
                 failures.append(f"the article is gated: {outcome.gated}")
@@ -327,6 +372,18 @@ class PageRun:
             return None
         self.steps.rename("screenshot-as-served", "screenshot")
         return served
+
+    async def _served_html(self) -> str | None:
+        """Return the main document's body as the server sent it (None when it is gone)."""
+        from playwright.async_api import Error as PlaywrightError
+
+        if self.document is None:
+            return None
+        try:
+            body = await self.document.body()
+        except PlaywrightError:
+            return None
+        return served_text(body, self.document.headers.get("content-type", ""))
 
     async def _screenshot(self, page: Page, name: str = "screenshot") -> Screenshot | None:
         self.shots += 1
@@ -431,6 +488,18 @@ class PageRun:
             self._on_blocked(blocked)
             return
         self.sink(exchange)
+
+
+def served_text(body: bytes, content_type: str) -> str | None:
+    """Return an HTML body as text in its declared charset (UTF-8 else), or None if not HTML."""
+    kind, _, params = content_type.partition(";")
+    if kind.strip().lower() not in ("text/html", "application/xhtml+xml", ""):
+        return None
+    charset = params.partition("charset=")[2].strip().strip('"') or "utf-8"
+    try:
+        return body.decode(charset, errors="replace")
+    except LookupError:
+        return body.decode("utf-8", errors="replace")
 
 
 def _blocked_reason(blocked: netguard.Blocked) -> str:

@@ -14,11 +14,12 @@ from typing import Any, Protocol, TypeVar
 
 from capture import folder as folder_files
 from capture import paths, provenance
-from capture.errors import OutputError, PageError
+from capture.errors import OutputError, PageError, PrintError
 from capture.evidence.keys import SigningKey
+from capture.evidence.report_html import PROVENANCE_HTML
 from capture.evidence.seal import seal_capture
 from capture.extract import Article, extract_article
-from capture.files import json_bytes, make_folder, write_bytes
+from capture.files import discard_folder, json_bytes, make_folder, write_bytes
 from capture.models import (
     Attempt,
     BrowserInfo,
@@ -27,8 +28,12 @@ from capture.models import (
     Exchange,
     Intervention,
     PageCapture,
+    StepResult,
+    StepState,
 )
 from capture.overlays.login import credential_values
+from capture.overlays.removed import recovered_article
+from capture.printing import Printer
 from capture.recorder import ExchangeSink, utc_now
 from capture.records import exchange_records, warcinfo_record
 from capture.redaction import redact_exchange, redact_text
@@ -196,12 +201,23 @@ async def capture_page(
             page = _without_secrets(page, secrets, len(redacted), seams)
         # Extraction, images, hashing and fsyncs run off the event loop: other pages' browser
         # events are served meanwhile (the C parts of this work also leave the GIL).
-        summary = await _off_loop(_write_files, request, page, warc, machine, seams)
+        made_video = await _off_loop(folder_files.write_video, request, page)
+        page, summary = await _off_loop(_write_files, request, page, warc, machine, seams)
+        await _print_provenance(request.folder, renderer)
     except BaseException:
+        # Nothing half-done stays: without capture.json the capture is unfinished, and a resumed
+        # run (or the next attempt) captures it again from an empty folder.
         warc.abandon()
+        discard_folder(request.folder)
         raise
     return await _finish(
-        request, page, summary=summary, machine=machine, earlier=earlier, seams=seams
+        request,
+        page,
+        summary=summary,
+        machine=machine,
+        earlier=earlier,
+        seams=seams,
+        video=made_video,
     )
 
 
@@ -243,6 +259,23 @@ async def _seal(folder: Path, document: bytes, seams: Seams) -> None:
     )
     for failure in seal.failures:
         log.warning("timestamp failed", extra={"folder": str(folder), "error": failure})
+
+
+async def _print_provenance(folder: Path, renderer: Renderer) -> None:
+    """Write provenance.pdf: provenance.html as written, printed by the renderer's browser.
+
+    A renderer that cannot print (a fake) leaves it out; a print that fails is logged and
+    leaves it out too, since the capture itself holds: the manifest lists what exists.
+    """
+    if not isinstance(renderer, Printer):
+        return
+    html = await _off_loop((folder / PROVENANCE_HTML).read_text, "utf-8")
+    try:
+        pdf = await renderer.print_html(html)
+    except PrintError as exc:
+        log.warning("provenance.pdf not printed", extra={"folder": str(folder), "error": str(exc)})
+        return
+    await _off_loop(write_bytes, folder / paths.PROVENANCE_PDF, pdf)
 
 
 def _summary(article: Article | None) -> dict[str, Any] | None:
@@ -303,23 +336,39 @@ def _write_files(
     warc: WarcFile,
     machine: provenance.Machine,
     seams: Seams,
-) -> dict[str, Any] | None:
-    """Extract the article, write every output and close the WARC; return the summary."""
+) -> tuple[PageCapture, dict[str, Any] | None]:
+    """Extract the article, write every output and close the WARC; return the page (with an
+    `outputs` step that names the files that could not be made) and the article summary."""
     article = _extract(page)
-    folder_files.write_outputs(request, page, article, warc, seams)
+    missing = folder_files.write_outputs(request, page, article, warc, seams)
+    if missing:
+        page = replace(page, steps=(*page.steps, _missing_outputs(missing)))
     summary = _summary(article)
     folder_files.write_provenance_page(
         request, page=page, summary=summary, machine=machine, warc=warc, seams=seams
     )
     warc.close()
-    return summary
+    return page, summary
+
+
+def _missing_outputs(names: Sequence[str]) -> StepResult:
+    """Return the failed step that makes a capture partial for outputs it could not make."""
+    return StepResult(
+        "outputs",
+        StepState.FAILED,
+        0.0,
+        error=f"not made, the page gave nothing to put in them: {', '.join(names)}",
+        detail={"missing": list(names)},
+    )
 
 
 def _extract(page: PageCapture) -> Article | None:
     html = page.layout_html or page.dom_html
-    if html is None:
-        return None
-    return extract_article(html, page.final_url or page.url, rendered=page.layout)
+    url = page.final_url or page.url
+    article = extract_article(html, url, rendered=page.layout) if html is not None else None
+    if page.served_html is not None:  # a script removed text the server sent
+        article = recovered_article(article, page.served_html, url)
+    return article
 
 
 async def _finish(
@@ -330,6 +379,7 @@ async def _finish(
     machine: provenance.Machine,
     earlier: Sequence[Attempt],
     seams: Seams,
+    video: dict[str, Any] | None = None,
 ) -> CaptureResult:
     """Write capture.json (sealed first when sealing is on) and return the capture's result.
 
@@ -343,6 +393,8 @@ async def _finish(
     )
     this = Attempt(len(earlier) + 1, page.started_at, page.ended_at, page.state, page.error)
     document["attempts"] = [attempt.to_json() for attempt in (*earlier, this)]
+    if video is not None:
+        document["video"] = video
     data = json_bytes(document)
     if seams.sealing.active:
         await _seal(folder, data, seams)

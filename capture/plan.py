@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -14,6 +15,9 @@ from capture.models import CaptureOptions, CaptureRequest
 
 OTHER_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:(?!\d)")
 """`mailto:`, `javascript:`, `data:`... but not `host:8080`."""
+
+
+HOST_LABEL = re.compile(r"^[A-Za-z0-9_](?:[A-Za-z0-9_-]*[A-Za-z0-9_])?$")
 
 
 def normalise_url(url: str) -> str:
@@ -30,6 +34,12 @@ def normalise_url(url: str) -> str:
             f"Cannot capture {url!r} (not an http or https URL). "
             "Give a full address such as https://example.org/page."
         )
+    problem = host_problem(parts.hostname)
+    if problem:
+        raise UsageError(
+            f"Cannot capture {url!r} (the host name {parts.hostname!r} {problem}). "
+            "Give a full address such as https://example.org/page."
+        )
     try:
         parts.port  # noqa: B018 - urlsplit checks the port only when it is read
     except ValueError:
@@ -38,6 +48,35 @@ def normalise_url(url: str) -> str:
         ) from None
     netloc = parts.netloc.lower() if "@" not in parts.netloc else parts.netloc
     return urlunsplit((parts.scheme.lower(), netloc, parts.path or "/", parts.query, ""))
+
+
+def host_problem(host: str) -> str | None:
+    """Return what makes host unusable as a URL's host name, or None when it is usable.
+
+    An IP address (v4, or v6 as urlsplit gives it without brackets) or a DNS name of labels of
+    1 to 63 letters, digits, `-` or `_` (a name in another script is checked as IDNA)."""
+    if ":" in host:
+        try:
+            ipaddress.IPv6Address(host.split("%", 1)[0])
+        except ValueError:
+            return "is not an IPv6 address"
+        return None
+    name = host.removesuffix(".")
+    if not name.isascii():
+        try:
+            name = name.encode("idna").decode("ascii")
+        except UnicodeError:
+            return "is not a valid international domain name"
+    if len(name) > 253:
+        return "is longer than 253 characters"
+    for label in name.split("."):
+        if not label:
+            return "has an empty label (two dots in a row, or a dot at the start)"
+        if len(label) > 63:
+            return "has a label longer than 63 characters"
+        if not HOST_LABEL.match(label):
+            return "has a character no host name can hold (a space, punctuation, a `-` at an end)"
+    return None
 
 
 OptionsFor = Callable[[str], CaptureOptions]

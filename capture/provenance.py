@@ -10,10 +10,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from capture import __version__
+from capture._version import __version__
 from capture.certificates import chain_summary
 from capture.files import sha256_file
-from capture.models import CaptureOptions, PageCapture
+from capture.models import PageCapture
+from capture.options import CaptureOptions
 
 FORMAT = "capture/1"
 

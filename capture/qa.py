@@ -26,12 +26,13 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from capture import __version__, paths
-from capture.config.job import parse_viewport
+from capture import paths
+from capture._version import __version__
 from capture.errors import UsageError
 from capture.extract import extract_article
 from capture.files import sha256_file, write_bytes, write_json
-from capture.models import CaptureOptions, CaptureRequest, CaptureState, PageCapture
+from capture.models import CaptureRequest, CaptureState, PageCapture
+from capture.options import CaptureOptions, parse_viewport
 from capture.pipeline import CaptureResult, Renderer
 from capture.recorder import utc_now
 from capture.recycle import RecyclingRenderer

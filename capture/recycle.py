@@ -8,7 +8,9 @@ from collections.abc import Callable
 from contextlib import AbstractAsyncContextManager, AsyncExitStack
 from typing import Protocol
 
+from capture.errors import PrintError
 from capture.models import BrowserInfo, CaptureRequest, PageCapture
+from capture.printing import Printer
 from capture.recorder import ExchangeSink
 
 log = logging.getLogger(__name__)
@@ -83,6 +85,18 @@ class RecyclingRenderer:
         renderer = await self.ready()
         self.renders += 1
         return await renderer.render(request, sink)
+
+    async def print_html(self, html: str) -> bytes:
+        """Return html printed to PDF by the current browser; raise PrintError when it cannot.
+
+        A browser that died meanwhile is not relaunched for a print: the next capture does it.
+        """
+        current = self._current
+        if current is None or not current.browser.is_connected():
+            raise PrintError("Could not print to PDF (the browser is gone).")
+        if not isinstance(current, Printer):
+            raise PrintError("Could not print to PDF (this renderer has no printer).")
+        return await current.print_html(html)
 
     async def close(self) -> None:
         """Close the browser (a dead one's leftovers too); the next capture launches another."""

@@ -9,7 +9,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from capture import netguard
+from capture import netguard, printing
 from capture.browser import choose_browser, launch
 from capture.files import sha256_file
 from capture.models import (
@@ -104,6 +104,10 @@ class ChromiumRenderer:
         if self.spare is not None and page_run.context_options is not None:
             self.spare.make(page_run.context_options)
         return page
+
+    async def print_html(self, html: str) -> bytes:
+        """Return html printed to PDF by this browser (provenance.pdf); raise PrintError."""
+        return await printing.print_html(self.browser, html)
 
 
 @asynccontextmanager

@@ -15,7 +15,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlsplit
 
-from capture import __version__, paths
+from capture import paths
+from capture._version import __version__
 from capture.files import read_json_object, write_text
 
 REPORT = "index.html"

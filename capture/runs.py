@@ -14,10 +14,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from importlib.metadata import version
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from capture import __version__
-from capture.config.job import Job
+from capture._version import __version__
 from capture.errors import NothingToPackageError
 from capture.files import clear_folder
 from capture.models import CaptureRequest, CaptureState
@@ -27,6 +26,9 @@ from capture.progress import RunFinished
 from capture.runfolder import RunFolder, result_row
 from capture.runner import OnEvent, RunPolicy
 from capture.verdict import Verdict
+
+if TYPE_CHECKING:
+    from capture.config.job import Job
 
 log = logging.getLogger(__name__)
 

@@ -23,6 +23,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from capture import images
+from capture.js import page_script
 from capture.models import FirstScreen, Screenshot
 
 if TYPE_CHECKING:
@@ -31,66 +32,6 @@ if TYPE_CHECKING:
 TILE_HEIGHT_PX = 8_192
 """Chromium's compositor limit is 16,384 px; tiles well under it stay exact on every GPU path."""
 
-PAGE_SIZE_JS = """() => {
-  const d = document.documentElement, b = document.body;
-  return {
-    width: Math.max(d.scrollWidth, b ? b.scrollWidth : 0, d.clientWidth),
-    height: Math.max(d.scrollHeight, b ? b.scrollHeight : 0, d.clientHeight),
-  };
-}"""
-
-
-PREPARE_JS = """(waitForFonts) => {
-  if (window.__captureShotRestore) window.__captureShotRestore();
-  const roots = [];
-  const collect = (root) => {
-    roots.push(root);
-    const walker = document.createTreeWalker(root, NodeFilter.SHOW_ELEMENT);
-    for (let node = walker.currentNode; node; node = walker.nextNode())
-      if (node.shadowRoot) collect(node.shadowRoot);
-  };
-  collect(document);
-  const undo = [];
-  const carets = new Map();
-  for (const root of roots)
-    for (const el of root.querySelectorAll("input,textarea,[contenteditable]")) {
-      carets.set(el, [el.style.getPropertyValue("caret-color"),
-                      el.style.getPropertyPriority("caret-color")]);
-      el.style.setProperty("caret-color", "transparent", "important");
-    }
-  undo.push(() => {
-    for (const [el, [value, priority]] of carets)
-      el.style.setProperty("caret-color", value, priority);
-  });
-  const cancelled = new Set();
-  const still = (root) => {
-    for (const animation of root.getAnimations()) {
-      if (!animation.effect || animation.playbackRate === 0 || cancelled.has(animation)) continue;
-      try {
-        if (Number.isFinite(animation.effect.getComputedTiming().endTime)) animation.finish();
-        else { animation.cancel(); cancelled.add(animation); }
-      } catch (e) {}
-    }
-  };
-  for (const root of roots) {
-    const handler = () => still(root);
-    handler();
-    root.addEventListener("transitionrun", handler);
-    root.addEventListener("animationstart", handler);
-    undo.push(() => {
-      root.removeEventListener("transitionrun", handler);
-      root.removeEventListener("animationstart", handler);
-    });
-  }
-  undo.push(() => { for (const a of cancelled) { try { a.play(); } catch (e) {} } });
-  Object.defineProperty(window, "__captureShotRestore", { configurable: true, value: () => {
-    for (const step of undo) step();
-    delete window.__captureShotRestore;
-  } });
-  return waitForFonts && document.fonts ? document.fonts.ready.then(() => true) : true;
-}"""
-
-RESTORE_JS = "() => { if (window.__captureShotRestore) window.__captureShotRestore(); }"
 
 SHOT_ATTEMPTS = 5
 """How often a shot is tried when Chromium has no frame to shoot yet, a frame apart."""
@@ -109,7 +50,7 @@ included (a busy frame is shot as it is)."""
 
 async def page_size(page: Page) -> tuple[int, int]:
     """Return the page's scrollable (width, height) in CSS pixels."""
-    size = await page.evaluate(PAGE_SIZE_JS)
+    size = await page.evaluate(page_script("page-size.js"))
     return int(size["width"]), int(size["height"])
 
 
@@ -137,7 +78,7 @@ async def full_page(
                 for top in range(0, max(height, 1), TILE_HEIGHT_PX)
             ]
         finally:
-            await _in_every_frame(page, RESTORE_JS)
+            await _in_every_frame(page, page_script("shot-restore.js"))
     finally:
         if own:
             with contextlib.suppress(Exception):  # the page may be gone; the shot is what counts
@@ -187,8 +128,8 @@ async def _capture(session: CDPSession, params: dict[str, Any]) -> bytes:
 async def _prepare(page: Page) -> None:
     """Still the page for its shot in every frame, and wait (bounded) for the main frame's fonts."""
     main = page.main_frame
-    await _in_every_frame(page, PREPARE_JS, False, skip=main)
-    await _evaluate(main, PREPARE_JS, True)
+    await _in_every_frame(page, page_script("shot-prepare.js"), False, skip=main)
+    await _evaluate(main, page_script("shot-prepare.js"), True)
 
 
 async def _in_every_frame(

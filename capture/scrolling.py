@@ -15,87 +15,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from capture.js import page_script
+
 if TYPE_CHECKING:
     from playwright.async_api import Page
-
-LOOK_JS = """() => {
-  const d = document.documentElement, b = document.body;
-  const height = Math.max(d.scrollHeight, b ? b.scrollHeight : 0, d.clientHeight);
-  const reasons = [];
-  // Lazy images and frames, in the document and in open shadow roots.
-  const LAZY = 'img[loading="lazy" i], iframe[loading="lazy" i]';
-  let lazy = document.querySelectorAll(LAZY).length;
-  const roots = [...document.querySelectorAll("*")].filter((el) => el.shadowRoot);
-  while (roots.length) {
-    const root = roots.pop().shadowRoot;
-    lazy += root.querySelectorAll(LAZY).length;
-    for (const el of root.querySelectorAll("*")) if (el.shadowRoot) roots.push(el);
-  }
-  if (lazy) reasons.push("lazy-loading");
-  const watch = window.__captureWatch;
-  const seen = watch ? watch.scrollers() : null;
-  if (!seen) reasons.push("unwatched");  // the init script did not run here: assume the worst
-  if (seen && seen.observed) reasons.push("intersection-observer");
-  if (seen && seen.listeners) reasons.push("scroll-listener");
-  let frames = 0;
-  for (const el of document.querySelectorAll("iframe, frame, object, embed")) {
-    if (el.getBoundingClientRect().bottom + window.scrollY > window.innerHeight) frames += 1;
-  }
-  if (frames) reasons.push("frame-below-the-fold");
-  return { height, reasons, lazy, observed: seen ? seen.observed : 0, frames };
-}"""
-
-SCROLL_JS = """async ({ maxSteps, patient, stepTimersMs, patienceMs, limitMs }) => {
-  // One frame per step. Each step scrolls from inside a frame's animation callbacks, so that
-  // frame renders the new position and updates intersections (lazy images, observers); their
-  // callbacks and the scroll event run before the next frame. A patient scroll (the page's own
-  // code answers scrolling) also lets that code's answer run before the next step: its idle
-  // callbacks, and the timers it set since the step due within stepTimersMs (a debounced or
-  // throttled loader), for patienceMs in all. The whole scroll stops after limitMs. Settling
-  // afterwards lets the requests it set off end.
-  const watch = window.__captureWatch;
-  const started = performance.now();
-  const elapsed = () => performance.now() - started;
-  // A frame, or 100 ms when the page draws none (hidden, or its requestAnimationFrame replaced).
-  const frame = () => new Promise((resolve) => {
-    let done = false;
-    const once = () => { if (!done) { done = true; resolve(); } };
-    requestAnimationFrame(once);
-    if (watch) watch.sleep(100).then(once); else setTimeout(once, 100);
-  });
-  let waited = 0;
-  const answered = async (since) => {
-    if (!patient || !watch || waited >= patienceMs) return;
-    const before = performance.now();
-    const ms = await watch.ahead([stepTimersMs, since]);
-    const left = patienceMs - waited - (performance.now() - before);
-    if (ms > 0 && left > 0) { await watch.sleep(Math.min(ms + 5, left)); await frame(); }
-    waited += performance.now() - before;
-  };
-  const bottom = () => Math.max(document.documentElement.scrollHeight,
-                                document.body ? document.body.scrollHeight : 0);
-  let steps = 0, last = window.scrollY, reached = window.scrollY + window.innerHeight;
-  let stopped = "max-steps";
-  await frame();
-  while (steps < maxSteps) {
-    if (elapsed() > limitMs) { stopped = "time"; break; }
-    const since = watch ? watch.now() : 0;
-    // "instant": a page's `scroll-behavior: smooth` would move a few pixels per frame.
-    window.scrollBy({ top: window.innerHeight, behavior: "instant" });
-    steps += 1;
-    await frame();
-    await answered(since);
-    const y = window.scrollY;
-    reached = Math.max(reached, y + window.innerHeight);
-    // Stop at the bottom, or when the page no longer scrolls (a scroll lock, a modal).
-    if (y + window.innerHeight >= bottom() - 1) { stopped = "bottom"; break; }
-    if (y === last) { stopped = "stuck"; break; }
-    last = y;
-  }
-  window.scrollTo({ top: 0, behavior: "instant" });
-  await frame();
-  return { steps, reached: Math.round(reached), stopped, waited: Math.round(waited) };
-}"""
 
 MAX_SCROLL_STEPS = 60
 
@@ -176,7 +99,7 @@ NOT_SCROLLED = Scrolled(0, 0, "not-scrolled")
 
 async def look(page: Page) -> Scrollable:
     """Return how tall page is and what on it would answer a scroll."""
-    found = await page.evaluate(LOOK_JS)
+    found = await page.evaluate(page_script("scroll-look.js"))
     return Scrollable(
         int(found["height"]),
         tuple(str(reason) for reason in found["reasons"]),
@@ -193,7 +116,7 @@ async def scroll_through(
     at each step when patient, for patience_ms in all), and back to the top; stop after
     limit_s."""
     done = await page.evaluate(
-        SCROLL_JS,
+        page_script("scroll.js"),
         {
             "maxSteps": MAX_SCROLL_STEPS,
             "patient": patient,

@@ -1,14 +1,15 @@
 """Packaging a run folder as one WACZ 1.1.1 file, and verifying a WACZ's fixity.
 
-The package holds every capture's WARC under `archive/<slug>.warc.gz`, one sorted, gzipped CDXJ
-index (`indexes/index.cdx.gz`), `pages/pages.jsonl` with each page's title and text,
+The package holds every capture's WARC under `archive/<slug>.warc.gz`, one sorted CDXJ index
+(plain `indexes/index.cdx`, or for large runs `indexes/index.cdx.gz` with its `indexes/index.idx`:
+see capture.cdxj), `pages/pages.jsonl` with each page's title and text,
 `datapackage.json` with the SHA-256 and size of every file, and `datapackage-digest.json`.
 WARCs are streamed into the ZIP uncompressed (STORE) so readers can seek into them.
 """
 
 from __future__ import annotations
 
-import gzip
+import functools
 import hashlib
 import io
 import json
@@ -22,16 +23,16 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any
 
-from cdxj_indexer.main import CDXJIndexer
 from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
 
-from capture import __version__, paths
+from capture import paths
+from capture._version import __version__
+from capture.cdxj import DEFAULT_LAYOUT, IndexLayout, index_files
 from capture.errors import NothingToPackageError, PackageError
 from capture.files import atomic_file, read_json_object, sha256_label
 
 WACZ_VERSION = "1.1.1"
-INDEX_PATH = "indexes/index.cdx.gz"
 PAGES_PATH = "pages/pages.jsonl"
 DATAPACKAGE = "datapackage.json"
 DIGEST = "datapackage-digest.json"
@@ -72,10 +73,16 @@ class Member:
 
 
 def write_wacz(
-    run_folder: Path, out_path: Path, *, title: str, clock: Callable[[], datetime]
+    run_folder: Path,
+    out_path: Path,
+    *,
+    title: str,
+    clock: Callable[[], datetime],
+    index_layout: IndexLayout = DEFAULT_LAYOUT,
 ) -> Path:
     """Package every capture of run_folder that has a WARC into out_path and return out_path.
 
+    index_layout says when the index is compressed (large runs) and into blocks of what size.
     Written as `<out_path>.open` and renamed when complete. Raises NothingToPackageError when no
     capture has a WARC, PackageError when a WARC cannot be read, OutputError when the disk fails.
     """
@@ -87,7 +94,7 @@ def write_wacz(
         )
     created = clock().astimezone(UTC).replace(microsecond=0)
     with atomic_file(out_path, visible=True) as handle:
-        _write_package(handle, captures, title=title, created=created)
+        _write_package(handle, captures, title=title, created=created, layout=index_layout)
     return out_path
 
 
@@ -119,7 +126,7 @@ def index_lines(warc: Path, archive_name: str) -> list[str]:
     out = io.StringIO()
     with warc.open("rb") as handle:
         # post_append keeps POST bodies in the index so replay can match them.
-        indexer = _Indexer(
+        indexer = _indexer_class()(
             out, [handle], post_append=True, fields="referrer", filename=archive_name
         )
         try:
@@ -147,26 +154,29 @@ class _Records(ArchiveIterator):  # type: ignore[misc]
             yield record
 
 
-class _Indexer(CDXJIndexer):  # type: ignore[misc]
-    """CDXJIndexer that can close the record buffers it leaves open when a WARC is damaged."""
+@functools.cache
+def _indexer_class() -> type[Any]:
+    """Return CDXJIndexer made able to close the record buffers it leaves open when a WARC is
+    damaged (imported on first use: cdxj-indexer takes a third of a second to import)."""
+    from cdxj_indexer.main import CDXJIndexer
 
-    records: _Records | None = None
+    class Indexer(CDXJIndexer):  # type: ignore[misc]
+        records: _Records | None = None
 
-    def _create_record_iter(self, input_: Any) -> _Records:
-        self.records = _Records(
-            input_, no_record_parse=not self.record_parse, arc2warc=True, verify_http=False
-        )
-        return self.records
+        def _create_record_iter(self, input_: Any) -> _Records:
+            self.records = _Records(
+                input_, no_record_parse=not self.record_parse, arc2warc=True, verify_http=False
+            )
+            return self.records
 
-    def release(self) -> None:
-        """Close the spooled copies of the records read last.
+        def release(self) -> None:
+            """Close the spooled copies of the records read last."""
+            for record in self.records.recent if self.records else ():
+                buffered = getattr(record, "buffered_stream", None)
+                if buffered is not None:
+                    buffered.close()
 
-        cdxj-indexer leaves them open when a damaged WARC stops or confuses its iteration.
-        """
-        for record in self.records.recent if self.records else ():
-            buffered = getattr(record, "buffered_stream", None)
-            if buffered is not None:
-                buffered.close()
+    return Indexer
 
 
 def page_entry(capture: PackedCapture, lines: Sequence[str]) -> dict[str, Any] | None:
@@ -226,7 +236,12 @@ def datapackage_digest(datapackage_bytes: bytes) -> bytes:
 
 
 def _write_package(
-    handle: IO[bytes], captures: Sequence[PackedCapture], *, title: str, created: datetime
+    handle: IO[bytes],
+    captures: Sequence[PackedCapture],
+    *,
+    title: str,
+    created: datetime,
+    layout: IndexLayout,
 ) -> None:
     moment = created.timetuple()[:6]
     members: list[Member] = []
@@ -240,7 +255,10 @@ def _write_package(
             if entry is not None:
                 pages.append(entry)
             members.append(_copy_file(package, capture.warc, capture.archive_name, moment))
-        members.append(_write_index(package, sorted(lines), moment))
+        for index in index_files(sorted(lines), layout):
+            members.append(
+                _write_bytes(package, index.path, index.data, moment, deflate=not index.stored)
+            )
         members.append(_write_bytes(package, PAGES_PATH, pages_jsonl(pages), moment))
         described = datapackage(members, title=title, created=created, pages=pages)
         _write_bytes(package, DATAPACKAGE, described, moment)
@@ -268,12 +286,6 @@ def _copy_file(
             size += len(chunk)
             writer.write(chunk)
     return Member(path, size, digest.hexdigest())
-
-
-def _write_index(package: zipfile.ZipFile, lines: Sequence[str], moment: tuple[int, ...]) -> Member:
-    # mtime=0 keeps the gzip bytes, and so the package, reproducible.
-    data = gzip.compress("".join(line + "\n" for line in lines).encode(), mtime=0)
-    return _write_bytes(package, INDEX_PATH, data, moment, deflate=False)
 
 
 def _write_bytes(

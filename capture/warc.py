@@ -169,10 +169,13 @@ class WarcFile:
         return self.path
 
     def abandon(self) -> None:
-        """Close without renaming: the `.open` file stays as evidence of an unfinished capture."""
+        """Close and remove the unfinished `.open` file: nothing half-written stays behind.
+
+        (A process killed outright leaves it; a resumed run clears such a folder.)"""
         if not self._file.closed:
             with contextlib.suppress(OSError):  # A full disk must not hide the first error.
                 self._file.close()
+        self.open_path.unlink(missing_ok=True)
 
     def __enter__(self) -> WarcFile:
         return self

@@ -6,30 +6,34 @@ This package is the only code that parses arguments, prints, sets up logging or 
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
-import signal
 import sys
 from collections.abc import Callable, Coroutine, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from capture import __version__, api
-from capture.api import RunResult
+from capture._version import __version__
 from capture.cli.display import Printer
 from capture.cli.logs import show_log
-from capture.cli.parser import COMMANDS, EXIT_CODES_HELP, build_parser
+from capture.cli.parser import COMMANDS, EXIT_CODES_HELP, build_parser, options_from_args
 from capture.errors import CaptureError, ExitCode
-from capture.models import CaptureOptions, CaptureState
-from capture.pipeline import Sealing, Seams
-from capture.plan import SiteFor
+from capture.models import CaptureState
+from capture.options import CONCURRENCY
+
+if TYPE_CHECKING:
+    import asyncio
+
+    from capture.api import RunResult
+    from capture.evidence.checks import VerifyReport
+    from capture.pipeline import Seams
+    from capture.plan import SiteFor
 
 __all__ = ["COMMANDS", "EXIT_CODES_HELP", "Printer", "build_parser", "exit_code_for", "main", "run"]
 
 GRACE_S = 20.0
 """After the first Ctrl-C, how long captures in flight may take to finish before they are cut."""
 
-Command = Callable[[argparse.Namespace, asyncio.Event], Coroutine[Any, Any, ExitCode]]
+Command = Callable[[argparse.Namespace, "asyncio.Event"], Coroutine[Any, Any, ExitCode]]
 
 
 def exit_code_for(run: RunResult) -> ExitCode:
@@ -44,32 +48,39 @@ def exit_code_for(run: RunResult) -> ExitCode:
     return ExitCode.PARTIAL if code is ExitCode.OK and run.unsealed else code
 
 
-def _options(args: argparse.Namespace) -> CaptureOptions:
-    return CaptureOptions(
-        viewport=args.viewport,
-        timeout_s=args.timeout,
-        proxy=args.proxy,
-        ignore_https_errors=args.ignore_https_errors,
-        dismiss=True if args.dismiss is None else args.dismiss,
-        consent=args.consent or "accept",
-        block_private_networks=bool(args.block_private_networks),
-        keep_error_pages=bool(args.keep_error_pages),
-    )
+DEFAULT_SITES = Path("configs") / "sites"
+"""Site configs of the working folder, used when it exists and no --sites or --no-sites says
+otherwise."""
 
 
-async def _capture(args: argparse.Namespace, stop: asyncio.Event, urls: Sequence[str]) -> ExitCode:
+def site_folders(args: argparse.Namespace) -> list[Path]:
+    """Return the site config folders of a capture: --sites, else configs/sites when it exists."""
+    if args.no_sites:
+        return []
+    return list(args.sites or ([DEFAULT_SITES] if DEFAULT_SITES.is_dir() else []))
+
+
+async def _capture(
+    args: argparse.Namespace,
+    stop: asyncio.Event,
+    urls: Sequence[str],
+    site_for: SiteFor | None = None,
+) -> ExitCode:
+    from capture import api
+
     printer = Printer(args.json)
+    site_for = site_for or site_matcher(site_folders(args))
     result = await api.capture_urls(
         urls,
         output=args.output,
-        options=_options(args),
+        options=options_from_args(args),
         browser_path=args.browser,
-        concurrency=args.concurrency,
+        concurrency=args.concurrency or CONCURRENCY,
         on_event=printer,
         wacz=bool(args.wacz),
         stop=stop,
         seams=seams_for(args.sign_key, args.tsa or ()),
-        site_for=site_matcher(args.sites or []),
+        site_for=site_for,
         qa=bool(args.qa),
     )
     if not args.json:
@@ -80,6 +91,7 @@ async def _capture(args: argparse.Namespace, stop: asyncio.Event, urls: Sequence
 def seams_for(sign_key: Path | None, tsa_urls: Sequence[str]) -> Seams:
     """Return the seams of a run: the signing key is loaded (and checked) before anything starts."""
     from capture.evidence import load_signing_key
+    from capture.pipeline import Sealing, Seams
 
     key = load_signing_key(sign_key) if sign_key else None
     return Seams(sealing=Sealing(key=key, tsa_urls=tuple(tsa_urls)))
@@ -113,7 +125,29 @@ def _verify(args: argparse.Namespace) -> ExitCode:
         print(json.dumps(report.to_json(), indent=2))
     else:
         print(report.to_text())
+    if args.pdf is not None:
+        trusted = [f"the time stamp authority certificate(s) in {path}" for path in args.tsa_cert]
+        if args.public_key is not None:
+            trusted.append(f"the signer's public key in {args.public_key}")
+        import asyncio  # only for the print: `capture verify` itself needs no event loop
+
+        asyncio.run(_verify_pdf(report, trusted, args.pdf))
+        if not args.json:
+            print(f"report: {args.pdf}")
     return ExitCode.OK if report.ok else ExitCode.NOT_VERIFIED
+
+
+async def _verify_pdf(report: VerifyReport, trusted: list[str], out: Path) -> None:
+    from datetime import UTC, datetime
+
+    from capture.evidence.verify_html import verify_report_html
+    from capture.files import write_bytes
+    from capture.render import open_renderer
+
+    html = verify_report_html(report, trusted=trusted, made_at=datetime.now(UTC))
+    async with open_renderer() as renderer:
+        pdf = await renderer.print_html(html)
+    write_bytes(out, pdf)
 
 
 async def _urls(args: argparse.Namespace, stop: asyncio.Event) -> ExitCode:
@@ -121,12 +155,13 @@ async def _urls(args: argparse.Namespace, stop: asyncio.Event) -> ExitCode:
 
 
 async def _demo(args: argparse.Namespace, stop: asyncio.Event) -> ExitCode:
-    from capture.demo import DEMO_ARTICLE_PATH, demo_site
+    from capture.demo import DEMO_ARTICLE_PATH, demo_site, demo_site_for
 
+    sites = None if args.no_sites else demo_site_for(site_matcher(site_folders(args)))
     with demo_site() as site:
         if not args.json:
             print(f"demo site serving on {site.base_url}")
-        return await _capture(args, stop, [site.url(DEMO_ARTICLE_PATH)])
+        return await _capture(args, stop, [site.url(DEMO_ARTICLE_PATH)], sites)
 
 
 async def _run_job(args: argparse.Namespace, stop: asyncio.Event) -> ExitCode:
@@ -134,6 +169,7 @@ async def _run_job(args: argparse.Namespace, stop: asyncio.Event) -> ExitCode:
         from capture.cli.distributed import run_with_broker
 
         return await run_with_broker(args, stop)
+    from capture import api
     from capture.cli.jobs import job_with_flags
 
     job, urls = job_with_flags(args)
@@ -155,6 +191,7 @@ async def _run_job(args: argparse.Namespace, stop: asyncio.Event) -> ExitCode:
 
 async def _doctor(args: argparse.Namespace, stop: asyncio.Event) -> ExitCode:
     from capture.render import open_renderer
+    from capture.video import choose_encoder
 
     print(f"capture {__version__}, Python {sys.version.split()[0]}")
     async with open_renderer(args.browser) as renderer:
@@ -162,6 +199,7 @@ async def _doctor(args: argparse.Namespace, stop: asyncio.Event) -> ExitCode:
         print(f"browser: {info.executable} (found by {info.source})")
         print(f"browser version: {info.version}; Playwright {info.playwright_version}")
         print(f"user agent: {info.user_agent}")
+    print(f"video (--video): {choose_encoder().describe()}")
     print("everything needed to capture is here")
     return ExitCode.OK
 
@@ -187,6 +225,8 @@ def _extract(args: argparse.Namespace) -> ExitCode:
 
 def _run_async(command: Command, args: argparse.Namespace) -> ExitCode:
     """Run an async command; the first Ctrl-C/SIGTERM stops new work, the second stops at once."""
+    import asyncio  # Not at the top: it is a fifth of `capture --help`'s start-up.
+    import signal
 
     async def supervised() -> ExitCode:
         stop = asyncio.Event()
@@ -225,7 +265,8 @@ def _run_async(command: Command, args: argparse.Namespace) -> ExitCode:
         return asyncio.run(supervised())
     except asyncio.CancelledError:
         print(
-            "capture: stopped; finished captures are kept, unfinished ones left `.open`.",
+            "capture: stopped; finished captures are kept, unfinished ones removed "
+            "(--resume captures them).",
             file=sys.stderr,
         )
         return ExitCode.INTERRUPTED

@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 from capture.cli.parser import positive
 from capture.distributed.redact import redact_text, redact_url, with_password
 from capture.errors import ExitCode, UsageError
+from capture.extras import require_extra
 
 PASSWORD_ENV = "CAPTURE_BROKER_PASSWORD"
 BROKER_SCHEMES = ("redis", "rediss")
@@ -28,8 +29,10 @@ WORKER_DESCRIPTION = """Capture the tasks of `capture run --broker` from a Redis
 Run one on each machine with access to the shared archive root (--output). Each of its
 --processes keeps one browser for many captures (a fresh context per capture), restarted after
 --restart-after captures or when it crashes. A task is acknowledged only once its capture folder
-is complete; the tasks of a worker that dies (even by kill -9) are delivered again after
---visibility-timeout seconds, and a finished folder is never captured twice.
+is complete. The captures of a worker that dies (even by kill -9) are sent again by `capture run
+--broker` once their lease lapses (--lease-timeout, then up to 10 s more), or else delivered
+again by the broker after --visibility-timeout seconds; a finished folder is never captured
+twice, and a capture whose worker lives (and renews its lease) is never started twice.
 
 The broker password may be given in CAPTURE_BROKER_PASSWORD instead of the URL."""
 
@@ -70,13 +73,15 @@ def add_worker_arguments(parser: argparse.ArgumentParser) -> None:
         "--visibility-timeout",
         type=positive,
         default=600,
-        help="seconds before a dead worker's tasks are delivered again (default: 600)",
+        help="seconds before the broker delivers a dead worker's tasks again, when no "
+        "`capture run --broker` sent them again sooner (default: 600)",
     )
     parser.add_argument(
         "--lease-timeout",
         type=positive,
         default=30,
-        help="seconds a dead worker's capture stays locked against others (default: 30)",
+        help="seconds a dead worker's capture stays locked against others; its task is sent "
+        "again soon after (default: 30)",
     )
     parser.add_argument("--name", help="the worker's name (default: capture@HOST)")
 
@@ -112,6 +117,7 @@ def check_broker(url: str) -> None:
 
 def worker(args: argparse.Namespace) -> ExitCode:
     """Run `capture worker` until it is stopped (Ctrl-C or SIGTERM: a warm shutdown)."""
+    require_extra("distributed", "capture worker")
     from capture.distributed.app import make_app
     from capture.distributed.worker import WorkerSettings
 
@@ -146,6 +152,7 @@ def worker(args: argparse.Namespace) -> ExitCode:
 
 async def run_with_broker(args: argparse.Namespace, stop: asyncio.Event) -> ExitCode:
     """Run `capture run JOB --broker URL`: submit, show progress, write the run folder."""
+    require_extra("distributed", "capture run --broker")
     from capture.cli import Printer, exit_code_for, seams_for, site_matcher
     from capture.cli.jobs import job_with_flags
     from capture.distributed.app import make_app

@@ -4,11 +4,19 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import Any
 
-from capture import __version__
-from capture.config.job import checked_tsa_url, parse_viewport
+from capture._version import __version__
 from capture.errors import ExitCode
-from capture.models import CaptureOptions, Viewport
+from capture.options import (
+    CONCURRENCY,
+    JOB_CONCURRENCY,
+    CaptureOptions,
+    Option,
+    checked_tsa_url,
+    option_default,
+    option_fields,
+)
 
 COMMANDS = (
     "run",
@@ -45,13 +53,6 @@ Each capture folder holds page.warc.gz, screenshot.png, viewport.png, thumbnail.
 dom.html, article.txt, article.md, article.json and capture.json (see the README)."""
 
 
-def _viewport(text: str) -> Viewport:
-    try:
-        return parse_viewport(text)
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(str(exc)) from None
-
-
 def _tsa(text: str) -> str:
     try:
         return checked_tsa_url(text)
@@ -59,14 +60,55 @@ def _tsa(text: str) -> str:
         raise argparse.ArgumentTypeError(str(exc)) from None
 
 
-def _seconds(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
-    if not 1 <= value <= 3600:
-        raise argparse.ArgumentTypeError("the timeout must be between 1 and 3600 seconds")
-    return value
+def flag_of(name: str, spec: Option) -> str:
+    """Return the command-line flag of a capture option: its name in kebab-case, or its own."""
+    return spec.flag or "--" + name.replace("_", "-")
+
+
+def _add_option(parser: argparse.ArgumentParser, name: str, spec: Option) -> None:
+    default = option_default(name)
+    shown = ",".join(default) if isinstance(default, list) else default
+    help_text = f"{spec.help} (default: {'none' if shown is None else shown})"
+    if spec.kind == "flag":
+        parser.add_argument(
+            flag_of(name, spec),
+            dest=name,
+            action=argparse.BooleanOptionalAction,
+            default=None,
+            help=f"{spec.help} (default: {'on' if default else 'off'})",
+        )
+        return
+
+    def value(text: str) -> Any:
+        try:
+            return spec.check(name, text)
+        except ValueError as exc:
+            raise argparse.ArgumentTypeError(str(exc)) from None
+
+    value.__name__ = spec.kind  # argparse names the type in its error messages.
+    parser.add_argument(
+        flag_of(name, spec),
+        dest=name,
+        type=value,
+        default=None,
+        metavar=spec.metavar(),
+        choices=None,
+        help=help_text,
+    )
+
+
+def given_options(args: argparse.Namespace) -> dict[str, Any]:
+    """Return the capture options given as flags, each in its data form (YAML and JSON)."""
+    return {
+        name: spec.to_data(getattr(args, name))
+        for name, spec in option_fields()
+        if getattr(args, name, None) is not None
+    }
+
+
+def options_from_args(args: argparse.Namespace) -> CaptureOptions:
+    """Return the capture options of a command line: its flags over the options' defaults."""
+    return CaptureOptions.from_json(given_options(args))
 
 
 def positive(text: str) -> int:
@@ -92,16 +134,14 @@ def _new(prog: str, description: str) -> argparse.ArgumentParser:
 
 
 def _add_capture_options(parser: argparse.ArgumentParser, *, job: bool = False) -> None:
-    """Add the capture flags; for a job they default to None so the file's values stand."""
-    defaults = CaptureOptions()
+    """Add the run flags and one flag per capture option (`capture.options`).
 
-    def default(value: object) -> object:
-        return None if job else value
-
+    Every capture option's flag defaults to None, so only what is given overrides the option's
+    default (or, for a job, the file's value); `options_from_args` makes the options."""
     parser.add_argument(
         "--output",
         type=Path,
-        default=default(Path("archives")),
+        default=None if job else Path("archives"),
         help="the archive root (default: archives)",
     )
     parser.add_argument(
@@ -114,43 +154,14 @@ def _add_capture_options(parser: argparse.ArgumentParser, *, job: bool = False) 
         metavar="PATH",
         help="the Chromium executable (default: CAPTURE_BROWSER, Playwright's, then the system's)",
     )
-    parser.add_argument("--proxy", metavar="URL", help="send the browser's traffic through URL")
-    parser.add_argument(
-        "--ignore-https-errors",
-        action="store_true",
-        default=default(False),
-        help="accept invalid certificates (e.g. a recording proxy's)",
-    )
-    parser.add_argument(
-        "--viewport",
-        type=_viewport,
-        default=default(defaults.viewport),
-        help="window size WIDTHxHEIGHT (default: 1280x800)",
-    )
-    parser.add_argument(
-        "--timeout",
-        type=_seconds,
-        default=default(defaults.timeout_s),
-        help="whole-page budget in seconds (default: 60)",
-    )
+    for name, spec in option_fields():
+        _add_option(parser, name, spec)
     parser.add_argument(
         "--concurrency",
         type=positive,
-        default=default(1),
-        help="pages at once, one browser context each (default: 1; jobs: 2)",
-    )
-    parser.add_argument(
-        "--no-dismiss",
-        dest="dismiss",
-        action="store_false",
         default=None,
-        help="capture the page exactly as served: clear no banner or wall",
-    )
-    parser.add_argument(
-        "--consent",
-        choices=("accept", "reject"),
-        default=None,
-        help="answer consent banners this way (default: accept)",
+        help=f"pages at once, one browser context each (default: {CONCURRENCY}; jobs: "
+        f"{JOB_CONCURRENCY})",
     )
     parser.add_argument(
         "--wacz", action="store_true", default=None, help="also package the run as <name>.wacz"
@@ -162,25 +173,21 @@ def _add_capture_options(parser: argparse.ArgumentParser, *, job: bool = False) 
         help="replay each capture from its WARC right after it and score it (writes qa.json)",
     )
     parser.add_argument(
-        "--block-private-networks",
-        action="store_true",
-        default=None,
-        help="refuse pages and resources on loopback, private and link-local addresses",
-    )
-    parser.add_argument(
-        "--keep-error-pages",
-        action="store_true",
-        default=None,
-        help="keep error, challenge, login and rate-limit pages as complete captures (their "
-        "reason is still recorded): proof that a page is gone or blocked",
-    )
-    parser.add_argument(
         "--sites",
         type=Path,
         action="append",
         metavar="DIR",
-        help="a folder of site configs (repeatable; jobs: `sites:` in the file)",
+        help="a folder of site configs (repeatable; jobs: `sites:` in the file); "
+        "default: configs/sites of the working folder, when it exists",
     )
+    if not job:
+        parser.add_argument(
+            "--no-sites",
+            dest="no_sites",
+            action="store_true",
+            help="use no site config, not even configs/sites of the working folder "
+            "(the built-in handling only)",
+        )
     parser.add_argument(
         "--sign-key",
         type=Path,
@@ -295,6 +302,12 @@ def build_parser(command: str | None) -> argparse.ArgumentParser:
             "--public-key", type=Path, metavar="PUB", help="require signatures by this key"
         )
         parser.add_argument("--json", action="store_true", help="print the report as JSON")
+        parser.add_argument(
+            "--pdf",
+            type=Path,
+            metavar="FILE",
+            help="also write the report, in plain words, as a PDF (printed by Chromium)",
+        )
     else:
         parser = _new("capture schema", "Print the JSON Schema of job and site config files.")
         parser.add_argument("kind", nargs="?", choices=("job", "site", "all"), default="all")

@@ -4,82 +4,26 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Annotated, Literal
-from urllib.parse import urlsplit, urlunsplit
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import AfterValidator, Field, field_validator, model_validator
 
 from capture.config.loader import KeyPath, StrictModel, read_yaml, validate
+from capture.config.settings import CaptureSettings, OverrideBase, override_model
 from capture.errors import ConfigError
-from capture.models import CaptureOptions, Viewport
+from capture.options import JOB_CONCURRENCY, checked_tsa_url, parse_viewport
 from capture.plan import normalise_url
 
-VIEWPORT = re.compile(r"^\s*(\d{3,4})\s*x\s*(\d{3,4})\s*$")
+__all__ = [
+    "CaptureSettings",
+    "Job",
+    "UrlOverride",
+    "checked_tsa_url",
+    "load_job",
+    "parse_viewport",
+]
+
 NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
-
-Output = Literal["screenshot", "viewport", "thumbnail", "dom", "article"]
-
-
-def parse_viewport(text: str) -> Viewport:
-    """Return the Viewport written as `WIDTHxHEIGHT`, or raise ValueError saying how to write it."""
-    found = VIEWPORT.match(text)
-    if not found:
-        raise ValueError(f"{text!r} is not a viewport. Write WIDTHxHEIGHT, e.g. 1280x800")
-    width, height = int(found[1]), int(found[2])
-    if not (200 <= width <= 8000 and 200 <= height <= 8000):
-        raise ValueError(f"viewport {text} is out of range (200 to 8000 px each)")
-    return Viewport(width, height)
-
-
-def _all_outputs() -> list[Output]:
-    return ["screenshot", "viewport", "thumbnail", "dom", "article"]
-
-
-class CaptureSettings(StrictModel):
-    """Capture options a job sets for every URL (`defaults:`); the CLI's flags, snake_case."""
-
-    viewport: str = "1280x800"
-    timeout: float = Field(default=60.0, ge=1, le=3600, description="whole-page budget, seconds")
-    proxy: str | None = None
-    ignore_https_errors: bool = False
-    user_agent: str | None = None
-    scroll: bool = True
-    max_screenshot_height: int = Field(default=100_000, ge=1000, le=1_000_000)
-    dismiss: bool = Field(default=True, description="clear consent banners and walls")
-    consent: Literal["accept", "reject"] = "accept"
-    allow_scripts: bool = Field(default=False, description="let site configs run `script` actions")
-    block_private_networks: bool = Field(
-        default=False, description="refuse loopback, private and link-local addresses"
-    )
-    keep_error_pages: bool = Field(
-        default=False,
-        description="keep error, challenge, login and rate-limit pages as complete captures",
-    )
-    outputs: list[Output] = Field(default_factory=_all_outputs)
-
-    @field_validator("viewport")
-    @classmethod
-    def _viewport(cls, value: str) -> str:
-        parse_viewport(value)
-        return value
-
-    def options(self) -> CaptureOptions:
-        """Return these settings as the pipeline's CaptureOptions."""
-        return CaptureOptions(
-            viewport=parse_viewport(self.viewport),
-            timeout_s=self.timeout,
-            proxy=self.proxy,
-            ignore_https_errors=self.ignore_https_errors,
-            user_agent=self.user_agent,
-            scroll=self.scroll,
-            max_screenshot_height_px=self.max_screenshot_height,
-            dismiss=self.dismiss,
-            consent=self.consent,
-            allow_scripts=self.allow_scripts,
-            block_private_networks=self.block_private_networks,
-            keep_error_pages=self.keep_error_pages,
-            outputs=frozenset(self.outputs),
-        )
 
 
 def _checked_url(value: str) -> str:
@@ -94,28 +38,17 @@ def _checked_url(value: str) -> str:
 Url = Annotated[str, AfterValidator(_checked_url)]
 
 
-class UrlOverride(StrictModel):
-    """Settings for one URL that differ from the job's defaults."""
+if TYPE_CHECKING:
 
-    url: Url
-    viewport: str | None = None
-    timeout: float | None = Field(default=None, ge=1, le=3600)
-    user_agent: str | None = None
-    scroll: bool | None = None
-    dismiss: bool | None = None
-    consent: Literal["accept", "reject"] | None = None
+    class UrlOverride(OverrideBase):
+        """Settings for one URL that differ from the job's defaults."""
 
-    @field_validator("viewport")
-    @classmethod
-    def _viewport(cls, value: str | None) -> str | None:
-        if value is not None:
-            parse_viewport(value)
-        return value
+        def apply(self, base: CaptureSettings) -> CaptureSettings: ...
 
-    def apply(self, base: CaptureSettings) -> CaptureSettings:
-        """Return base with this override's set values."""
-        changes = self.model_dump(exclude={"url"}, exclude_none=True)
-        return base.model_copy(update=changes)
+        def __getattr__(self, name: str) -> Any: ...
+
+else:
+    UrlOverride = override_model(Url)
 
 
 class Job(StrictModel):
@@ -129,7 +62,7 @@ class Job(StrictModel):
     overrides: list[UrlOverride] = Field(default_factory=list)
     sites: list[Path] = Field(default_factory=list, description="site config folders")
     browser: str | None = None
-    concurrency: int = Field(default=2, ge=1, le=64)
+    concurrency: int = Field(default=JOB_CONCURRENCY, ge=1, le=64)
     retries: int = Field(default=2, ge=0, le=10)
     retry_backoff: float = Field(default=2.0, ge=0, le=600, description="seconds, doubled")
     host_delay: float = Field(
@@ -167,25 +100,6 @@ class Job(StrictModel):
             if override.url == url:
                 return override.apply(self.defaults)
         return self.defaults
-
-
-def checked_tsa_url(value: str) -> str:
-    """Return value when it can name a time stamp authority: an http(s) URL with a host and
-    no user name or password (a TSA request cannot send them, and every seal would name them).
-    Raise ValueError saying what to fix."""
-    parts = urlsplit(value)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ValueError(
-            f"{value!r} is not the http(s) URL of a time stamp authority. Give its whole URL, "
-            "like https://tsa.example/tsr"
-        )
-    if "@" in parts.netloc:
-        shown = urlunsplit(parts._replace(netloc=parts.netloc.rpartition("@")[2]))
-        raise ValueError(
-            f"the time stamp authority {shown} is given with a user name or password, which a "
-            "timestamp request cannot send and every seal would show. Give the URL without them"
-        )
-    return value
 
 
 def read_urls_file(path: Path) -> list[str]:

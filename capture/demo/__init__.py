@@ -11,8 +11,12 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from capture.localsite import LocalSite, Reply, Route, SiteRequest, static_reply
+
+if TYPE_CHECKING:
+    from capture.plan import SiteFor
 
 SITE_DIR = Path(__file__).resolve().parent / "site"
 """The folder of the demo's static files."""
@@ -27,6 +31,9 @@ SHARE_COUNTS_PATH = "/wp-json/ijr/v1/share-counts"
 VIEW_COUNTER_PATH = "/wp-admin/admin-ajax.php"
 SHARE_COUNTS: dict[str, int] = {"shares": 503, "views": 1432, "facebook": 201, "twitter": 126}
 """What the share-count endpoint reports; the page shows them as 503 SHARES and 1.4k VIEWS."""
+
+DEMO_SITE_CONFIG = Path(__file__).resolve().parent / "ijr-demo.yaml"
+"""The demo's site config, shipped with the package: the rules that clear its overlays."""
 
 ORIGIN_PLACEHOLDER = b"{{origin}}"
 _HOST = re.compile(r"[A-Za-z0-9.\-]+(:\d+)?|\[[0-9A-Fa-f:]+\](:\d+)?")
@@ -85,3 +92,19 @@ def demo_site(port: int = 0) -> LocalSite:
     site.add_route(SHARE_COUNTS_PATH, share_counts)
     site.add_route(VIEW_COUNTER_PATH, count_view)
     return site
+
+
+def demo_site_for(site_for: SiteFor | None = None) -> SiteFor:
+    """Return a site matcher that tries `site_for` first, then the demo's own site config.
+
+    A site config of the user's for the demo article (configs/sites/ijr-demo.yaml in a checkout)
+    wins; without one the demo still captures with its shipped rules, not the generic ones.
+    """
+    from capture.config.site import load_sites
+
+    demo = load_sites([DEMO_SITE_CONFIG]).match
+
+    def match(url: str) -> Any:
+        return (site_for(url) if site_for is not None else None) or demo(url)
+
+    return match

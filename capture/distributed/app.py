@@ -12,7 +12,9 @@ if TYPE_CHECKING:
 
 QUEUE = "capture"
 VISIBILITY_TIMEOUT_S = 600.0
-"""After this long unacknowledged, a task taken by a worker that died goes back to the queue."""
+"""After this long unacknowledged, a task taken by a worker that died goes back to the queue: the
+last resort, for when no `capture run --broker` watches it (that one sends a dead worker's
+started task again as soon as its lease lapses)."""
 RESULT_TTL_S = 7 * 24 * 3600
 
 

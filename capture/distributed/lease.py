@@ -3,7 +3,8 @@ next turn, in Redis.
 
 A lease makes a capture exclusive across workers: a task redelivered while the first delivery
 still runs (the broker's visibility timeout is shorter than a slow capture) waits for the lease
-instead of writing into the same folder. The holder renews it; a killed worker's lease expires.
+instead of writing into the same folder. The holder renews it; a killed worker's lease expires,
+and `capture run --broker`, finding a started task without its lease, sends that task again.
 
 A host's turn spaces out the starts of captures on one host across every worker process of
 every machine (a job's `host_delay`): each start takes the next free turn, at least the delay

@@ -10,10 +10,10 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from capture.config.job import parse_viewport
 from capture.distributed.redact import redact_url
 from capture.errors import UsageError
-from capture.models import OUTPUTS, CaptureOptions, CaptureRequest
+from capture.models import CaptureRequest
+from capture.options import CaptureOptions
 from capture.pipeline import Sealing
 from capture.runner import RunPolicy
 
@@ -115,27 +115,8 @@ def _safe_relative(text: str) -> str:
 
 
 def options_from_json(data: dict[str, Any]) -> CaptureOptions:
-    """Return the CaptureOptions that `CaptureOptions.to_json` wrote as data."""
-    outputs = frozenset(data.get("outputs", OUTPUTS))
-    unknown = outputs - set(OUTPUTS)
-    if unknown:
-        raise ValueError(f"unknown outputs {sorted(unknown)}")
-    return CaptureOptions(
-        viewport=parse_viewport(str(data["viewport"])),
-        timeout_s=float(data["timeout_s"]),
-        proxy=data.get("proxy"),
-        ignore_https_errors=bool(data["ignore_https_errors"]),
-        max_screenshot_height_px=int(data["max_screenshot_height_px"]),
-        settle_s=float(data["settle_s"]),
-        timers_s=float(data.get("timers_s", CaptureOptions().timers_s)),
-        scroll=bool(data["scroll"]),
-        user_agent=data.get("user_agent"),
-        dismiss=bool(data["dismiss"]),
-        consent=str(data["consent"]),
-        allow_scripts=bool(data["allow_scripts"]),
-        keep_error_pages=bool(data.get("keep_error_pages", False)),
-        outputs=outputs,
-    )
+    """Return the CaptureOptions that `CaptureOptions.to_json` wrote as data (every field)."""
+    return CaptureOptions.from_json(data)
 
 
 def site_to_json(site: Any) -> dict[str, Any] | None:

@@ -5,8 +5,10 @@ one event loop and one browser that serve every later task (restarted after N ca
 when the browser dies), so a task costs a browser context, not a browser launch.
 
 Delivery guarantees come from the task options: acknowledged late (after the capture folder is
-complete), rejected back to the queue when the process dies mid-task, and idempotent on a
-finished folder, so a redelivered task never captures twice.
+complete), rejected back to the queue when a pool process dies mid-task, and idempotent on a
+finished folder, so a redelivered task never captures twice. When the whole worker dies, the
+submitting side sends its started tasks again once their leases lapse (`submit`); the broker's
+own redelivery after the visibility timeout is the last resort.
 """
 
 from __future__ import annotations

@@ -31,7 +31,8 @@ from capture.runner import host_key, run_captures
 log = logging.getLogger(__name__)
 
 LEASE_S = 30.0
-"""How long a capture's lease lasts without renewal: a killed worker's captures wait this long."""
+"""How long a capture's lease lasts without renewal (renewed every third of it). A killed
+worker's captures are sent again by the submitting side about this long after its death."""
 
 LEASE_WAIT_S = 3600.0
 """How long a redelivered task waits for another worker's capture of the same folder."""
@@ -174,14 +175,21 @@ class Worker:
             await self.coordination.release(spec.key, self.owner)
 
     async def _renew(self, key: str, ttl_s: float, holder: asyncio.Task[Any] | None) -> None:
-        """Renew the lease until cancelled; when another worker took it, stop our capture."""
+        """Renew the lease until cancelled; when another worker took it, or it lapses before
+        a renewal gets through, stop our capture."""
+        renewed_at = time.monotonic()
         while True:
             await asyncio.sleep(ttl_s / 3)
+            asked_at = time.monotonic()
             try:
                 renewed = await self.coordination.renew(key, self.owner, ttl_s)
-            except Exception as exc:  # Redis away for a moment: the next renewal may work.
+            except Exception as exc:
                 log.warning("could not renew a lease", extra={"key": key, "error": str(exc)})
-                continue
+                # Redis away for a moment: the next renewal may work, if it comes in time.
+                # Once the lease lapses the capture is sent again and another worker takes it.
+                renewed = time.monotonic() + ttl_s / 3 < renewed_at + ttl_s
+            else:
+                renewed_at = asked_at if renewed else renewed_at
             if not renewed:
                 # Another worker may be writing the folder now: two writers would corrupt it.
                 log.warning("lost the lease of a capture; stopping it", extra={"key": key})

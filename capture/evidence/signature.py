@@ -17,7 +17,7 @@ from typing import Any
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
-from capture import __version__
+from capture._version import __version__
 from capture.evidence.keys import (
     ALGORITHM,
     SigningKey,

@@ -19,10 +19,20 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519, padding, rsa
 from cryptography.hazmat.primitives.serialization import Encoding
-from cryptography.x509.oid import ExtendedKeyUsageOID
+
+from capture.evidence.chain import CHAINS, Broken, check_chain, path_problem
 
 GRANTED = ("granted", "granted_with_mods")
-MAX_CHAIN = 5
+NAMED_SIGNER = "the certificate that signed is the one the token names (ESS signing certificate)"
+SIGNATURE = "the TSA's signature over the token holds with its certificate's key"
+
+
+class _Refused(ValueError):
+    """A token check that failed by a named rule."""
+
+    def __init__(self, rule: str, detail: str) -> None:
+        super().__init__(detail)
+        self.rule = rule
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +58,8 @@ class TokenCheck:
     token: Token | None = None
     trusted: bool = False
     """Whether its signature was chained to a TSA certificate the verifier trusts."""
+    rule: str | None = None
+    """The rule of the signer's certificate path that failed (capture.evidence.chain), if any."""
 
 
 def read_token(reply: bytes) -> Token:
@@ -91,9 +103,10 @@ def verify_token(reply: bytes, digest: bytes, trusted: Sequence[x509.Certificate
     """Return whether reply is a valid token over the SHA-256 digest, chained to trusted.
 
     Checks the message imprint, the CMS signature over the signed attributes, the message digest
-    of the TSTInfo, the ESS signing-certificate hash, the signer's critical timeStamping usage
-    and validity at the stamped time, then the chain to one of the trusted certificates. With
-    no trusted certificates the signature is checked with the certificate in the token only.
+    of the TSTInfo, the ESS signing-certificate hash, then the signer's certificate path to one
+    of the trusted certificates by every rule of capture.evidence.chain at the stamped time
+    (the failed rule is named in `rule`). With no trusted certificates the signature is checked
+    with the certificate in the token only, and that certificate by the rules it can keep alone.
     """
     try:
         signed, _ = _parse(reply)
@@ -108,14 +121,16 @@ def verify_token(reply: bytes, digest: bytes, trusted: Sequence[x509.Certificate
         )
     try:
         signer = _check_signer(signed, trusted)
+    except _Refused as exc:
+        return TokenCheck(False, f'the rule "{exc.rule}" fails: {exc}', token, rule=exc.rule)
     except ValueError as exc:
         return TokenCheck(False, str(exc), token)
     when = token.gen_time.strftime("%Y-%m-%d %H:%M:%S UTC")
     who = signer.subject.rfc4514_string()
-    problem = _usage_problem(signer, token.gen_time)
-    if problem:
-        return TokenCheck(False, problem, token)
     if not trusted:
+        broken = path_problem((signer,), token.gen_time)
+        if broken:
+            return _broken(token, when, who, broken)
         return TokenCheck(
             True,
             f"stamped {when} by {who}, serial {token.serial}; its signature holds with the "
@@ -123,21 +138,31 @@ def verify_token(reply: bytes, digest: bytes, trusted: Sequence[x509.Certificate
             "certificate (pass --tsa-cert)",
             token,
         )
-    anchor = _chain(signer, _token_certificates(signed), trusted)
-    if anchor is None:
-        return TokenCheck(
-            False,
-            f"stamped {when} by {who}, but that signer does not chain to the trusted TSA "
-            "certificate(s) given",
-            token,
-        )
+    chain = check_chain(signer, _token_certificates(signed), trusted, token.gen_time)
+    if chain.broken is not None or chain.anchor is None:
+        return _broken(token, when, who, chain.broken or Broken(CHAINS, "no path"))
     return TokenCheck(
         True,
         f"stamped {when} by {who}, serial {token.serial}, "
-        f"chained to trusted {anchor.subject.rfc4514_string()}",
+        f"chained to trusted {chain.anchor.subject.rfc4514_string()}"
+        f"{_through(chain.path)}",
         token,
         trusted=True,
     )
+
+
+def _broken(token: Token, when: str, who: str, broken: Broken) -> TokenCheck:
+    return TokenCheck(
+        False,
+        f'stamped {when} by {who}, but the rule "{broken.rule}" fails: {broken.detail}',
+        token,
+        rule=broken.rule,
+    )
+
+
+def _through(path: Sequence[x509.Certificate]) -> str:
+    between = [cert.subject.rfc4514_string() for cert in path[1:-1]]
+    return f" through {', '.join(between)}" if between else ""
 
 
 def _token_certificates(signed: cms.SignedData) -> list[x509.Certificate]:
@@ -167,7 +192,9 @@ def _check_signer(signed: cms.SignedData, trusted: Sequence[x509.Certificate]) -
     _check_ess(attributes, signer)
     signed_bytes = b"\x31" + info["signed_attrs"].dump()[1:]  # signed as a SET, not [0]
     if not signature_holds(signer, info, signed_bytes):
-        raise ValueError(f"the token's signature does not hold ({signer.subject.rfc4514_string()})")
+        raise _Refused(
+            SIGNATURE, f"the token's signature does not hold ({signer.subject.rfc4514_string()})"
+        )
     return signer
 
 
@@ -195,55 +222,12 @@ def _check_ess(attributes: dict[str, object], signer: x509.Certificate) -> None:
         first = v2["certs"][0]
         algorithm = first["hash_algorithm"]["algorithm"].native
         if hashlib.new(algorithm, der).digest() != first["cert_hash"].native:
-            raise ValueError("the token names another signing certificate (ESS v2)")
+            raise _Refused(NAMED_SIGNER, "the token names another signing certificate (ESS v2)")
     elif isinstance(v1, tsp.SigningCertificate):
         if hashlib.sha1(der).digest() != v1["certs"][0]["cert_hash"].native:
-            raise ValueError("the token names another signing certificate (ESS)")
+            raise _Refused(NAMED_SIGNER, "the token names another signing certificate (ESS)")
     else:
         raise ValueError("the token has no ESS signing-certificate attribute")
-
-
-def _usage_problem(signer: x509.Certificate, moment: datetime) -> str | None:
-    try:
-        usage = signer.extensions.get_extension_for_class(x509.ExtendedKeyUsage)
-    except x509.ExtensionNotFound:
-        usage = None
-    if (
-        usage is None
-        or not usage.critical
-        or list(usage.value) != [ExtendedKeyUsageOID.TIME_STAMPING]
-    ):
-        return "the signer's certificate is not a TSA certificate (critical timeStamping usage)"
-    if not signer.not_valid_before_utc <= moment <= signer.not_valid_after_utc:
-        return f"the signer's certificate was not valid at the stamped time {moment.isoformat()}"
-    return None
-
-
-def _chain(
-    cert: x509.Certificate,
-    pool: Sequence[x509.Certificate],
-    trusted: Sequence[x509.Certificate],
-    depth: int = 0,
-) -> x509.Certificate | None:
-    for anchor in trusted:
-        if cert == anchor or _issued_by(cert, anchor):
-            return anchor
-    if depth >= MAX_CHAIN:
-        return None
-    for parent in pool:
-        if parent != cert and _issued_by(cert, parent):
-            found = _chain(parent, pool, trusted, depth + 1)
-            if found is not None:
-                return found
-    return None
-
-
-def _issued_by(cert: x509.Certificate, issuer: x509.Certificate) -> bool:
-    try:
-        cert.verify_directly_issued_by(issuer)
-    except (ValueError, TypeError, InvalidSignature):
-        return False
-    return True
 
 
 def load_certificates(data: bytes) -> list[x509.Certificate]:

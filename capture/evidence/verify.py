@@ -19,6 +19,7 @@ from capture.certificates import CERTIFICATE_CHAIN
 from capture.errors import UsageError
 from capture.evidence.checks import Check, VerifyReport
 from capture.evidence.keys import load_public_key
+from capture.evidence.mediacheck import media_checks
 from capture.evidence.report_html import PROVENANCE_HTML, PROVENANCE_URN
 from capture.evidence.seal import CAPTURE_JSON, SEAL, TIMESTAMPS
 from capture.evidence.sealcheck import Expectations, signature_checks, timing_checks, token_check
@@ -40,6 +41,7 @@ RESOURCE_COPIES = {
     paths.ARTICLE_MD: "urn:markdown:",
     PROVENANCE_HTML: PROVENANCE_URN,
     CERTIFICATE_CHAIN: "urn:certificates:",
+    paths.PAGE_PDF: "urn:print:",
 }
 """Files of a capture folder that the WARC also holds, by the prefix of their record's URI."""
 
@@ -104,6 +106,7 @@ def capture_checks(folder: Path, prefix: str, expect: Expectations) -> list[Chec
     if data is None:
         return checks
     checks += _warc_checks(folder, prefix, files)
+    checks += media_checks(folder, prefix, files, json.loads(data))
     checks += _seal_checks(folder, prefix, data, expect)
     return checks
 

@@ -1,4 +1,5 @@
-"""Verifying a WACZ: its fixity (capture.wacz), every WARC record, its signature and tokens."""
+"""Verifying a WACZ: its fixity (capture.wacz), its index, every WARC record, its signature and
+tokens."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import zlib
 from pathlib import Path
 from typing import Any
 
+from capture.cdxj import INDEXES, read_index
 from capture.evidence.checks import Check
 from capture.evidence.sealcheck import Expectations, signature_checks, timing_checks, token_check
 from capture.evidence.tokens import TokenCheck
@@ -39,6 +41,7 @@ def wacz_checks(path: Path, label: str, expect: Expectations) -> list[Check]:
                     )
                 )
             checks += _container_checks(path, package, label)
+            checks.append(_index_check(package, label, names))
             checks += _warc_checks(package, label, names)
             checks += _seal_checks(package, label, names, expect)
     except _DAMAGE as exc:
@@ -90,6 +93,23 @@ def _deflate_ends_cleanly(handle: Any, info: zipfile.ZipInfo) -> bool:
     except zlib.error:
         return False
     return inflater.eof and not inflater.unused_data
+
+
+def _index_check(package: zipfile.ZipFile, label: str, names: set[str]) -> Check:
+    """Return the check that the index is one replay tools read and that it matches its files."""
+    what = "CDXJ index that pywb and ReplayWeb.page read"
+    subject = f"{label}/{INDEXES.rstrip('/')}"
+    try:
+        state = read_index(names, package.read)
+    except _DAMAGE as exc:
+        return Check(subject, what, False, f"unreadable ({exc})")
+    if state.problems:
+        return Check(subject, what, False, "; ".join(state.problems))
+    detail = f"{state.form}, {state.lines} sorted lines pointing into archive/"
+    if state.form.startswith("gzipped"):
+        # Packages written before the index was fixed: intact, yet not read by ReplayWeb.page.
+        detail += " (pywb reads it; ReplayWeb.page does not, it needs a plain index or an .idx)"
+    return Check(subject, what, True, detail)
 
 
 def _warc_checks(package: zipfile.ZipFile, label: str, names: set[str]) -> list[Check]:

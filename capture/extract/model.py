@@ -110,7 +110,8 @@ class Article:
     lead_image: str | None = None
     description: str | None = None
     text_source: str = "dom"
-    """Where the text came from: "dom", "json-ld" or "dom+json-ld"."""
+    """Where the text came from: "dom", "json-ld" or "dom+json-ld"; "served" when the capture
+    recovered text a script removed from the page (capture.overlays.removed)."""
     notes: tuple[str, ...] = field(default_factory=tuple)
     """Short facts on how the text was chosen, for article.json."""
 

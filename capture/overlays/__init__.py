@@ -15,10 +15,11 @@ With `dismiss: false` (the run's or the site's) none of them changes anything.
 from __future__ import annotations
 
 import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from capture.overlays import consent, gating, generic, watch
+from capture.overlays import consent, gating, generic, removed, watch
 from capture.overlays import context as before
 from capture.overlays.actions import Navigations, Run, run_action
 from capture.overlays.login import log_in
@@ -41,6 +42,8 @@ class OverlayOutcome:
     failures: tuple[str, ...] = ()
     gated: str | None = None
     """Why the article stays behind a wall the capture could not clear, with the remedy."""
+    served_html: str | None = None
+    """The document the server sent, when article text a script removed is recovered from it."""
 
 
 def active(site: SiteConfig | None, options: CaptureOptions) -> bool:
@@ -71,12 +74,15 @@ async def clear(
     log: InterventionLog,
     *,
     budget_s: float = CLEAR_BUDGET_S,
+    served: Callable[[], Awaitable[str | None]] | None = None,
 ) -> OverlayOutcome:
     """Clear the page as a reader would and return what could not be done.
 
     A site config's login and actions run in order while its when_visible rules watch; then,
     unless it says `builtin: false`, the generic pass. Without a config (or one with no
-    actions) the built-in consent and generic passes run.
+    actions) the built-in consent and generic passes run. When the article looks gated, or a
+    wall was removed, and `served` (the main document as the server sent it) holds article
+    text a script removed from the page, it is not gated: the text is recovered from it.
     """
     if not active(site, options):
         return OverlayOutcome()
@@ -95,7 +101,25 @@ async def clear(
     else:
         await _consent(page, options.consent, log)
         failures += await _generic(page, options.consent, log)
-    return OverlayOutcome(tuple(failures), await _gating(page))
+    gated = await _gating(page)
+    walled = gated is not None or any(entry.rule == "generic:wall" for entry in log.entries)
+    html = await _recover(page, log, served) if walled and served is not None else None
+    if html is not None:
+        return OverlayOutcome(tuple(failures), None, served_html=html)
+    return OverlayOutcome(tuple(failures), gated)
+
+
+async def _recover(
+    page: Page, log: InterventionLog, served: Callable[[], Awaitable[str | None]]
+) -> str | None:
+    """Return the served document when it holds article text a script removed from the page
+    (and log the recovery), else None."""
+    html = await served()
+    cut = await removed.removed_text(page, html) if html else None
+    if cut is None:
+        return None
+    log.add("recover", removed.RULE, ok=True, detail=cut.describe(), elements=cut.paragraphs)
+    return html
 
 
 async def stop_watching(page: Page) -> tuple[str, ...]:

@@ -21,28 +21,7 @@
     }
     return keys.get(el);
   };
-  const parentOf = (el) => el.parentElement ||
-    (el.getRootNode && el.getRootNode() instanceof ShadowRoot ? el.getRootNode().host : null);
-  const squash = (text) => (text || "").replace(/\s+/g, " ").trim();
-  const describe = (el) => {
-    if (el === html) { return "html"; }
-    if (el === document.body) { return "body"; }
-    const parts = [];
-    for (let node = el; node && node !== document.body && parts.length < 4; node = parentOf(node)) {
-      if (node.id) { parts.unshift("#" + CSS.escape(node.id)); break; }
-      const classes = [...node.classList].slice(0, 2).map((c) => "." + CSS.escape(c)).join("");
-      parts.unshift(node.localName + classes);
-    }
-    return parts.join(" > ");
-  };
-  const visible = (el) => {
-    const rect = el.getBoundingClientRect();
-    return rect.width > 0 && rect.height > 0 &&
-      (!el.checkVisibility || el.checkVisibility({ opacityProperty: true, visibilityProperty: true }));
-  };
-  const longParagraphs = (el) =>
-    [...el.querySelectorAll("p")].filter((p) => squash(p.textContent).length > 120).length;
-
+  // @include deep.js
   // The outermost fixed or sticky ancestor (the overlay's root), or a full-window layer on top.
   const overlayRoot = (el) => {
     let root = null;
@@ -65,7 +44,7 @@
   const buttonFacts = (root) => {
     const seen = new Set();
     const buttons = [];
-    for (const el of root.querySelectorAll(CLICKABLE)) {
+    for (const el of deepAll(CLICKABLE, root)) {
       if (buttons.length >= 25 || seen.has(el) || !visible(el)) { continue; }
       seen.add(el);
       const href = el.localName === "a" ? (el.getAttribute("href") || "").trim() : "";
@@ -87,8 +66,8 @@
   const candidateFacts = (root) => {
     const style = getComputedStyle(root);
     const rect = root.getBoundingClientRect();
-    const text = squash(root.innerText || "");
-    const media = [...root.querySelectorAll(MEDIA)].filter(visible);
+    const text = deepText(root);
+    const media = deepAll(MEDIA, root).filter(visible);
     const mediaArea = media.reduce((sum, m) => {
       const r = m.getBoundingClientRect();
       return sum + r.width * r.height;
@@ -99,8 +78,8 @@
       tag: root.localName,
       role: root.getAttribute("role") || "",
       aria_modal: root.getAttribute("aria-modal") === "true" ||
-        Boolean(root.querySelector("[aria-modal=true]")),
-      modal_dialog: Boolean(root.matches(":modal") || root.querySelector("dialog:modal")),
+        deepAll("[aria-modal=true]", root).length > 0,
+      modal_dialog: Boolean(root.matches(":modal") || deepAll("dialog:modal", root).length),
       position: style.position,
       rect: { x: rect.x, y: rect.y, width: rect.width, height: rect.height },
       coverage: covers(root),
@@ -109,9 +88,26 @@
       text_len: text.length,
       long_paragraphs: longParagraphs(root),
       media_share: rect.width * rect.height > 0 ? mediaArea / (rect.width * rect.height) : 0,
-      inputs: root.querySelectorAll("input:not([type=hidden]), textarea, select").length,
+      inputs: deepAll("input:not([type=hidden]), textarea, select", root).length,
       buttons: buttonFacts(root),
+      holds_main: holdsMain(root),
+      text_share: textShare(root),
+      media: deepAll("img, svg, canvas, video, picture, iframe, object", root).filter(visible).length,
+      named: false,
     };
+  };
+  // The page's own main content: a main or article element, or most of the page's text.
+  const holdsMain = (root) => {
+    if (deepAll("main, article, [role=main], [itemprop=articleBody]", root).some(visible)) {
+      return true;
+    }
+    return false;
+  };
+  let bodyChars = null;
+  const textShare = (root) => {
+    if (bodyChars === null) { bodyChars = squash(document.body ? document.body.innerText : "").length; }
+    const own = deepText(root).length;
+    return own > 200 && bodyChars ? Math.min(1, own / bodyChars) : 0;
   };
 
   const GRID_X = [0.03, 0.25, 0.5, 0.75, 0.97];
@@ -120,7 +116,7 @@
     const roots = new Set();
     for (const fx of GRID_X) {
       for (const fy of GRID_Y) {
-        for (const hit of document.elementsFromPoint(fx * innerWidth, fy * innerHeight)) {
+        for (const hit of hitsAt(fx * innerWidth, fy * innerHeight)) {
           const root = overlayRoot(hit);
           if (!root) { break; }  // page content: nothing below it covers the reader's view
           roots.add(root);
@@ -128,17 +124,36 @@
       }
     }
     const declared = "dialog[open], [aria-modal=true], [role=dialog], [role=alertdialog]";
-    for (const el of document.querySelectorAll(declared)) {
+    for (const el of deepAll(declared)) {
       if (visible(el) && covers(el) > 0) { roots.add(overlayRoot(el) || el); }
     }
     // Keep the outermost of nested roots.
-    return [...roots].filter((el) => ![...roots].some((other) => other !== el && other.contains(el)));
+    return [...roots].filter((el) => ![...roots].some((other) => other !== el && deepContains(other, el)));
+  };
+
+  // Cookie notices in the page's flow (no consent platform): elements named for cookies or
+  // consent that hold a notice's words and a control; the innermost such element of each.
+  const COOKIE_NAMED = ["cookie", "consent", "gdpr", "rgpd", "dsgvo"]
+    .map((w) => `[id*=${w} i], [class*=${w} i]`).join(", ");
+  const cookieBars = (taken) => {
+    const fits = deepAll(COOKIE_NAMED).filter((el) => {
+      if (el === html || el === document.body || !visible(el)) { return false; }
+      if (el.matches(CLICKABLE) || el.closest("script, style, noscript, article")) { return false; }
+      if (el.getBoundingClientRect().height > innerHeight * 0.5) { return false; }  // a page, not a bar
+      const text = deepText(el);
+      return text.length >= 30 && text.length <= 1500 && /cooki/i.test(text) &&
+        longParagraphs(el) <= 2 && deepAll(CLICKABLE, el).some(visible) &&
+        !deepAll("main, article, h1, [role=main]", el).length;
+    });
+    return fits.filter((el) => !fits.some((other) => other !== el && deepContains(el, other)) &&
+      !taken.some((root) => deepContains(root, el) || deepContains(el, root)))
+      .map((el) => ({ ...candidateFacts(el), named: true }));
   };
 
   // Containers of the article's text: every ancestor of a long paragraph.
   const textContainers = () => {
     const found = new Set();
-    const paragraphs = [...document.querySelectorAll("p")].slice(0, 400)
+    const paragraphs = deepAll("p").slice(0, 400)
       .filter((p) => squash(p.textContent).length > 80);
     for (const p of paragraphs) {
       for (let node = p; node && node !== html && !found.has(node); node = parentOf(node)) {
@@ -166,6 +181,25 @@
     return null;
   };
 
+  // A "continue reading" or subscribe box over or just after a clamped container: short text,
+  // a control, no article text of its own. Whether its words make it a wall is decided in Python.
+  const boxOf = (el) => {
+    const near = [...el.children];
+    for (let node = el, up = 0; node && node !== document.body && up < 3; node = node.parentElement, up += 1) {
+      const next = node.nextElementSibling;
+      near.push(next, next && next.nextElementSibling);
+    }
+    for (const child of near) {
+      if (!child || child === el || deepContains(child, el) || !visible(child)) { continue; }
+      const text = deepText(child);
+      if (text.length >= 8 && text.length <= 600 && longParagraphs(child) === 0 &&
+          deepAll(CLICKABLE, child).some(visible)) {
+        return child;
+      }
+    }
+    return null;
+  };
+  // @include hidden.js
   const pageFacts = () => {
     const body = document.body;
     const content = Math.max(html.scrollHeight, body ? body.scrollHeight : 0);
@@ -182,8 +216,8 @@
     const containers = textContainers();
     const blurred = containers.filter((el) => /blur\(/.test(getComputedStyle(el).filter))
       .map((el) => ({ token: token(el), selector: describe(el), how: getComputedStyle(el).filter }));
-    const inert = [...document.querySelectorAll("[inert], [aria-hidden=true]")]
-      .filter((el) => longParagraphs(el) > 0)
+    const inert = deepAll("[inert], [aria-hidden=true]")
+      .filter((el) => longParagraphs(el) > 0 && shown(el))
       .map((el) => ({ token: token(el), selector: describe(el),
         how: el.hasAttribute("inert") ? "inert" : "aria-hidden" }));
     const clamped = [];
@@ -192,17 +226,28 @@
       if (el === html || el === body || !HIDDEN.includes(s.overflowY)) { continue; }
       const hiddenPx = el.scrollHeight - el.clientHeight;
       const fade = hiddenPx > 40 ? fadeOf(el) : null;
-      if (fade) {
-        clamped.push({ token: token(el), selector: describe(el), hidden_px: hiddenPx,
-          fade: fade.fade ? describe(fade.fade) : fade.pseudo,
-          how: `max-height ${s.maxHeight}, overflow ${s.overflowY}, ${hiddenPx}px hidden` });
-        if (fade.fade) { clamped[clamped.length - 1].fade_token = token(fade.fade); }
+      const box = hiddenPx > 40 ? boxOf(el) : null;
+      if (fade || box) {
+        const item = { token: token(el), selector: describe(el), hidden_px: hiddenPx,
+          fade: fade ? (fade.fade ? describe(fade.fade) : fade.pseudo) : "",
+          how: `max-height ${s.maxHeight}, overflow ${s.overflowY}, ${hiddenPx}px hidden` };
+        if (fade && fade.fade) { item.fade_token = token(fade.fade); }
+        if (box) {
+          Object.assign(item, { box_token: token(box), box: describe(box),
+            box_text: deepText(box).slice(0, 600).toLowerCase() });
+        }
+        clamped.push(item);
       }
     }
+    // Keep the outermost of nested clamps on the same text.
+    const kept = clamped.filter((item) => !clamped.some((other) => other !== item &&
+      deepContains(refs.get(other.token), refs.get(item.token))));
+    clamped.length = 0;
+    clamped.push(...kept);
     return {
       viewport: { width: innerWidth, height: innerHeight },
       content_height: content,
-      locked, fixed_top: fixedTop, blurred, inert, clamped,
+      locked, fixed_top: fixedTop, blurred, inert, clamped, hidden: hiddenText(),
     };
   };
 
@@ -214,7 +259,10 @@
     keys,
     get nextToken() { return nextToken; },
     scan() {
-      return { candidates: overlayRoots().map(candidateFacts), page: pageFacts() };
+      hostCache = null;
+      bodyChars = null;
+      const roots = overlayRoots();
+      return { candidates: [...roots.map(candidateFacts), ...cookieBars(roots)], page: pageFacts() };
     },
     click(key) {
       const el = refs.get(key);
@@ -264,6 +312,20 @@
       if (fixedTop && fixedTop < 0) { window.scrollTo(0, -fixedTop); }
       return css.trim();
     },
+    // Show hidden blocks again and take away the boxes that stood in their place.
+    reveal(keys, boxKeys) {
+      for (const key of boxKeys) { const box = refs.get(key); if (box) { box.remove(); } }
+      let shownNow = 0;
+      for (const key of keys) {
+        const el = refs.get(key);
+        if (!el) { continue; }
+        el.hidden = false;
+        if (getComputedStyle(el).display === "none") { el.style.setProperty("display", "block", "important"); }
+        el.setAttribute("data-capture-revealed", "");
+        if (visible(el)) { shownNow += 1; }
+      }
+      return shownNow;
+    },
     unblur(key) {
       const el = refs.get(key);
       if (!el) { return false; }
@@ -277,9 +339,10 @@
       el.removeAttribute("aria-hidden");
       return !el.hasAttribute("inert") && !el.hasAttribute("aria-hidden");
     },
-    unclamp(key, fadeKey, pseudo) {
+    unclamp(key, fadeKey, pseudo, boxKey) {
       const el = refs.get(key);
       if (!el) { return false; }
+      if (boxKey && refs.get(boxKey)) { refs.get(boxKey).remove(); }
       for (const [prop, value] of [["max-height", "none"], ["height", "auto"], ["overflow", "visible"],
         ["mask-image", "none"], ["-webkit-mask-image", "none"]]) {
         el.style.setProperty(prop, value, "important");

@@ -11,6 +11,8 @@ generic.js; what they mean is decided in `capture.overlays.heuristics`.
 from __future__ import annotations
 
 import functools
+import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -20,9 +22,11 @@ from capture.overlays.heuristics import (
     BLOCKING,
     Candidate,
     candidate,
+    clamp_to_lift,
     close_button,
     consent_button,
     overlay_kind,
+    paywalled,
     still_there,
 )
 
@@ -51,10 +55,20 @@ CLIPPED_PX = 20
 """Content taller than the window by more than this, under a scroll lock, cannot be read."""
 
 
+INCLUDE = re.compile(r"^ *// @include ([a-z]+\.js)$", re.M)
+"""A line of generic.js that stands for a file beside it (one script is evaluated)."""
+
+
 @functools.cache
 def generic_js() -> str:
-    """Return the page side of this pass (generic.js beside this module), read once."""
-    return Path(__file__).with_name("generic.js").read_text(encoding="utf-8")
+    """Return the page side of this pass (generic.js beside this module, with the files it
+    includes), read once."""
+    here = Path(__file__).parent
+
+    def include(match: re.Match[str]) -> str:
+        return (here / match.group(1)).read_text(encoding="utf-8")
+
+    return INCLUDE.sub(include, (here / "generic.js").read_text(encoding="utf-8"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,11 +90,20 @@ class Scan:
     blurred: tuple[dict[str, Any], ...] = ()
     inert: tuple[dict[str, Any], ...] = ()
     clamped: tuple[dict[str, Any], ...] = ()
+    hidden: tuple[dict[str, Any], ...] = ()
+    """Article text the server sent and a paywall script hid, with the widget in its place."""
 
     @property
     def clean(self) -> bool:
         """Return True when nothing is left to clear."""
-        return not (self.overlays or self.locked or self.blurred or self.inert or self.clamped)
+        return not (
+            self.overlays
+            or self.locked
+            or self.blurred
+            or self.inert
+            or self.clamped
+            or self.hidden
+        )
 
 
 def scan_from(data: dict[str, Any]) -> Scan:
@@ -100,7 +123,8 @@ def scan_from(data: dict[str, Any]) -> Scan:
         fixed_top=facts.get("fixed_top"),
         blurred=tuple(facts.get("blurred") or ()),
         inert=tuple(facts.get("inert") or ()),
-        clamped=tuple(facts.get("clamped") or ()),
+        clamped=tuple(item for item in facts.get("clamped") or () if clamp_to_lift(item)),
+        hidden=tuple(item for item in facts.get("hidden") or () if paywalled(item)),
     )
 
 
@@ -175,7 +199,7 @@ async def _answer_consent(work: _Round) -> None:
             "generic:consent",
             ok=ok,
             selector=overlay.item.selector,
-            detail=f"{work.choice}: clicked {button.text or button.label!r}",
+            detail=f"{work.choice}: clicked {button.text or button.label!r}{_unchanged(ok)}",
         )
         if ok:
             work.left.remove(overlay)
@@ -206,7 +230,8 @@ async def _click_close(work: _Round) -> None:
         await work.call("click", button.token)
         ok = overlay.item.token in await work.gone([overlay], CLICK_WAIT_MS)
         work.log.add("click", f"generic:{overlay.kind}", ok=ok, selector=overlay.item.selector,
-                     detail=f"clicked {button.text or button.label or button.cls!r}")  # fmt: skip
+                     detail=f"clicked {button.text or button.label or button.cls!r}"
+                            f"{_unchanged(ok)}")  # fmt: skip
         if ok:
             work.left.remove(overlay)
 
@@ -233,16 +258,76 @@ async def _fix_page(work: _Round, scan: Scan) -> None:
         selector = ", ".join(dict.fromkeys(str(lock["selector"]) for lock in scan.locked))
         log.add("unlock_scroll", "generic:scroll_lock", ok=ok, selector=selector,
                 detail=f"{how} -> {css}")  # fmt: skip
-    for item in scan.blurred:
-        ok = bool(await work.call("unblur", item["token"]))
-        log.add("unblur", "generic:blur", ok=ok, selector=item["selector"], detail=item["how"])
-    for item in scan.inert:
-        ok = bool(await work.call("uninert", item["token"]))
-        log.add("uninert", "generic:inert", ok=ok, selector=item["selector"], detail=item["how"])
-    for item in scan.clamped:
-        ok = bool(await work.call("unclamp", item["token"], item.get("fade_token"), item["fade"]))
-        log.add("unclamp", "generic:truncation", ok=ok, selector=item["selector"],
-                detail=f"{item['how']}; fade: {item['fade']}")  # fmt: skip
+    await _reveal(work, scan.hidden)
+    await _each(work, "unblur", "generic:blur", scan.blurred, lambda item: [item["token"]])
+    await _each(work, "uninert", "generic:inert", scan.inert, lambda item: [item["token"]])
+    await _each(work, "unclamp", "generic:truncation", scan.clamped, _unclamp_args)
+
+
+def _unclamp_args(item: dict[str, Any]) -> list[Any]:
+    return [item["token"], item.get("fade_token"), item["fade"], item.get("box_token")]
+
+
+async def _each(
+    work: _Round,
+    action: str,
+    rule: str,
+    items: tuple[dict[str, Any], ...],
+    args: Callable[[dict[str, Any]], list[Any]],
+) -> None:
+    """Do `action` to every item and log it once, with how many elements it touched."""
+    if not items:
+        return
+    done = [bool(await work.call(action, *args(item))) for item in items]
+    hows = dict.fromkeys(_how(item) for item in items)
+    work.log.add(
+        action,
+        rule,
+        ok=all(done),
+        selector=", ".join(dict.fromkeys(str(item["selector"]) for item in items)),
+        detail=f"{_count(len(items))}, {sum(done)} changed: {'; '.join(hows)}",
+        elements=len(items),
+    )
+
+
+def _how(item: dict[str, Any]) -> str:
+    how = str(item["how"])
+    if "fade" in item:
+        how += f"; fade: {item['fade'] or 'none'}"
+    if item.get("box_token"):
+        how += f"; box removed: {item['box']}"
+    return how
+
+
+def _count(elements: int) -> str:
+    return f"{elements} element" + ("" if elements == 1 else "s")
+
+
+async def _reveal(work: _Round, hidden: tuple[dict[str, Any], ...]) -> None:
+    """Show article text a paywall script hid, and remove the box it put in its place."""
+    if not hidden:
+        return
+    boxes = list(dict.fromkeys(box["token"] for item in hidden for box in item["boxes"]))
+    shown = int(await work.call("reveal", [item["token"] for item in hidden], boxes))
+    chars = sum(int(item["chars"]) for item in hidden)
+    markers = ", ".join(dict.fromkeys(m for item in hidden for m in item["markers"]))
+    widgets = ", ".join(dict.fromkeys(box["selector"] for item in hidden for box in item["boxes"]))
+    hows = ", ".join(dict.fromkeys(str(item["how"]) for item in hidden))
+    work.log.add(
+        "reveal",
+        "generic:hidden_text",
+        ok=shown == len(hidden),
+        selector=", ".join(str(item["selector"]) for item in hidden),
+        detail=(
+            f"{chars} characters of article text the server sent were hidden by {hows} "
+            f"({markers}); the subscription box in their place was removed ({widgets})"
+        ),
+        elements=len(hidden),
+    )
+
+
+def _unchanged(ok: bool) -> str:
+    return "" if ok else "; nothing visible changed (it stayed)"
 
 
 def _summary(item: Candidate) -> str:

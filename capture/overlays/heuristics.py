@@ -29,8 +29,9 @@ WALL_PHRASES = (
 ACCEPT_PHRASES = (
     "accept all", "allow all", "agree to all", "alle akzeptieren", "alle annehmen",
     "alle zulassen", "tout accepter", "aceptar todo", "accetta tutto", "accept", "i agree",
-    "agree", "allow", "got it", "akzeptieren", "zustimmen", "einverstanden", "accepter",
-    "j'accepte", "aceptar", "accetta", "accetto", "ok", "okay",
+    "agree", "allow", "got it", "understood", "akzeptieren", "zustimmen", "einverstanden",
+    "verstanden", "accepter", "j'accepte", "j'ai compris", "d'accord", "compris", "aceptar",
+    "entendido", "de acuerdo", "accetta", "accetto", "ho capito", "ok", "okay",
 )  # fmt: skip
 """Texts of buttons that accept cookies, most specific first."""
 
@@ -44,10 +45,22 @@ REJECT_PHRASES = (
 
 CLOSE_PHRASES = (
     "close", "dismiss", "no thanks", "no, thanks", "not now", "maybe later", "later", "skip",
-    "continue without", "schließen", "nein danke", "fermer", "non merci", "cerrar", "chiudi",
+    "continue without", "schließen", "schliessen", "nein danke", "fermer", "non merci", "cerrar",
+    "chiudi",
     "sluiten", "\u00d7", "\u2715", "\u2716", "x",
 )  # fmt: skip
 """Texts, labels and class words of buttons that close an overlay."""
+
+COOKIE_NOTICE_PHRASES = (
+    "use cookies", "uses cookies", "use of cookies", "using cookies", "cookie policy",
+    "accept cookies", "utilisons des cookies", "utilise des cookies", "utilisation des cookies",
+    "utilisation de cookies", "politique de cookies", "accepter les cookies", "verwenden cookies",
+    "verwendet cookies", "nutzen cookies", "nutzt cookies", "einsatz von cookies",
+    "cookie-richtlinie", "utilizamos cookies", "usamos cookies", "utiliza cookies",
+    "uso de cookies", "política de cookies", "aceptar cookies", "utilizziamo cookie",
+    "utilizza cookie", "usa cookie", "uso dei cookie",
+)  # fmt: skip
+"""Phrases of a site's own cookie notice (a bar with no consent platform behind it)."""
 
 SETTINGS_WORDS = ("settings", "manage", "customi", "preferences", "options", "einstellungen")
 """Buttons that open a settings panel instead of answering."""
@@ -90,6 +103,14 @@ class Candidate:
     long_paragraphs: int = 0
     media_share: float = 0.0
     buttons: tuple[Button, ...] = ()
+    holds_main: bool = False
+    """It contains the page's main or article element: the page's own content."""
+    text_share: float = 0.0
+    """The share of the page's text inside it (0..1)."""
+    media: int = 0
+    """Visible images, drawings, videos and frames inside it."""
+    named: bool = False
+    """Found in the page's flow for a cookie or consent name in its id or class."""
 
 
 def candidate(data: dict[str, Any]) -> Candidate:
@@ -112,6 +133,10 @@ def candidate(data: dict[str, Any]) -> Candidate:
         modal=bool(data.get("modal_dialog") or data.get("aria_modal")),
         long_paragraphs=int(data.get("long_paragraphs") or 0),
         media_share=float(data.get("media_share") or 0.0),
+        holds_main=bool(data.get("holds_main")),
+        text_share=float(data.get("text_share") or 0.0),
+        media=int(data.get("media") or 0),
+        named=bool(data.get("named")),
         buttons=tuple(
             Button(
                 token=int(item["token"]),
@@ -145,13 +170,15 @@ def overlay_kind(item: Candidate, viewport: tuple[int, int]) -> str | None:
     article itself, small floating buttons, docked video players, site headers, and every
     element that is neither fixed, sticky nor a modal.
     """
+    if item.named:
+        return "consent" if cookie_notice(item) else None
     if item.position not in ("fixed", "sticky", "absolute") and not item.modal:
         return None
-    if item.long_paragraphs >= 4 or item.text_len > 5000:
+    if item.long_paragraphs >= 4 or item.text_len > 5000 or item.holds_main:
         return None  # it holds the page's content (an app shell, a fixed layout)
     if item.coverage < MIN_COVERAGE:
         return None
-    consent = (
+    consent = cookie_notice(item) or (
         _has(item.text, CONSENT_WORDS, stems=True)
         and item.text_len >= 40
         and (consent_button(item.buttons, "accept") or consent_button(item.buttons, "reject"))
@@ -161,7 +188,8 @@ def overlay_kind(item: Candidate, viewport: tuple[int, int]) -> str | None:
     if item.media_share > 0.3 and item.coverage < 0.4 and not consent and not wall:
         return None  # a docked video player
     if item.text_len < 20 and not item.buttons and item.coverage >= 0.6:
-        return "backdrop"
+        # An empty layer dims the page; one with pictures or most of the page's text is the page.
+        return "backdrop" if not item.media and item.text_share < 0.5 else None
     if consent:
         return "consent"
     if wall and item.coverage >= 0.1:
@@ -173,7 +201,7 @@ def overlay_kind(item: Candidate, viewport: tuple[int, int]) -> str | None:
     if y <= 2 and h < height * 0.25:
         return None  # a site header or a top bar
     if item.coverage >= 0.35:
-        return "overlay"
+        return "overlay" if item.text_share < 0.6 else None
     centre_x, centre_y = x + w / 2, y + h / 2
     centred = (
         width * 0.25 <= centre_x <= width * 0.75 and height * 0.25 <= centre_y <= height * 0.75
@@ -181,6 +209,30 @@ def overlay_kind(item: Candidate, viewport: tuple[int, int]) -> str | None:
     if centred and w < width * 0.9 and item.coverage >= 0.08:
         return "popup"
     return None
+
+
+def cookie_notice(item: Candidate) -> bool:
+    """Return True when `item` is a site's own cookie notice: a notice's words and a control
+    that agrees to it or closes it (no consent platform needed)."""
+    if item.text_len < 30 or item.text_len > 1500 or not _has(item.text, COOKIE_NOTICE_PHRASES):
+        return False
+    return (
+        consent_button(item.buttons, "accept") is not None
+        or consent_button(item.buttons, "reject") is not None
+        or close_button(item.buttons) is not None
+    )
+
+
+def wall_text(text: str) -> bool:
+    """Return True when `text` (lower case) is a wall's: subscribe, register, continue reading."""
+    return _has(text, WALL_PHRASES) or _has(text, WIDGET_WORDS, stems=True)
+
+
+WIDGET_WORDS = (
+    "subscribe", "subscription", "subscriber", "abonnieren", "abonnement", "abonnez",
+    "abonnés", "suscríbete", "suscripción", "suscriptores", "abbonati", "abbonamento",
+)  # fmt: skip
+"""Word stems of a subscription widget that stands in for hidden article text."""
 
 
 def _words_of(button: Button) -> tuple[str, str]:
@@ -230,3 +282,26 @@ def still_there(kind: str, selector: str, rounds: int) -> str:
         f"a {kind} overlay ({selector}) is still on the page after {rounds} rounds of closing "
         "and removing it (it comes back). Add a site config with a `when_visible` rule for it."
     )
+
+
+def clamp_to_lift(item: dict[str, Any]) -> bool:
+    """Return True for a clamp under a fade, or under a box that asks the reader to pay."""
+    if item.get("box_text") and not wall_text(str(item["box_text"])):
+        item.pop("box_token", None)  # a box of the page's own (share buttons): it stays
+    return bool(item.get("fade") or item.get("box_token"))
+
+
+PAYWALL_MIN_CHARS = 200
+"""Hidden article text shorter than this is a page's own hidden bit (a caption, a tab)."""
+
+
+def paywalled(item: dict[str, Any]) -> bool:
+    """Return True when hidden text is article text a paywall hid: a vendor's name on it, a
+    subscription box beside it, and not a copy of text the page shows (a mobile layout)."""
+    if not item.get("markers") or item.get("duplicate"):
+        return False
+    if int(item.get("chars") or 0) < PAYWALL_MIN_CHARS:
+        return False
+    walls = [box for box in item.get("boxes") or () if wall_text(str(box.get("text") or ""))]
+    item["boxes"] = walls
+    return bool(walls)

@@ -24,6 +24,7 @@ class InterventionLog:
         selector: str | None = None,
         frame: str | None = None,
         detail: str = "",
+        elements: int | None = None,
     ) -> Intervention:
         """Record one intervention now and return it."""
         entry = Intervention(
@@ -34,6 +35,7 @@ class InterventionLog:
             selector=selector,
             frame=frame,
             detail=detail,
+            elements=elements,
         )
         self.entries.append(entry)
         return entry

@@ -4,6 +4,10 @@ Every URL must end with exactly one complete capture, the run WACZ must validate
 be captured twice (a page is fetched again only when its first capture was cut by the kill),
 the broker password must appear in no output, and every capture must be sealed with the job's
 key, which only the submitting process holds.
+
+Its short lease and visibility timeout make the submitter's sending again of the dead worker's
+tasks and the broker's own redelivery of them race: the lease must still let one capture each.
+(test_distributed_kill.py kills a worker with every setting at its default.)
 """
 
 from __future__ import annotations

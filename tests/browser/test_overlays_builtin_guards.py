@@ -38,7 +38,18 @@ def site() -> Iterator[LocalSite]:
 
 
 async def test_every_guard_of_the_issue_has_a_fixture() -> None:
-    assert set(GUARDS) == {"sticky-header", "floating-button", "video-dock", "app-scroller"}
+    assert set(GUARDS) == {
+        "sticky-header",
+        "floating-button",
+        "video-dock",
+        "app-scroller",
+        "main-layer",
+        "carousel",
+        "cookie-recipe",
+        "hidden-own",
+        "clamp-own",
+        "shadow-widgets",
+    }
 
 
 @pytest.mark.parametrize("name", GUARDS)

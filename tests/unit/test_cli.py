@@ -153,6 +153,13 @@ def test_a_good_viewport_reaches_the_renderer(fake: FakeRenderer, tmp_path: Path
     assert json.loads((folder / "capture.json").read_text())["viewport"] == "1024x768"
 
 
+def test_pdf_and_video_flags_are_recorded_as_options(fake: FakeRenderer, tmp_path: Path) -> None:
+    assert main(A, "--pdf", "--video", "--output", tmp_path, "--json") == ExitCode.OK
+    (folder,) = (tmp_path).glob("*/captures/*")
+    options = json.loads((folder / "capture.json").read_text())["options"]
+    assert (options["pdf"], options["video"]) == (True, True)
+
+
 @pytest.mark.parametrize(
     "argv",
     [[], ["--concurrency", "0", A], ["--timeout", "0", A], ["--no-such-flag", A]],
@@ -240,6 +247,21 @@ def test_doctor_names_the_browser(
     out = capsys.readouterr().out
     assert f"browser: {fake.info.executable} (found by system)" in out
     assert "Playwright 1.65.2" in out
+
+
+def test_doctor_says_which_video_encoder_will_be_used(
+    fake: FakeRenderer, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(render, "open_renderer", opener(fake))
+    monkeypatch.setenv("CAPTURE_FFMPEG", "none")
+    assert main("doctor") == ExitCode.OK
+    assert "video (--video): animated WebP (capture.webp) through Pillow" in capsys.readouterr().out
+
+    monkeypatch.setenv("CAPTURE_FFMPEG", "/bin/true")  # any executable stands for an ffmpeg
+    assert main("doctor") == ExitCode.OK
+    assert "video (--video): H.264 MP4 (capture.mp4) through ffmpeg at /bin/true" in (
+        capsys.readouterr().out
+    )
 
 
 def test_doctor_without_a_browser_exits_3(

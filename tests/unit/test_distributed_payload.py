@@ -35,6 +35,8 @@ def test_a_payload_round_trips_through_json_onto_another_root() -> None:
         scroll=False,
         settle_s=0.75,
         timers_s=0.5,
+        pdf=True,
+        video=True,
     )
     policy = RunPolicy(concurrency=4, retries=3, retry_backoff_s=1.5, host_delay_s=0.25)
     payload = json.loads(json.dumps(task_payload(request, ROOT, policy, "sub-1")))

@@ -298,3 +298,27 @@ async def test_a_task_stopped_during_its_retry_wait_is_cancelled_and_keeps_no_fa
     assert outcome.outcome == "cancelled"
     assert fake.rendered == [URL]  # not tried again once stopped
     assert not (tmp_path / KEY / paths.CAPTURE_JSON).exists()  # resume captures it afresh
+
+
+async def test_a_worker_that_cannot_renew_its_lease_stops_before_it_lapses(tmp_path: Path) -> None:
+    class Unreachable(MemoryCoordination):
+        """Redis goes away once the lease is taken."""
+
+        def __init__(self) -> None:
+            super().__init__()
+            self.failed: list[str] = []
+
+        async def renew(self, key: str, owner: str, ttl_s: float) -> bool:
+            self.failed.append(key)
+            raise ConnectionError("Connection refused")
+
+    shared = Unreachable()
+    slow = ReadyFake(yields={URL: 2_000_000})  # renders for seconds
+    worker = _worker(tmp_path, slow, shared, lease_s=0.3)
+    with pytest.raises(asyncio.CancelledError):
+        await asyncio.wait_for(worker.handle(_spec(tmp_path)), timeout=5)
+
+    # One failure is borne; after the second a third would come only as the lease lapses (and
+    # the capture is sent again to another worker), so the capture stops there.
+    assert len(shared.failed) == 2
+    assert not (tmp_path / KEY / "capture.json").exists()

@@ -31,7 +31,7 @@ CAPTURE_FILES = [
 ]
 WACZ_MEMBERS = [
     "archive/*.warc.gz",
-    "indexes/index.cdx.gz",
+    "indexes/index.cdx",
     "pages/pages.jsonl",
     "datapackage.json",
     "datapackage-digest.json",

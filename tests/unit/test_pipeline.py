@@ -248,9 +248,11 @@ async def test_an_unwritable_folder_is_an_output_error(tmp_path: Path, seams: Se
 
 @pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full to fail writes")
 async def test_a_full_disk_is_an_output_error(tmp_path: Path, seams: Seams) -> None:
-    (tmp_path / "page.warc.gz.open").symlink_to("/dev/full")
+    (tmp_path / "capture").mkdir()
+    (tmp_path / "capture" / "page.warc.gz.open").symlink_to("/dev/full")
     with pytest.raises(OutputError, match="No space left on device"):
-        await capture_page(request_for(tmp_path), FakeRenderer(), seams)
+        await capture_page(request_for(tmp_path / "capture"), FakeRenderer(), seams)
+    assert not (tmp_path / "capture").exists()  # nothing `.open` or half-written stays
 
 
 class SwallowingRenderer(FakeRenderer):
@@ -282,6 +284,7 @@ async def test_a_disk_that_fills_while_the_page_renders_stops_the_capture(
         renderer = SwallowingRenderer(exchanges={URL: [exchange(URL, b"<p>story</p>")]})
         await capture_page(request_for(tmp_path), renderer, seams)
     assert not (tmp_path / "capture.json").exists()  # never passed off as a finished capture
+    assert not (tmp_path / "page.warc.gz.open").exists()  # nothing left `.open`
 
 
 # -- many captures ------------------------------------------------------------------------------

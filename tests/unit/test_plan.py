@@ -80,3 +80,39 @@ def test_one_bad_url_rejects_the_whole_plan() -> None:
 def test_an_empty_plan_is_a_usage_error_that_says_what_to_pass() -> None:
     with pytest.raises(UsageError, match="Pass one or more URLs"):
         plan([], RUN, OPTIONS)
+
+
+@pytest.mark.parametrize(
+    ("url", "says"),
+    [
+        ("not a url", "has a character no host name can hold"),
+        ("https://a..example/", "has an empty label"),
+        ("https://.example/", "has an empty label"),
+        ("https://-bad.example/", "has a character no host name can hold"),
+        ("https://" + "a" * 64 + ".example/", "longer than 63 characters"),
+        ("https://exa mple.org/", "has a character no host name can hold"),
+    ],
+)
+def test_a_host_name_that_cannot_exist_is_a_usage_error_before_any_browser(
+    url: str, says: str
+) -> None:
+    with pytest.raises(UsageError, match=says):
+        normalise_url(url)
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["https://bücher.example/", "http://my_host.local/", "https://[::1]:8080/", "http://10.0.0.1/"],
+)
+def test_unusual_but_real_host_names_are_accepted(url: str) -> None:
+    assert normalise_url(url)
+
+
+def test_a_bad_host_on_the_command_line_exits_2_in_one_line(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from capture.cli import main
+
+    assert main(["not a url"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("capture: error: Cannot capture 'not a url'") and "\n" not in err

@@ -322,6 +322,25 @@ def test_flags_override_the_job_file(fake: SignallingRenderer, tmp_path: Path) -
     assert not (tmp_path / "archives").exists()
 
 
+def test_pdf_and_video_come_from_the_job_defaults_or_the_flags(
+    fake: SignallingRenderer, tmp_path: Path
+) -> None:
+    job = write_job(tmp_path, URLS[:1])
+    job.write_text(
+        job.read_text("utf-8").replace(
+            "  viewport: 320x240\n", "  viewport: 320x240\n  pdf: true\n"
+        ),
+        encoding="utf-8",
+    )
+    assert main("run", job) == ExitCode.OK
+    assert main("run", job, "--video") == ExitCode.OK
+
+    assert [(r.options.pdf, r.options.video) for r in fake.requests] == [
+        (True, False),
+        (True, True),
+    ]
+
+
 def test_wacz_flag_turns_on_what_the_file_leaves_off(
     fake: SignallingRenderer, tmp_path: Path
 ) -> None:
@@ -416,7 +435,7 @@ def test_a_first_interrupt_lets_captures_in_flight_finish_and_exits_130(
     check_warcs(folder)
 
 
-def test_a_second_interrupt_stops_at_once_leaving_the_unfinished_open(
+def test_a_second_interrupt_stops_at_once_leaving_nothing_half_done(
     fake: SignallingRenderer, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     fake.signals = {URLS[1]: 2}
@@ -427,8 +446,8 @@ def test_a_second_interrupt_stops_at_once_leaving_the_unfinished_open(
     folder = run_folder(tmp_path)
     assert state_of(folder) == "interrupted"
     assert [r["url"] for r in rows(folder)] == URLS[:1]
-    abandoned = fake.requests[1].folder
-    assert [p.name for p in abandoned.iterdir()] == ["page.warc.gz.open"]
+    assert not fake.requests[1].folder.exists()  # no `.open` WARC, no half a folder
+    assert not list(folder.rglob("*.open"))
     check_warcs(folder)
     first = started_at(fake.requests[0].folder)
 

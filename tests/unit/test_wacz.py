@@ -16,7 +16,10 @@ from pathlib import Path
 import pytest
 
 from capture import paths
+from capture.cdxj import IndexLayout
 from capture.errors import NothingToPackageError, OutputError, PackageError
+from capture.evidence.checks import Check
+from capture.evidence.verify import verify_path
 from capture.models import Exchange, HttpRequest, HttpResponse
 from capture.records import exchange_records, resource_record, warcinfo_record
 from capture.wacz import verify_wacz, write_wacz
@@ -128,7 +131,7 @@ def test_warcs_are_stored_byte_for_byte_under_their_capture_slugs(run: Path, wac
             assert info.compress_type == zipfile.ZIP_STORED
             slug = info.filename.removeprefix("archive/").removesuffix(".warc.gz")
             assert package.read(info) == (run / "captures" / slug / paths.WARC).read_bytes()
-        assert package.getinfo("indexes/index.cdx.gz").compress_type == zipfile.ZIP_STORED
+        assert "indexes/index.cdx.gz" not in package.namelist()  # a small run: plain index
     assert not (run / "job.wacz.open").exists()
 
 
@@ -144,7 +147,7 @@ def test_pages_jsonl_has_the_header_then_each_page_with_title_and_text(wacz: Pat
 
 def test_index_is_sorted_cdxj_pointing_into_each_warc(wacz: Path) -> None:
     with zipfile.ZipFile(wacz) as package:
-        lines = gzip.decompress(package.read("indexes/index.cdx.gz")).decode().splitlines()
+        lines = package.read("indexes/index.cdx").decode().splitlines()
         assert lines == sorted(lines)
         for line in lines:
             fields = json.loads(line.split(" ", 2)[2])
@@ -233,12 +236,12 @@ def test_verify_catches_a_member_changed_behind_the_manifest(wacz: Path, tmp_pat
 
 def test_verify_catches_missing_and_unlisted_members(wacz: Path, tmp_path: Path) -> None:
     changed = _rewrite(
-        wacz, tmp_path / "changed.wacz", {"indexes/index.cdx.gz": None, "extra.txt": None}
+        wacz, tmp_path / "changed.wacz", {"indexes/index.cdx": None, "extra.txt": None}
     )
     with zipfile.ZipFile(changed, "a") as package:
         package.writestr("extra.txt", b"not listed")
     assert verify_wacz(changed) == [
-        "indexes/index.cdx.gz is listed in datapackage.json but missing from the package",
+        "indexes/index.cdx is listed in datapackage.json but missing from the package",
         "extra.txt is in the package but not listed in datapackage.json",
     ]
 
@@ -280,3 +283,74 @@ def test_wacz_validate_accepts_the_package(wacz: Path) -> None:
     result = _wacz_validate(wacz)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "Validation succeeded" in result.stdout
+
+
+@pytest.fixture
+def compressed(run: Path) -> Path:
+    """Return the run's WACZ with its index compressed into blocks of two lines."""
+    layout = IndexLayout(plain_max_lines=2, block_lines=2)
+    return write_wacz(run, run / "big.wacz", title="job", clock=_clock, index_layout=layout)
+
+
+def test_a_large_index_is_gzip_blocks_with_an_idx_naming_each_block(
+    wacz: Path, compressed: Path
+) -> None:
+    with zipfile.ZipFile(wacz) as package:
+        plain = package.read("indexes/index.cdx").decode().splitlines()
+    with zipfile.ZipFile(compressed) as package:
+        assert "indexes/index.cdx" not in package.namelist()
+        assert package.getinfo("indexes/index.cdx.gz").compress_type == zipfile.ZIP_STORED
+        blocks = package.read("indexes/index.cdx.gz")
+        meta, *entries = package.read("indexes/index.idx").decode().splitlines()
+        listed = {r["path"] for r in json.loads(package.read("datapackage.json"))["resources"]}
+    assert {"indexes/index.cdx.gz", "indexes/index.idx"} <= listed
+    assert meta == '!meta 0 {"format": "cdxj-gzip-1.0", "filename": "index.cdx.gz"}'
+    found, offset = [], 0
+    for entry_line in entries:
+        prefix, _, data = entry_line.partition(" {")
+        entry = json.loads("{" + data)
+        assert entry["offset"] == offset
+        block = blocks[offset : offset + entry["length"]]
+        assert entry["digest"] == "sha256:" + hashlib.sha256(block).hexdigest()
+        lines = gzip.decompress(block).decode().splitlines()  # each block is one gzip member
+        assert " ".join(lines[0].split(" ")[:2]) == prefix
+        found += lines
+        offset += entry["length"]
+    assert offset == len(blocks)
+    assert found == plain
+    assert len(entries) == 3  # six lines, two per block
+    assert verify_wacz(compressed) == []
+
+
+def test_wacz_validate_accepts_the_compressed_index(compressed: Path) -> None:
+    result = _wacz_validate(compressed)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def _index_check(path: Path) -> Check:
+    (check,) = [c for c in verify_path(path).checks if c.what.startswith("CDXJ index")]
+    return check
+
+
+def test_verify_checks_the_index_in_either_form(wacz: Path, compressed: Path) -> None:
+    assert _index_check(wacz) == Check(
+        "job.wacz/indexes",
+        "CDXJ index that pywb and ReplayWeb.page read",
+        True,
+        "plain CDXJ, 6 sorted lines pointing into archive/",
+    )
+    check = _index_check(compressed)
+    assert check.ok and check.detail.startswith("compressed CDXJ with index.idx, 6 sorted")
+
+
+def test_verify_fails_an_idx_whose_blocks_do_not_match(compressed: Path, tmp_path: Path) -> None:
+    with zipfile.ZipFile(compressed) as package:
+        idx = package.read("indexes/index.idx").decode()
+    changed = _rewrite(
+        compressed,
+        tmp_path / "changed.wacz",
+        {"indexes/index.idx": idx.replace('"offset": 0,', '"offset": 1,').encode()},
+    )
+    check = _index_check(changed)
+    assert not check.ok
+    assert check.detail.startswith("indexes/index.idx line 2: the block at 1 does not match")

@@ -1,0 +1,1 @@
+() => { if (window.__captureShotRestore) window.__captureShotRestore(); }
