@@ -21,10 +21,6 @@ from tests.replayproxy import replay_proxy
 
 pytestmark = pytest.mark.browser
 
-NEEDS_OVERLAY_MENDS = pytest.mark.xfail(
-    strict=False, reason="needs the overlay mends of #16 point 5 (wip/overlays)"
-)
-
 
 def _folder() -> Path:
     if not (REALPAGES / "README.md").is_file():
@@ -124,7 +120,6 @@ def test_the_tutorial_is_captured_with_its_text(replayed: Any) -> None:
     assert "cookies" in capture["article"]["title"].lower()
 
 
-@NEEDS_OVERLAY_MENDS
 def test_the_tutorial_s_site_made_cookie_bar_is_cleared(replayed: Any) -> None:
     run = replayed("w2z-solidaritenum.warc.gz")
     capture = run.capture(SOLIDARITE[0])
