@@ -6,12 +6,15 @@ import enum
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 # Re-exported: the capture options are defined in capture.options, once.
 from capture.options import OUTPUTS as OUTPUTS  # noqa: PLC0414
 from capture.options import CaptureOptions as CaptureOptions  # noqa: PLC0414
 from capture.options import Viewport as Viewport  # noqa: PLC0414
+
+if TYPE_CHECKING:
+    from capture.verdict import PageFacts, Verdict
 
 Header = tuple[str, str]
 """One header line as sent or received, name and value, order and case kept."""
@@ -312,14 +315,25 @@ class PageCapture:
     traffic: TrafficSummary = field(default_factory=TrafficSummary)
     error: str | None = None
     """Why the capture failed, when it did."""
+    headers: tuple[Header, ...] = ()
+    """The main document's response headers (after redirects), for the verdict."""
+    seen: PageFacts | None = None
+    """What the browser read from the rendered page, for the verdict."""
+    verdict: Verdict | None = None
+    """Why the page is not the content asked for (an error, challenge, login or rate-limit
+    page), set by the pipeline; None when it is the content."""
 
     @property
     def state(self) -> CaptureState:
-        """Return complete, partial or failed from the error and the step states."""
+        """Return complete, partial or failed from the error, the verdict and the steps."""
         if self.error is not None or self.final_url is None:
+            return CaptureState.FAILED
+        if self.verdict is not None and self.verdict.state is CaptureState.FAILED:
             return CaptureState.FAILED
         if any(step.state is StepState.FAILED for step in self.steps):
             return CaptureState.PARTIAL
+        if self.verdict is not None:
+            return self.verdict.state
         return CaptureState.COMPLETE
 
     @property

@@ -248,6 +248,12 @@ class CaptureOptions:
         "also record the browser's screen from navigation to the last screenshot "
         "(capture.mp4 with ffmpeg, else capture.webp)",
     )
+    keep_error_pages: bool = _option(
+        False,
+        "flag",
+        "keep error, challenge, login and rate-limit pages as complete captures (their reason "
+        "is still recorded): proof that a page is gone or blocked",
+    )
 
     def wants(self, output: str) -> bool:
         """Return True when this capture should write the named output (see OUTPUTS)."""

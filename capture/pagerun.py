@@ -7,7 +7,7 @@ import logging
 import time
 from typing import TYPE_CHECKING, Any
 
-from capture import expiry, netguard, overlays, pagewatch, printing, screenshot
+from capture import expiry, netguard, overlays, pagecheck, pagewatch, printing, screenshot
 from capture.devtools import VIEWER_TYPES, rendered_dom, tls_details
 from capture.errors import NavigationError
 from capture.looking import Looking
@@ -18,6 +18,7 @@ from capture.recorder import ExchangeSink, Recorder
 from capture.screencast import Screencast
 from capture.spare import open_page
 from capture.steps import Budget, StepLog
+from capture.verdict import Document, Reason, judge
 
 if TYPE_CHECKING:
     from playwright.async_api import BrowserContext, CDPSession, Page, Response
@@ -98,6 +99,7 @@ class PageRun:
             if self.renderer._prepare is not None:
                 await self.renderer._prepare(context, page)
             self.page_events.watch(page)
+            self.documents = pagecheck.DocumentWatch(page)
             if self.options.video:
                 await self._start_screencast(page)
             looking = Looking(
@@ -231,6 +233,7 @@ class PageRun:
             redirect_chain=(*chain, response.url),
             status=response.status,
             content_type=headers.get("content-type"),
+            headers=tuple(headers.items()),
             remote_ip=address["ipAddress"] if address else None,
             tls=tls_details(dict(await response.security_details() or {})),
             certificate_chain=await self.recorder.certificate_chain(response.url),
@@ -263,6 +266,7 @@ class PageRun:
             await looking.load(step.detail, budget.allow(15, reserve_s=reserve), quiet=not scroll)
             if not step.detail.get("load"):
                 step.fail("the page's load event did not fire (a resource never finished)")
+        await self._check_page(page, looking, facts)
         if scroll:
             async with self.steps.step(
                 "scroll", timeout_s=budget.allow(20, reserve_s=reserve)
@@ -337,6 +341,39 @@ class PageRun:
             reason = await expiry.session_gone(page, self.site, limit_s)
             if reason is not None:
                 step.fail(reason)
+
+    async def _check_page(self, page: Page, looking: Looking, facts: dict[str, Any]) -> None:
+        """Read what the page is, for the verdict; when it is a bot check, give it a bounded
+        time to clear itself, and go on with the page it cleared into."""
+        limit_s = self.budget.allow(pagecheck.CHALLENGE_WAIT_S + 10, reserve_s=self.reserve_s)
+        async with self.steps.step("page-check", timeout_s=max(limit_s, 2.0)) as step:
+            facts["seen"] = await pagecheck.read_facts(page)
+            document = Document(
+                self.request.url,
+                facts["final_url"],
+                facts.get("status"),
+                facts.get("headers", ()),
+                facts.get("content_type"),
+            )
+            first = judge(document, facts["seen"])
+            if first is None or first.reason is not Reason.CHALLENGE:
+                step.detail["reason"] = first.reason.value if first else None
+                return
+            wait_s = self.budget.allow(pagecheck.CHALLENGE_WAIT_S, reserve_s=self.reserve_s)
+            waited = await pagecheck.wait_out_challenge(
+                page,
+                self.documents,
+                self.recorder.network,
+                first,
+                requested_url=self.request.url,
+                limit_s=wait_s,
+            )
+            step.detail.update(waited.to_detail())
+            facts["seen"] = waited.facts or facts["seen"]
+            if waited.cleared and waited.response is not None:
+                facts.update(await self._main_document(page, waited.response))
+                step.detail["cleared_into"] = facts["final_url"]
+                await looking.load({}, self.budget.allow(15, reserve_s=self.reserve_s), quiet=True)
 
     async def _clear_overlays(self, page: Page, facts: dict[str, Any]) -> Screenshot | None:
         """Shoot the page as served, then clear banners and walls.

@@ -36,6 +36,7 @@ from capture.recorder import ExchangeSink, utc_now
 from capture.records import exchange_records, warcinfo_record
 from capture.scrub import without_secrets
 from capture.sessions import redactor_for
+from capture.verdict import Verdict, judge_page
 from capture.warc import WarcFile, new_record_id
 
 log = logging.getLogger(__name__)
@@ -66,6 +67,13 @@ class CaptureResult:
     duration_s: float = 0.0
     status: int | None = None
     attempts: int = 1
+    verdict: Verdict | None = None
+    """Why the page is not the content asked for, when it is not (see `capture.verdict`)."""
+
+    @property
+    def reason(self) -> str | None:
+        """Return the verdict's reason (`challenge`, `not_found`...), or None."""
+        return self.verdict.reason.value if self.verdict else None
 
     def to_json(self) -> dict[str, Any]:
         """Return the result as one JSON line's data."""
@@ -80,6 +88,8 @@ class CaptureResult:
             "duration_s": round(self.duration_s, 3),
             "status": self.status,
             "attempts": self.attempts,
+            "reason": self.reason,
+            "verdict": self.verdict.to_json() if self.verdict else None,
         }
 
 
@@ -180,6 +190,7 @@ async def capture_page(
                 raise
 
         page = await _render(request, renderer, sink, seams)
+        page = replace(page, verdict=judge_page(page, keep=request.options.keep_error_pages))
         if disk_errors:
             raise disk_errors[0]
         if redactor.active:
@@ -365,11 +376,22 @@ async def _finish(
         url=request.url,
         state=page.state,
         folder=folder,
-        error=page.error or ("; ".join(page.partial_reasons) or None),
+        error=result_error(page),
         title=summary["title"] if summary else None,
         exchanges=page.traffic.exchanges,
         bytes=page.traffic.bytes,
         duration_s=(page.ended_at - page.started_at).total_seconds(),
         status=page.status,
         attempts=len(earlier) + 1,
+        verdict=page.verdict,
     )
+
+
+def result_error(page: PageCapture) -> str | None:
+    """Return the one line a result shows: the error, else the verdict, else the failed steps."""
+    if page.error:
+        return page.error
+    verdict = page.verdict
+    lines = [verdict.summary()] if verdict is not None and not verdict.kept else []
+    lines.extend(page.partial_reasons)
+    return "; ".join(lines) or None

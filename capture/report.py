@@ -1,4 +1,4 @@
-"""index.html: a run's report, one card per capture, failed ones first.
+"""index.html: a run's report, one card per capture, failed ones first, grouped by reason.
 
 The page is self-contained: inline CSS, no scripts, no remote assets. Thumbnails and files are
 linked relatively, so the report works wherever the run folder is copied. Everything taken from
@@ -75,6 +75,11 @@ class ReportRow:
     ended_at: str | None = None
     qa: str | None = None
     """The replay check's summary (`capture qa`), when one was made."""
+    reason: str | None = None
+    """Why the page is not the content (`challenge`, `not_found`...; see `capture.verdict`)."""
+    remedy: str | None = None
+    kept: bool = False
+    """The user asked to keep such a page as the capture."""
 
 
 def write_report(
@@ -97,7 +102,13 @@ def report_rows(run_folder: Path) -> list[ReportRow]:
     """Return a row for every folder under `run_folder/captures/`, failed first, then by start."""
     rows = [_row(folder, run_folder) for folder in (run_folder / "captures").glob("*/")]
     return sorted(
-        rows, key=lambda row: (STATES.index(_section(row)), row.started_at or "", row.folder)
+        rows,
+        key=lambda row: (
+            STATES.index(_section(row)),
+            row.reason or "",
+            row.started_at or "",
+            row.folder,
+        ),
     )
 
 
@@ -108,17 +119,21 @@ def report_html(
     started_at: str | datetime | None = None,
     ended_at: str | datetime | None = None,
 ) -> str:
-    """Return the report page for rows, grouped failed, partial, complete, in the rows' order."""
+    """Return the report page for rows, grouped failed, partial, complete, and within each by
+    reason (captures with none first), in the rows' order."""
     counts = {state: sum(1 for row in rows if _section(row) == state) for state in STATES}
     sections = []
     for state in STATES:
-        cards = [_card(row) for row in rows if _section(row) == state]
-        if cards:
+        members = [row for row in rows if _section(row) == state]
+        if members:
             sections.append(
-                f'<section class="{state}"><h2>{_e(state.title())} ({len(cards)})</h2>'
-                f'<div class="grid">{"".join(cards)}</div></section>'
+                f'<section class="{state}"><h2>{_e(state.title())} ({len(members)})</h2>'
+                f"{_by_reason(members)}</section>"
             )
     summary = " · ".join(f'<span class="{s}">{counts[s]} {s}</span>' for s in STATES)
+    reasons = _reason_counts(rows)
+    if reasons:
+        summary += f"</p><p>Not the content asked for: {reasons}"
     return _PAGE.format(
         title=_e(title),
         summary=summary,
@@ -128,6 +143,28 @@ def report_html(
         version=_e(__version__),
         sections="\n".join(sections) or "<p>No captures in this run.</p>",
     )
+
+
+def _by_reason(rows: Sequence[ReportRow]) -> str:
+    """Return the cards of one state's rows, a group per reason under its own heading."""
+    groups: dict[str | None, list[ReportRow]] = {}
+    for row in sorted(rows, key=lambda row: row.reason is not None):  # stable: keeps order
+        groups.setdefault(row.reason, []).append(row)
+    parts = []
+    for reason, members in groups.items():
+        cards = "".join(_card(row) for row in members)
+        if reason is not None:
+            parts.append(f'<h3 class="reason" id="{_e(reason)}">{_e(reason)} ({len(members)})</h3>')
+        parts.append(f'<div class="grid">{cards}</div>')
+    return "".join(parts)
+
+
+def _reason_counts(rows: Sequence[ReportRow]) -> str:
+    counts: dict[str, int] = {}
+    for row in rows:
+        if row.reason:
+            counts[row.reason] = counts.get(row.reason, 0) + 1
+    return " · ".join(f"{count} {_e(reason)}" for reason, count in sorted(counts.items()))
 
 
 def _card(row: ReportRow) -> str:
@@ -142,12 +179,17 @@ def _card(row: ReportRow) -> str:
         shot,
         f"<h3>{_e(row.title or row.url)}</h3>",
         f'<p class="url">{_url(row.url)}</p>' if row.title else "",
-        f'<p><span class="badge {_e(row.state)}">{_e(row.state)}</span></p>',
+        f'<p><span class="badge {_e(row.state)}">{_e(row.state)}</span>'
+        + (f' <span class="badge reason">{_e(row.reason)}</span>' if row.reason else "")
+        + ("" if not row.kept else " <small>(kept as asked)</small>")
+        + "</p>",
     ]
     if row.final_url and row.final_url != row.url:
         parts.append(f'<p class="url">→ {_url(row.final_url)}</p>')
     if row.error:
         parts.append(f'<p class="error">{_e(row.error)}</p>')
+    if row.remedy and not row.kept:
+        parts.append(f'<p class="remedy">{_e(row.remedy)}</p>')
     if row.partial_reasons:
         reasons = "".join(f"<li>{_e(reason)}</li>" for reason in row.partial_reasons)
         parts.append(f'<ul class="reasons">{reasons}</ul>')
@@ -203,6 +245,9 @@ def _row(folder: Path, run_folder: Path) -> ReportRow:
         started_at=_text(record.get("started_at")),
         ended_at=_text(record.get("ended_at")),
         qa=_qa_summary(read_json_object(folder / paths.QA_JSON) or {}),
+        reason=_text(record.get("reason")),
+        remedy=_text((record.get("verdict") or {}).get("remedy")),
+        kept=bool((record.get("verdict") or {}).get("kept")),
     )
 
 
@@ -295,6 +340,8 @@ header p {{ margin: .2rem 0; }}
 .badge.complete, span.complete {{ background: #2e7d32; }}
 .badge.partial, span.partial {{ background: #ef8f00; }}
 .badge.failed, span.failed {{ background: #c62828; }}
+.badge.reason {{ background: #455a64; }}
+.remedy {{ font-size: .85rem; color: #333; }}
 header span {{ color: #fff; padding: .1rem .4rem; border-radius: 3px; }}
 .error {{ color: #b71c1c; white-space: pre-wrap; }}
 .reasons {{ color: #8a5300; margin: .3rem 0; padding-left: 1.2rem; }}

@@ -155,4 +155,6 @@ def result_row(capture: dict[str, Any], folder: Path) -> dict[str, Any]:
         "bytes": traffic.get("bytes", 0),
         "title": (capture.get("article") or {}).get("title"),
         "folder": str(folder),
+        "reason": capture.get("reason"),
+        "verdict": capture.get("verdict"),
     }

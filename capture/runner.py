@@ -18,6 +18,7 @@ from capture.models import Attempt, CaptureRequest, CaptureState
 from capture.pipeline import CaptureResult, Renderer, Seams, capture_page
 from capture.progress import CaptureFinished, CaptureRetrying, CaptureStarted, ProgressEvent
 from capture.sessions import SessionStore
+from capture.verdict import Reason
 
 log = logging.getLogger(__name__)
 
@@ -59,9 +60,12 @@ class HostGate:
 
     def wait_s(self, url: str) -> float:
         """Return how long until a capture of url's host may start (0 when it may now)."""
-        if self.delay_s <= 0:
-            return 0.0
         return max(0.0, self._next.get(host_key(url), 0.0) - time.monotonic())
+
+    def hold(self, url: str, delay_s: float) -> None:
+        """Keep url's host free of new captures for delay_s (the site asked to slow down)."""
+        key = host_key(url)
+        self._next[key] = max(self._next.get(key, 0.0), time.monotonic() + delay_s)
 
     def claim(self, url: str) -> bool:
         """Return True and mark the host busy for delay_s if it is free now, else False."""
@@ -164,17 +168,19 @@ class _Run:
                 len(earlier) + 1, started, self.seams.clock(), result.state, result.error
             )
             self.expiry.note(request, result)
-            retrying = self._worth_retrying(result, attempt.number)
+            delay = self._retry_delay_s(result, attempt.number)
+            retrying = delay is not None
             if retrying and self.stop.is_set():
                 # Stopped: a resumed run tries it again instead of keeping a 503 or a timeout.
                 clear_folder(request.folder)
                 return None
-            if not retrying:
+            if delay is None:
                 if self.after_each is not None:
                     await self.after_each(result)
                 self.emit(CaptureFinished(result, index, self.total))
                 return result
-            delay = retry.backoff_s(attempt.number, self.policy.retry_backoff_s)
+            if result.verdict is not None and result.verdict.reason is Reason.RATE_LIMITED:
+                self.hosts.hold(request.url, delay)  # the host's other pages wait too
             self.emit(
                 CaptureRetrying(
                     request.url,
@@ -230,10 +236,16 @@ class _Run:
             request.url, CaptureState.FAILED, request.folder, error=reason
         )
 
-    def _worth_retrying(self, result: CaptureResult, attempt: int) -> bool:
-        if attempt > self.policy.retries:
-            return False
-        return retry.is_transient(result.state, result.status, result.error)
+    def _retry_delay_s(self, result: CaptureResult, attempt: int) -> float | None:
+        return retry.retry_delay_s(
+            state=result.state,
+            status=result.status,
+            error=result.error,
+            verdict=result.verdict,
+            attempt=attempt,
+            retries=self.policy.retries,
+            base_s=self.policy.retry_backoff_s,
+        )
 
     async def _stopped_within(self, delay_s: float) -> bool:
         if delay_s <= 0:

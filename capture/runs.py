@@ -25,6 +25,7 @@ from capture.plan import SiteFor, plan
 from capture.progress import RunFinished
 from capture.runfolder import RunFolder, result_row
 from capture.runner import OnEvent, RunPolicy
+from capture.verdict import Verdict
 
 if TYPE_CHECKING:
     from capture.config.job import Job
@@ -168,7 +169,9 @@ def collect_results(
             continue
         row = result_row(capture, request.folder)
         rows.append(row)
-        reasons = "; ".join(capture.get("partial_reasons") or []) or None
+        verdict = Verdict.from_json(capture.get("verdict"))
+        said = [verdict.summary()] if verdict is not None and not verdict.kept else []
+        reasons = "; ".join([*said, *(capture.get("partial_reasons") or [])]) or None
         results.append(
             CaptureResult(
                 url=request.url,
@@ -181,6 +184,7 @@ def collect_results(
                 duration_s=row["duration_s"] or 0.0,
                 status=capture.get("status"),
                 attempts=row["attempts"],
+                verdict=verdict,
             )
         )
     return rows, results

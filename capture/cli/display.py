@@ -62,6 +62,8 @@ class Printer:
                 "state": result.state.value,
                 "folder": str(result.folder),
                 "error": result.error,
+                "reason": result.reason,
+                "verdict": result.verdict.to_json() if result.verdict else None,
             }
             self._line(json.dumps(row))
             return

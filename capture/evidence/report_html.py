@@ -24,6 +24,17 @@ _STATES = {
     "partial": "partial: the page loaded, but a step failed or a limit was reached",
     "failed": "failed: nothing could be rendered",
 }
+REASONS = {
+    "http_status": "an HTTP error page",
+    "challenge": "a bot check (challenge) page",
+    "rate_limited": "a page asking to slow down (rate limit)",
+    "login_required": "a sign-in page",
+    "not_found": "a not-found page",
+    "unsupported_browser": "a page refusing this browser",
+    "needs_javascript": "a page whose scripts did not bring up its content",
+    "blank": "a blank page",
+}
+"""What each verdict reason (`capture.verdict.Reason`) means, in plain words."""
 _STYLE = (
     "body{font:16px/1.5 Georgia,serif;max-width:60em;margin:2em auto;padding:0 1em;color:#111}"
     "h1{font-size:1.5em}h2{font-size:1.2em;margin-top:2em;border-bottom:1px solid #999}"
@@ -99,11 +110,15 @@ def _introduction(capture: Mapping[str, Any]) -> str:
 def _summary(capture: Mapping[str, Any]) -> str:
     state = str(capture.get("state") or "")
     reasons = "; ".join(str(r) for r in capture.get("partial_reasons") or [])
+    verdict = capture.get("verdict") or {}
     return "<h2>Summary</h2>" + _dl(
         [
             ("Address requested", capture.get("url")),
             ("Address finally shown", capture.get("final_url")),
-            ("Result", _STATES.get(state, state)),
+            ("Result", _result(state, verdict)),
+            ("What the page is", _reason(verdict)),
+            ("What shows it", "; ".join(str(fact) for fact in verdict.get("facts") or [])),
+            ("What to do", verdict.get("remedy") if verdict and not verdict.get("kept") else ""),
             ("Why only partial", reasons),
             ("Error", capture.get("error")),
             ("HTTP status of the page", capture.get("status")),
@@ -112,6 +127,23 @@ def _summary(capture: Mapping[str, Any]) -> str:
             ("Duration (seconds)", capture.get("duration_s")),
         ]
     )
+
+
+def _result(state: str, verdict: Mapping[str, Any]) -> str:
+    """Return the result line: never "every step worked" for a page that is not the content."""
+    if not verdict:
+        return _STATES.get(state, state)
+    what = REASONS.get(str(verdict.get("reason")), str(verdict.get("reason")))
+    if verdict.get("kept"):
+        return f"{state}: {what} was kept as the capture, as asked (keep_error_pages)"
+    return f"{state}: the page is not the content asked for, but {what}"
+
+
+def _reason(verdict: Mapping[str, Any]) -> str:
+    if not verdict:
+        return ""
+    vendor = f", {verdict['vendor']}" if verdict.get("vendor") else ""
+    return f"{verdict.get('reason')}{vendor}"
 
 
 def _requested(capture: Mapping[str, Any]) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -14,6 +15,8 @@ MAX_LINKED_SHARE = 0.5
 """More of the words than this inside link-dominated blocks reads as a list of links."""
 MIN_MEAN_BLOCK_WORDS = 5
 """Articles are paragraphs; lists of headlines average fewer words per block."""
+LANGUAGE_HOME = re.compile(r"[a-z]{2}([-_][a-z]{2})?")
+"""A path of one language code (`/en/`, `/pt-br/`): a site's home page in that language."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,6 +34,7 @@ def _is_front_page(url: str | None) -> bool:
     path = parts.path.strip("/").lower()
     return (
         path in ("", "index.html", "index.php", "home")
+        or LANGUAGE_HOME.fullmatch(path) is not None
         or path.startswith("search")
         or ("q=" in parts.query or "query=" in parts.query or "s=" in parts.query.split("&")[0])
     )

@@ -100,7 +100,7 @@ def test_json_lines_have_url_state_folder_and_error(
 
     rows = [json.loads(line) for line in lines]
     assert [(r["url"], r["state"]) for r in rows] == [(A, "complete"), (B, "failed")]
-    assert all(set(r) == {"url", "state", "folder", "error"} for r in rows)
+    assert all(set(r) == {"url", "state", "folder", "error", "reason", "verdict"} for r in rows)
     assert rows[0]["error"] is None
     assert rows[1]["error"].startswith(f"Could not load {B}")
     assert all((Path(r["folder"]) / "capture.json").is_file() for r in rows)
