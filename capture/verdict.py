@@ -138,7 +138,7 @@ REMEDIES = {
     Reason.RATE_LIMITED: "The site asked to slow down. Retry after the time it gave (a run waits "
     "for it), and raise the job's host_delay_s.",
     Reason.LOGIN_REQUIRED: "The page needs a signed-in session: give the site config a `login` "
-    "block or a `storage_state` file saved from a logged-in browser.",
+    "block or a `storage_state` file (make one with `capture login`).",
     Reason.NOT_FOUND: "The address is gone or wrong: check it, or look for an archived copy. "
     "To keep the error page itself as proof, use --keep-error-pages.",
     Reason.HTTP_STATUS: "The server answered with an error instead of the page: check the "
