@@ -15,6 +15,7 @@ from itertools import pairwise
 
 from lxml.html import HtmlElement
 
+from capture.extract.boilerplate import is_furniture
 from capture.extract.render import Block, tidy
 from capture.extract.siblings import text_key
 
@@ -22,6 +23,7 @@ MIN_FLOW_PARAGRAPHS = 2
 """How many extracted paragraphs a container must hold directly to be the body's flow."""
 MAX_HEADING_WORDS = 20
 MAX_LINK_SHARE = 0.5
+"""A closing paragraph with more of its text in links than this is a list of links."""
 HEADING_TAGS = frozenset({"h2", "h3", "h4", "h5", "h6"})
 _HEADING_CLASS = re.compile(r"subhead|heading|crosshead|intertitle", re.IGNORECASE)
 _SENTENCE_END = re.compile('[.!?\u2026]["\u201d\u2019\u00bb)]*$')
@@ -99,18 +101,18 @@ def _heading_block(element: HtmlElement) -> Block | None:
     text = tidy(" ".join(str(part) for part in element.xpath(_TEXT))).replace("\n", " ")
     if not 1 <= len(text.split()) <= MAX_HEADING_WORDS:
         return None
-    linked = sum(len("".join(link.text_content().split())) for link in element.iter("a"))
-    if linked > MAX_LINK_SHARE * len("".join(text.split())):
-        return None
-    return Block("head", text, f"## {text}")
+    # A heading between two paragraphs may link (a product, a source); furniture it must not be.
+    block = Block("head", text, f"## {text}")
+    return None if is_furniture(block) else block
 
 
 def add_flow_headings(blocks: list[Block], flow: Flow) -> tuple[list[Block], int]:
     """Return `blocks` with the headings that stand between the body's paragraphs, and how many.
 
     A heading (an `h2`-`h6`, or an element whose class names it a subhead) counts when it is a
-    child of a flow container after one extracted paragraph and before another; it goes in right
-    after the paragraph that precedes it.
+    child of a flow container after one extracted paragraph and before another, and does not read
+    as furniture (a "Related:" or "Read more" line); it may be a link (a product, a source). It
+    goes in right after the paragraph that precedes it.
     """
     known = {text_key(block.text) for block in blocks}
     after: dict[int, list[Block]] = {}

@@ -70,3 +70,25 @@ def test_headings_outside_the_paragraphs_container_are_not_added() -> None:
     assert [block.text for block in merged] == ["Alpha beta gamma.", "Between", "Delta epsilon."]
     assert merged[1].kind == "head"
     assert merged[1].markdown == "## Between"
+
+
+def test_a_linked_product_heading_is_kept_and_a_related_link_heading_is_not() -> None:
+    tree = parse_html(
+        "<html><body><article><p>First paragraph.</p>"
+        '<h3><a href="https://shop.example/charger">Satechi 72W USB-C Car Charger</a></h3>'
+        "<p>Second paragraph.</p>"
+        '<h3><a href="/news/other">Related: the best chargers of the year</a></h3>'
+        "<p>Third paragraph.</p></article></body></html>"
+    )
+    blocks = [
+        Block("p", text, text)
+        for text in ("First paragraph.", "Second paragraph.", "Third paragraph.")
+    ]
+    merged, added = add_flow_headings(blocks, body_flow(blocks, tree))
+    assert added == 1
+    assert [block.text for block in merged] == [
+        "First paragraph.",
+        "Satechi 72W USB-C Car Charger",
+        "Second paragraph.",
+        "Third paragraph.",
+    ]
