@@ -259,9 +259,10 @@ def report_folds(pages: list[BenchPage], bench: Path, folds: int, seed: int) -> 
         f"{f'ours ({folds}-fold)':<18}{result.f1:>8.4f}{result.precision:>11.4f}"
         f"{result.recall:>9.4f}{'':>10}"
     )
+    changed = " ".join(key[:10] for key in result.changed_pages)
     print(
-        f"folded choices changed the text of {result.changed_pages} held-out pages "
-        "(vs. the product's defaults)"
+        f"folded choices changed the text of {len(result.changed_pages)} held-out pages "
+        f"(vs. the product's defaults): {changed or 'none'}"
     )
     for line in rule_table(scorer, truth, variants, result.chosen):
         print("  " + line)

@@ -68,7 +68,8 @@ class FoldedResult:
     precision: float
     recall: float
     chosen: tuple[dict[str, Any], ...]
-    changed_pages: int
+    changed_pages: tuple[str, ...]
+    """The held-out pages whose text differs from what the product's defaults give."""
     predictions: dict[str, str]
 
 
@@ -133,7 +134,7 @@ def folded(
         choices.append(chosen)
         predictions.update(extract(replace(DEFAULT_RULES, **chosen), held))
     result = scorer.score({key: truth[key] for key in ids}, predictions)
-    changed = sum(1 for key in ids if predictions[key] != default[key])
+    changed = tuple(key for key in ids if predictions[key] != default[key])
     return FoldedResult(
         result["f1"], result["precision"], result["recall"], tuple(choices), changed, predictions
     )

@@ -7,7 +7,6 @@ and subscribe prompts, credits, copyright lines), never about particular sites.
 from __future__ import annotations
 
 import re
-from collections import Counter
 
 from capture.extract.render import Block
 from capture.extract.rules import DEFAULT_RULES, ExtractionRules
@@ -88,34 +87,21 @@ def is_furniture(
     return bool(_SIGN_UP.search(text)) and not (in_flow and rules.closing_paragraphs)
 
 
-def _drop_repeats(blocks: list[Block]) -> list[Block]:
-    """Drop short blocks that occur more than once: labels repeated by markup, not prose."""
-    counts = Counter(" ".join(_words(block.text)) for block in blocks)
-    seen: set[str] = set()
-    kept: list[Block] = []
-    for block in blocks:
-        key = " ".join(_words(block.text))
-        if counts[key] > 1 and len(key.split()) <= 12:
-            if key in seen:
-                continue
-            seen.add(key)
-        kept.append(block)
-    return kept
-
-
 def strip_furniture(
     blocks: list[Block],
     title: str | None,
     rules: ExtractionRules = DEFAULT_RULES,
     in_flow: frozenset[str] = frozenset(),
 ) -> list[Block]:
-    """Return `blocks` without headline repeats, teaser links, repeats and edge furniture.
+    """Return `blocks` without headline repeats, teaser links and edge furniture.
 
-    `in_flow` holds the text keys (`flow.text_key`) of the prose paragraphs of the body's own
+    `in_flow` holds the text keys (`siblings.text_key`) of the prose paragraphs of the body's own
     flow; a closing one that mentions a newsletter stays.
     """
     kept = [block for block in blocks if not is_headline(block, title)]
-    kept = _drop_repeats([block for block in kept if not is_teaser_link(block)])
+    # Short blocks that recur (an interviewer's question, a source label) are kept: they are
+    # the article's own; copies the reader never saw are gone with the layout.
+    kept = [block for block in kept if not is_teaser_link(block)]
     kept = [
         block
         for block in kept

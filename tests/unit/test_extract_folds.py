@@ -72,7 +72,7 @@ def test_a_rule_that_helps_one_page_is_dropped_when_that_page_is_held_out() -> N
     assert [chosen["flow_headings"] for chosen in result.chosen] == [True] * 5
     assert sorted(chosen["closing_paragraphs"] for chosen in result.chosen) == [False] + [True] * 4
     assert result.predictions["page0"] == "something else"
-    assert result.changed_pages == 1
+    assert result.changed_pages == ("page0",)
     assert result.f1 == 0.9
 
 
