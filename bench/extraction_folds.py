@@ -1,6 +1,7 @@
 """Folded evaluation and per-page error reports for the extraction bench (bench/extraction.py).
 
-Folds: the pages are dealt into K folds with a fixed seed. For each fold, every setting of
+Folds: the pages are dealt into K folds with a fixed seed, or held out one at a time (leave one
+out). For each fold, every setting of
 `ExtractionRules` is chosen on the other folds (the training pages) and the fold is then extracted
 with the chosen settings: the folded score is the score of those held-out texts. A rule switch is
 on only when it raises F1 on the training pages; a threshold leaves its default only for a value
@@ -45,6 +46,8 @@ Extract = Callable[[ExtractionRules, Sequence[str]], dict[str, str]]
 """Extracts the given page ids with the given rules: {page id: text}."""
 Variants = dict[tuple[str, Any], dict[str, str]]
 """Predictions per (setting, value): {page id: text}."""
+Scored = dict[tuple[str, Any], dict[str, tuple[float, float]]]
+"""Per (setting, value): {page id: (precision, recall)}, as the metric scores one page."""
 
 
 def reference(name: str) -> Any:
@@ -77,10 +80,6 @@ def _f1(scorer: ModuleType, truth: Mapping[str, str], pred: Mapping[str, str]) -
     return float(scorer.score({key: truth[key] for key in pred}, dict(pred))["f1"])
 
 
-def _subset(pred: Mapping[str, str], ids: Sequence[str]) -> dict[str, str]:
-    return {key: pred[key] for key in ids}
-
-
 def variant_predictions(extract: Extract, ids: Sequence[str]) -> Variants:
     """Return the predictions of every setting's reference and alternatives on all pages."""
     default = extract(DEFAULT_RULES, ids)
@@ -94,23 +93,39 @@ def variant_predictions(extract: Extract, ids: Sequence[str]) -> Variants:
     return found
 
 
-def choose(
-    scorer: ModuleType,
-    truth: Mapping[str, str],
-    variants: Mapping[tuple[str, Any], dict[str, str]],
-    train: Sequence[str],
-) -> dict[str, Any]:
+def page_scores(scorer: ModuleType, truth: Mapping[str, str], variants: Variants) -> Scored:
+    """Return each variant's (precision, recall) per page, so folds only average them."""
+    return {
+        key: {page: scorer.page(truth[page], text) for page, text in pred.items()}
+        for key, pred in variants.items()
+    }
+
+
+def _subset_f1(rows: Mapping[str, tuple[float, float]], ids: Sequence[str]) -> float:
+    """Return the metric's F1 over `ids`: mean precision (pages with text), mean recall."""
+    precisions = [rows[key][0] for key in ids if rows[key][0] == rows[key][0]]
+    precision = sum(precisions) / len(precisions) if precisions else 0.0
+    recall = sum(rows[key][1] for key in ids) / len(ids) if ids else 0.0
+    return 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+
+
+def choose(scored: Scored, train: Sequence[str]) -> dict[str, Any]:
     """Return, per setting, the value with the best F1 on `train` (the reference on ties)."""
     chosen: dict[str, Any] = {}
     for name, alternatives in GRID.items():
         best = reference(name)
-        best_f1 = _f1(scorer, truth, _subset(variants[(name, best)], train))
+        best_f1 = _subset_f1(scored[(name, best)], train)
         for value in (getattr(DEFAULT_RULES, name), *alternatives):
-            f1 = _f1(scorer, truth, _subset(variants[(name, value)], train))
+            f1 = _subset_f1(scored[(name, value)], train)
             if f1 > best_f1 + 1e-9:
                 best, best_f1 = value, f1
         chosen[name] = best
     return chosen
+
+
+def leave_one_out(ids: Sequence[str]) -> dict[str, int]:
+    """Return a fold per page: every page is held out alone once."""
+    return {page_id: index for index, page_id in enumerate(sorted(ids))}
 
 
 def folded(
@@ -118,19 +133,18 @@ def folded(
     *,
     truth: Mapping[str, str],
     extract: Extract,
-    variants: Mapping[tuple[str, Any], dict[str, str]],
-    folds: int,
-    seed: int,
+    variants: Variants,
+    scored: Scored,
+    assignment: Mapping[str, int],
 ) -> FoldedResult:
     """Return the folded score: each fold extracted with the settings chosen on the others."""
-    ids = sorted(next(iter(variants.values())))
+    ids = sorted(assignment)
     default = variants[("drop_hidden", DEFAULT_RULES.drop_hidden)]
-    assignment = fold_of(ids, folds, seed)
     predictions: dict[str, str] = {}
     choices: list[dict[str, Any]] = []
-    for fold in range(folds):
+    for fold in sorted(set(assignment.values())):
         held = [key for key in ids if assignment[key] == fold]
-        chosen = choose(scorer, truth, variants, [key for key in ids if assignment[key] != fold])
+        chosen = choose(scored, [key for key in ids if assignment[key] != fold])
         choices.append(chosen)
         predictions.update(extract(replace(DEFAULT_RULES, **chosen), held))
     result = scorer.score({key: truth[key] for key in ids}, predictions)

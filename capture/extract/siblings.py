@@ -21,6 +21,8 @@ _WORD = re.compile(r"\w+")
 MIN_MATCHED = 2
 """How many extracted paragraphs must share a template chain before it is trusted."""
 MAX_LINK_SHARE = 0.5
+_SENTENCE_END = re.compile('[.!?\u2026:;][\\s"\u201d\u2019\u00bb)]*$')
+"""Body paragraphs end like sentences; a caption ends on its credit ("... New York. Reuters")."""
 
 Chain = tuple[str, ...]
 
@@ -57,8 +59,8 @@ def add_chunk_siblings(
 ) -> tuple[list[Block], int]:
     """Return `blocks` with the paragraphs of `tree` that share their template, and how many.
 
-    Only `<p>` elements are considered; they are inserted after the extracted paragraph that
-    precedes them in the document.
+    Only `<p>` elements that end like a sentence are considered; they are inserted after the
+    extracted paragraph that precedes them in the document.
     """
     if not rules.chunk_siblings:
         return blocks, 0
@@ -83,6 +85,7 @@ def add_chunk_siblings(
         block = _block_of(element)
         if (
             len(block.text.split()) >= rules.sibling_min_words
+            and _SENTENCE_END.search(block.text) is not None
             and block.link_share <= MAX_LINK_SHARE
             and text_key(block.text) not in known
         ):

@@ -65,7 +65,12 @@ def test_a_rule_that_helps_one_page_is_dropped_when_that_page_is_held_out() -> N
     scorer = _exact_scorer()
     variants = folds.variant_predictions(_extract, PAGES)
     result: Any = folds.folded(
-        scorer, truth=TRUTH, extract=_extract, variants=variants, folds=5, seed=19
+        scorer,
+        truth=TRUTH,
+        extract=_extract,
+        variants=variants,
+        scored=folds.page_scores(scorer, TRUTH, variants),
+        assignment=folds.fold_of(PAGES, 5, 19),
     )
     # The heading rule helps pages in every fold, so every fold keeps it; the closing rule helps
     # page0 only, so the fold holding page0 sees no gain on its training pages and drops it.
@@ -74,6 +79,23 @@ def test_a_rule_that_helps_one_page_is_dropped_when_that_page_is_held_out() -> N
     assert result.predictions["page0"] == "something else"
     assert result.changed_pages == ("page0",)
     assert result.f1 == 0.9
+
+
+def test_leave_one_out_keeps_a_rule_that_two_pages_support() -> None:
+    folds = _folds_module()
+    scorer = _exact_scorer()
+    variants = folds.variant_predictions(_extract, PAGES)
+    result: Any = folds.folded(
+        scorer,
+        truth=TRUTH,
+        extract=_extract,
+        variants=variants,
+        scored=folds.page_scores(scorer, TRUTH, variants),
+        assignment=folds.leave_one_out(PAGES),
+    )
+    assert len(result.chosen) == len(PAGES)
+    assert all(chosen["flow_headings"] for chosen in result.chosen)
+    assert result.changed_pages == ("page0",)
 
 
 def test_error_reports_name_what_was_missed_and_what_was_extra(tmp_path: Path) -> None:
