@@ -7,9 +7,9 @@ and subscribe prompts, credits, copyright lines), never about particular sites.
 from __future__ import annotations
 
 import re
-from collections import Counter
 
 from capture.extract.render import Block
+from capture.extract.rules import DEFAULT_RULES, ExtractionRules
 
 _WORD = re.compile(r"\w+")
 _SENTENCE_END = re.compile('[.!?:;\u2026)\\]"\u201d\u2019\u00bb]\\s*$')
@@ -31,13 +31,12 @@ _PROMPT = re.compile(
 )
 _CREDIT = re.compile(
     r"\b(?:write to \w+|email \w+(?: \w+)? at|follow (?:him|her|them|us) (?:on|@)|"
-    r"follow us on|subscribe to|sign up for|newsletter|all rights reserved|copyright|"
+    r"follow us on|all rights reserved|copyright|"
     r"\u00a9|\u24d2|order reprints|print article|click here)",
     re.IGNORECASE,
 )
-EDGE_BLOCKS = 3
-"""How many blocks at each end of the body count as its edges, where furniture collects."""
-MAX_FURNITURE_WORDS = 40
+_SIGN_UP = re.compile(r"\b(?:subscribe to|sign up for|newsletter)", re.IGNORECASE)
+"""A mention of signing up: furniture in a box, prose in the body's own closing paragraph."""
 
 
 def _words(text: str) -> list[str]:
@@ -70,45 +69,51 @@ def is_teaser_link(block: Block) -> bool:
     return not _SENTENCE_END.search(text) or text.startswith("(")
 
 
-def is_furniture(block: Block) -> bool:
-    """Return True for a prompt, credit, copyright or machine value that is not article text."""
+def is_furniture(
+    block: Block, rules: ExtractionRules = DEFAULT_RULES, *, in_flow: bool = False
+) -> bool:
+    """Return True for a prompt, credit, copyright or machine value that is not article text.
+
+    `in_flow` says the block is a prose paragraph of the body's own flow (see `flow.py`): there
+    a mention of a newsletter or of signing up is the article's own sentence, not a sign-up box.
+    """
     text = block.text.strip()
     if _MACHINE_VALUE.match(text):
         return True
-    if len(_words(text)) > MAX_FURNITURE_WORDS:
+    if len(_words(text)) > rules.max_furniture_words:
         return False
-    return bool(_CROSS_LINK.match(text) or _PROMPT.match(text) or _CREDIT.search(text))
+    if _CROSS_LINK.match(text) or _PROMPT.match(text) or _CREDIT.search(text):
+        return True
+    return bool(_SIGN_UP.search(text)) and not (in_flow and rules.closing_paragraphs)
 
 
-def _drop_repeats(blocks: list[Block]) -> list[Block]:
-    """Drop short blocks that occur more than once: labels repeated by markup, not prose."""
-    counts = Counter(" ".join(_words(block.text)) for block in blocks)
-    seen: set[str] = set()
-    kept: list[Block] = []
-    for block in blocks:
-        key = " ".join(_words(block.text))
-        if counts[key] > 1 and len(key.split()) <= 12:
-            if key in seen:
-                continue
-            seen.add(key)
-        kept.append(block)
-    return kept
+def strip_furniture(
+    blocks: list[Block],
+    title: str | None,
+    rules: ExtractionRules = DEFAULT_RULES,
+    in_flow: frozenset[str] = frozenset(),
+) -> list[Block]:
+    """Return `blocks` without headline repeats, teaser links and edge furniture.
 
-
-def strip_furniture(blocks: list[Block], title: str | None) -> list[Block]:
-    """Return `blocks` without headline repeats, teaser links, repeats and edge furniture."""
+    `in_flow` holds the text keys (`siblings.text_key`) of the prose paragraphs of the body's own
+    flow; a closing one that mentions a newsletter stays.
+    """
     kept = [block for block in blocks if not is_headline(block, title)]
-    kept = _drop_repeats([block for block in kept if not is_teaser_link(block)])
+    # Short blocks that recur (an interviewer's question, a source label) are kept: they are
+    # the article's own; copies the reader never saw are gone with the layout.
+    kept = [block for block in kept if not is_teaser_link(block)]
     kept = [
         block
         for block in kept
         if not (_MACHINE_VALUE.match(block.text.strip()) or _CROSS_LINK.match(block.text.strip()))
-        or len(_words(block.text)) > MAX_FURNITURE_WORDS
+        or len(_words(block.text)) > rules.max_furniture_words
     ]
     # Credits and prompts sit at the edges; in the middle the same words may be quoted prose.
-    while kept and is_furniture(kept[-1]):
+    while kept and is_furniture(
+        kept[-1], rules, in_flow=" ".join(_words(kept[-1].text)) in in_flow
+    ):
         kept.pop()
     head = 0
-    while head < min(EDGE_BLOCKS, len(kept)) and is_furniture(kept[head]):
+    while head < min(rules.edge_blocks, len(kept)) and is_furniture(kept[head], rules):
         head += 1
     return kept[head:]

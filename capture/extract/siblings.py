@@ -15,17 +15,20 @@ from collections import Counter
 from lxml.html import HtmlElement
 
 from capture.extract.render import Block, tidy
+from capture.extract.rules import DEFAULT_RULES, ExtractionRules
 
 _WORD = re.compile(r"\w+")
 MIN_MATCHED = 2
 """How many extracted paragraphs must share a template chain before it is trusted."""
-MIN_WORDS = 8
 MAX_LINK_SHARE = 0.5
+_SENTENCE_END = re.compile('[.!?\u2026:;][\\s"\u201d\u2019\u00bb)]*$')
+"""Body paragraphs end like sentences; a caption ends on its credit ("... New York. Reuters")."""
 
 Chain = tuple[str, ...]
 
 
-def _key(text: str) -> str:
+def text_key(text: str) -> str:
+    """Return `text` as lower-case words joined by single spaces: how blocks meet elements."""
     return " ".join(_WORD.findall(text.lower()))
 
 
@@ -51,35 +54,40 @@ def _block_of(element: HtmlElement) -> Block:
     return Block("p", text, text, share)
 
 
-def add_chunk_siblings(blocks: list[Block], tree: HtmlElement) -> tuple[list[Block], int]:
+def add_chunk_siblings(
+    blocks: list[Block], tree: HtmlElement, rules: ExtractionRules = DEFAULT_RULES
+) -> tuple[list[Block], int]:
     """Return `blocks` with the paragraphs of `tree` that share their template, and how many.
 
-    Only `<p>` elements are considered; they are inserted after the extracted paragraph that
-    precedes them in the document.
+    Only `<p>` elements that end like a sentence are considered; they are inserted after the
+    extracted paragraph that precedes them in the document.
     """
+    if not rules.chunk_siblings:
+        return blocks, 0
     paragraphs = list(tree.iter("p"))
     position = {id(element): index for index, element in enumerate(paragraphs)}
     by_text: dict[str, HtmlElement] = {}
     for element in paragraphs:
-        by_text.setdefault(_key(element.text_content()), element)
+        by_text.setdefault(text_key(element.text_content()), element)
     matched: dict[int, int] = {}
     for index, block in enumerate(blocks):
-        element = by_text.get(_key(block.text))
+        element = by_text.get(text_key(block.text))
         if block.kind == "p" and element is not None:
             matched[index] = position[id(element)]
     chains = Counter(_chain(paragraphs[place]) for place in matched.values())
     trusted = {chain for chain, count in chains.items() if count >= MIN_MATCHED}
     used = set(matched.values())
-    known = " ".join(_key(block.text) for block in blocks)
+    known = " ".join(text_key(block.text) for block in blocks)
     extra: list[tuple[int, Block]] = []
     for place, element in enumerate(paragraphs):
         if place in used or _chain(element) not in trusted or element.xpath(_UNWANTED):
             continue
         block = _block_of(element)
         if (
-            len(block.text.split()) >= MIN_WORDS
+            len(block.text.split()) >= rules.sibling_min_words
+            and _SENTENCE_END.search(block.text) is not None
             and block.link_share <= MAX_LINK_SHARE
-            and _key(block.text) not in known
+            and text_key(block.text) not in known
         ):
             extra.append((place, block))
     if not extra or not matched:

@@ -8,11 +8,7 @@ from lxml.html import HtmlElement
 
 from capture.extract.layout import CAPTURE_ID_ATTRIBUTE
 from capture.extract.model import RenderedPage
-
-MAX_DROPPED_SHARE = 0.5
-"""Above this share of the page's text, hiding looks like a rendering accident: keep it all."""
-MAX_FIXED_SHARE = 0.3
-"""A fixed or sticky element holding more of the text than this is a main column, not a bar."""
+from capture.extract.rules import DEFAULT_RULES, ExtractionRules
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,7 +52,9 @@ def _outermost(elements: list[HtmlElement]) -> list[HtmlElement]:
     ]
 
 
-def drop_unseen(tree: HtmlElement, rendered: RenderedPage) -> Pruning:
+def drop_unseen(
+    tree: HtmlElement, rendered: RenderedPage, rules: ExtractionRules = DEFAULT_RULES
+) -> Pruning:
     """Remove hidden, off-page and fixed-position elements from `tree`, which the caller owns.
 
     Keeps everything when the hidden part would hold most of the page's text, and keeps a fixed
@@ -65,9 +63,10 @@ def drop_unseen(tree: HtmlElement, rendered: RenderedPage) -> Pruning:
     body = tree.find("body")
     total = _text_length(body if body is not None else tree) or 1
     hidden, fixed = _unseen(tree, rendered)
-    hidden = _outermost(hidden)
+    hidden = _outermost(hidden) if rules.drop_hidden else []
+    fixed = fixed if rules.drop_fixed else []
     hidden_words = sum(_text_length(element) for element in hidden)
-    if hidden_words > MAX_DROPPED_SHARE * total:
+    if hidden_words > rules.max_hidden_share * total:
         hidden, skipped = [], f"hidden text kept ({hidden_words} of {total} words)"
     else:
         skipped = ""
@@ -75,7 +74,7 @@ def drop_unseen(tree: HtmlElement, rendered: RenderedPage) -> Pruning:
     fixed = [
         element
         for element in _outermost(fixed)
-        if _text_length(element) <= MAX_FIXED_SHARE * total
+        if _text_length(element) <= rules.max_fixed_share * total
         and not any(ancestor in hidden_set for ancestor in element.iterancestors())
     ]
     removed = 0

@@ -1,0 +1,35 @@
+"""strip_furniture: page furniture goes, the article's own recurring lines stay."""
+
+from __future__ import annotations
+
+from capture.extract.boilerplate import strip_furniture
+from capture.extract.render import Block
+
+
+def _blocks(*texts: str) -> list[Block]:
+    return [Block("p", text, text) for text in texts]
+
+
+def test_a_question_asked_of_every_interviewee_is_kept_each_time() -> None:
+    question = "What made you start cooking for others?"
+    blocks = _blocks(
+        "Anna Petrova, a food photographer from Kazan, answered our questions.",
+        question,
+        "My grandmother cooked for the whole street every Sunday, and I wanted to do the same.",
+        "Oleg Ilyin, a chef from Moscow, answered them too.",
+        question,
+        "Talent, and a family that ate everything I made, however it turned out in the end.",
+    )
+    kept = strip_furniture(blocks, "Six food bloggers on why they cook")
+    assert [block.text for block in kept].count(question) == 2
+    assert kept == blocks
+
+
+def test_credits_and_copyright_at_the_end_still_go() -> None:
+    body = "The bridge reopened on Tuesday after two years of repairs, the council said."
+    blocks = _blocks(
+        body,
+        "Write to Jane Doe at jane.doe@example.com",
+        "Copyright 2026 Riverside Daily. All rights reserved.",
+    )
+    assert [block.text for block in strip_furniture(blocks, None)] == [body]
