@@ -17,8 +17,10 @@ from capture.options import CaptureOptions
 from capture.pipeline import Sealing
 from capture.runner import RunPolicy
 
-PAYLOAD_FORMAT = "capture-task/2"
-"""/2: tasks name who seals the capture and whether to replay it (`sealing`, `qa`)."""
+PAYLOAD_FORMAT = "capture-task/3"
+"""/2: tasks name who seals the capture and whether to replay it (`sealing`, `qa`). /3: the
+options are every field of `CaptureOptions` (`block_private_networks`, `pdf`, `video`,
+`keep_error_pages` among them), which a /2 worker would silently drop: it refuses the task."""
 
 
 @dataclass(frozen=True, slots=True)

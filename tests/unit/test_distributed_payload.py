@@ -85,9 +85,18 @@ def test_a_payload_cannot_write_outside_the_workers_root(folder: str) -> None:
         read_payload(payload, ROOT)
 
 
-def test_a_payload_of_another_format_names_the_fix() -> None:
+@pytest.mark.parametrize(
+    "old",
+    [
+        "capture-task/1",  # before tasks named their sealing
+        "capture-task/2",  # options written field by field: a /2 worker would drop new ones
+    ],
+)
+def test_a_payload_of_another_format_names_the_fix(old: str) -> None:
+    payload = task_payload(_request(), ROOT, RunPolicy(), "s")
+    payload["format"] = old
     with pytest.raises(UsageError, match="same capture version"):
-        read_payload({"format": "capture-task/1"}, ROOT)  # before tasks named their sealing
+        read_payload(payload, ROOT)
 
 
 @pytest.mark.parametrize(
