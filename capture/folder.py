@@ -25,7 +25,14 @@ log = logging.getLogger(__name__)
 
 
 NEEDS_CONTENT = frozenset(
-    {paths.SERVED_SCREENSHOT, paths.SCREENSHOT, paths.VIEWPORT, paths.THUMBNAIL, paths.DOM}
+    {
+        paths.SERVED_SCREENSHOT,
+        paths.SCREENSHOT,
+        paths.VIEWPORT,
+        paths.THUMBNAIL,
+        paths.DOM,
+        paths.PAGE_PDF,
+    }
 )
 """Outputs that are only ever empty when they could not be made (an article may have no text)."""
 
@@ -42,26 +49,31 @@ def files_so_far(folder: Path) -> list[str]:
     ]
 
 
-def write_provenance_page(
+def provenance_page(
     request: CaptureRequest,
     *,
     page: PageCapture,
     summary: dict[str, Any] | None,
     machine: provenance.Machine,
-    warc: WarcFile,
     seams: Seams,
-) -> None:
-    """Write provenance.html (what happened, in plain words) to the folder and the WARC."""
+) -> str:
+    """Return provenance.html (what happened, in plain words) for the files written so far."""
     facts = provenance.record(
         page, options=request.options, machine=machine, article=summary, files=[]
     )
     del facts["files"]
-    html = provenance_html(
+    return provenance_html(
         facts,
         provenance.manifest(request.folder, files_so_far(request.folder)),
         signer=seams.sealing.signer,
         tsa_urls=seams.sealing.tsa_urls,
     )
+
+
+def write_provenance_page(
+    request: CaptureRequest, page: PageCapture, html: str, warc: WarcFile, seams: Seams
+) -> None:
+    """Write provenance.html to the folder and the WARC."""
     data = html.encode("utf-8")
     write_bytes(request.folder / PROVENANCE_HTML, data)
     url = page.final_url or page.url

@@ -16,7 +16,6 @@ from capture import folder as folder_files
 from capture import paths, provenance
 from capture.errors import OutputError, PageError, PrintError
 from capture.evidence.keys import SigningKey
-from capture.evidence.report_html import PROVENANCE_HTML
 from capture.evidence.seal import seal_capture
 from capture.extract import Article, extract_article
 from capture.files import discard_folder, json_bytes, make_folder, write_bytes
@@ -198,8 +197,13 @@ async def capture_page(
         # Extraction, images, hashing and fsyncs run off the event loop: other pages' browser
         # events are served meanwhile (the C parts of this work also leave the GIL).
         made_video = await _off_loop(folder_files.write_video, request, page)
-        page, summary = await _off_loop(_write_files, request, page, warc, machine, seams)
-        await _print_provenance(request.folder, renderer)
+        if made_video is not None and "error" in made_video:
+            page = _with_failed(page, "video", f"not made: {made_video['error']}")
+        page, summary = await _off_loop(_write_files, request, page, warc, seams)
+        printer = renderer if isinstance(renderer, Printer) else None
+        page = await _write_provenance(
+            request, page, summary=summary, machine=machine, warc=warc, printer=printer, seams=seams
+        )
     except BaseException:
         # Nothing half-done stays: without capture.json the capture is unfinished, and a resumed
         # run (or the next attempt) captures it again from an empty folder.
@@ -233,21 +237,67 @@ async def _seal(folder: Path, document: bytes, seams: Seams) -> None:
         log.warning("timestamp failed", extra={"folder": str(folder), "error": failure})
 
 
-async def _print_provenance(folder: Path, renderer: Renderer) -> None:
-    """Write provenance.pdf: provenance.html as written, printed by the renderer's browser.
+async def _write_provenance(
+    request: CaptureRequest,
+    page: PageCapture,
+    *,
+    summary: dict[str, Any] | None,
+    machine: provenance.Machine,
+    warc: WarcFile,
+    printer: Printer | None,
+    seams: Seams,
+) -> PageCapture:
+    """Write provenance.html and provenance.pdf (the same page printed by the renderer's
+    browser), then close the WARC; return the page.
 
-    A renderer that cannot print (a fake) leaves it out; a print that fails is logged and
-    leaves it out too, since the capture itself holds: the manifest lists what exists.
-    """
-    if not isinstance(renderer, Printer):
-        return
-    html = await _off_loop((folder / PROVENANCE_HTML).read_text, "utf-8")
-    try:
-        pdf = await renderer.print_html(html)
-    except PrintError as exc:
-        log.warning("provenance.pdf not printed", extra={"folder": str(folder), "error": str(exc)})
-        return
-    await _off_loop(write_bytes, folder / paths.PROVENANCE_PDF, pdf)
+    A renderer that cannot print (a fake) writes no PDF. A print that fails makes the capture
+    partial: provenance.html is made again so that it, its copy in the WARC and capture.json
+    all say so."""
+    html = await _off_loop(
+        functools.partial(
+            folder_files.provenance_page,
+            request,
+            page=page,
+            summary=summary,
+            machine=machine,
+            seams=seams,
+        )
+    )
+    pdf: bytes | None = None
+    if printer is not None:
+        try:
+            pdf = await printer.print_html(html)
+        except PrintError as exc:
+            log.warning("provenance.pdf not printed", extra={"url": page.url, "error": str(exc)})
+            page = _with_failed(page, "provenance-pdf", f"{paths.PROVENANCE_PDF} not made: {exc}")
+            return await _write_provenance(
+                request, page, summary=summary, machine=machine, warc=warc, printer=None,
+                seams=seams,
+            )  # fmt: skip
+    store = functools.partial(_store_provenance, request, page, html=html, pdf=pdf, warc=warc)
+    await _off_loop(store, seams)
+    return page
+
+
+def _store_provenance(
+    request: CaptureRequest,
+    page: PageCapture,
+    seams: Seams,
+    *,
+    html: str,
+    pdf: bytes | None,
+    warc: WarcFile,
+) -> None:
+    """Write provenance.html (folder and WARC) and provenance.pdf, then close the WARC."""
+    folder_files.write_provenance_page(request, page, html, warc, seams)
+    if pdf:
+        write_bytes(request.folder / paths.PROVENANCE_PDF, pdf)
+    warc.close()
+
+
+def _with_failed(page: PageCapture, step: str, error: str) -> PageCapture:
+    """Return page with one more failed step (which makes the capture partial)."""
+    return replace(page, steps=(*page.steps, StepResult(step, StepState.FAILED, 0.0, error=error)))
 
 
 def _summary(article: Article | None) -> dict[str, Any] | None:
@@ -303,24 +353,15 @@ async def _off_loop(function: Callable[..., T], *args: Any) -> T:
 
 
 def _write_files(
-    request: CaptureRequest,
-    page: PageCapture,
-    warc: WarcFile,
-    machine: provenance.Machine,
-    seams: Seams,
+    request: CaptureRequest, page: PageCapture, warc: WarcFile, seams: Seams
 ) -> tuple[PageCapture, dict[str, Any] | None]:
-    """Extract the article, write every output and close the WARC; return the page (with an
-    `outputs` step that names the files that could not be made) and the article summary."""
+    """Extract the article and write every output; return the page (with an `outputs` step
+    that names the files that could not be made) and the article summary."""
     article = _extract(page)
     missing = folder_files.write_outputs(request, page, article, warc, seams)
     if missing:
         page = replace(page, steps=(*page.steps, _missing_outputs(missing)))
-    summary = _summary(article)
-    folder_files.write_provenance_page(
-        request, page=page, summary=summary, machine=machine, warc=warc, seams=seams
-    )
-    warc.close()
-    return page, summary
+    return page, _summary(article)
 
 
 def _missing_outputs(names: Sequence[str]) -> StepResult:

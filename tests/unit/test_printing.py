@@ -79,16 +79,20 @@ async def test_a_changed_provenance_pdf_fails_verification(tmp_path: Path) -> No
     assert [check.subject for check in report.failures] == ["provenance.pdf"]
 
 
-async def test_a_print_that_fails_leaves_the_capture_whole_without_the_pdf(
+async def test_a_print_that_fails_makes_the_capture_partial_and_every_record_says_so(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     with caplog.at_level(logging.WARNING, logger="capture.pipeline"):
         state = await _capture(tmp_path, PrintingRenderer(fails=True))
 
-    assert state is CaptureState.COMPLETE
+    assert state is CaptureState.PARTIAL  # a file every folder should hold is missing
     assert not (tmp_path / "provenance.pdf").exists()
-    assert verify_path(tmp_path).ok
+    assert verify_path(tmp_path).ok  # provenance.html, its WARC copy and capture.json agree
     assert "provenance.pdf not printed" in caplog.text
+    document = json.loads((tmp_path / "capture.json").read_text("utf-8"))
+    reasons = document["partial_reasons"]
+    assert any(reason.startswith("provenance-pdf: provenance.pdf not made") for reason in reasons)
+    assert "provenance.pdf not made" in (tmp_path / "provenance.html").read_text("utf-8")
 
 
 async def test_the_recycling_renderer_prints_with_its_live_browser_and_never_relaunches() -> None:
@@ -124,3 +128,18 @@ async def test_the_recycling_renderer_over_a_renderer_that_cannot_print_says_so(
     with pytest.raises(PrintError, match="no printer"):
         await recycling.print_html("<p>x</p>")
     await recycling.close()
+
+
+async def test_a_video_that_cannot_be_made_makes_the_capture_partial(tmp_path: Path) -> None:
+    # No screencast frames: the encoder refuses, and the capture must not say it holds a video.
+    options = CaptureOptions(viewport=small_viewport(), video=True)
+    request = CaptureRequest(URL, tmp_path, options)
+    seams = Seams(clock=fixed_clock(), new_id=counting_ids(), machine=FAKE_MACHINE)
+
+    result = await capture_page(request, FakeRenderer(), seams)
+
+    assert result.state is CaptureState.PARTIAL
+    document = json.loads((tmp_path / "capture.json").read_text("utf-8"))
+    assert "error" in document["video"]
+    assert any(reason.startswith("video: not made") for reason in document["partial_reasons"])
+    assert "video: not made" in (tmp_path / "provenance.html").read_text("utf-8")
