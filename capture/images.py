@@ -31,6 +31,12 @@ def _encode(image: Image.Image, fmt: str, **params: object) -> bytes:
     return out.getvalue()
 
 
+STITCH_COMPRESS_LEVEL = 1
+"""zlib level of a page shot stitched from tiles: as Chromium's own `optimizeForSpeed` shots, the
+fastest (the same pixels; level 6 took about half as long again for a file about a quarter
+smaller on a 24,000 px article)."""
+
+
 def stitch(tiles: Sequence[bytes]) -> bytes:
     """Return one PNG of tiles stacked top to bottom (as wide as the widest tile)."""
     images = [Image.open(io.BytesIO(tile)) for tile in tiles]
@@ -42,7 +48,7 @@ def stitch(tiles: Sequence[bytes]) -> bytes:
         for image in images:
             canvas.paste(image.convert("RGB"), (0, top))
             top += image.height
-        return _encode(canvas, "PNG", compress_level=6)
+        return _encode(canvas, "PNG", compress_level=STITCH_COMPRESS_LEVEL)
     finally:
         for image in images:
             image.close()
