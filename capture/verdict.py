@@ -22,6 +22,9 @@ from capture.models import CaptureState, Header, PageCapture
 SHORT_TEXT_CHARS = 1200
 """A page with less visible text than this is a message, not content (challenges, gates)."""
 
+WIDGET_TEXT_CHARS = 300
+"""A page with less visible text than this (and no article) is little more than a widget."""
+
 TEXT_CHARS = 4000
 """How much visible text the browser hands over for the verdict."""
 
@@ -66,8 +69,13 @@ class PageFacts:
     inline: str = ""
     """Inline script text, element ids and classes (a bounded sample)."""
     password_fields: int = 0
+    """Visible password inputs (a hidden sign-in dropdown in the page's DOM does not count)."""
     media: int = 0
     """Visible images, drawings, videos and frames."""
+    frames: tuple[str, ...] = ()
+    """Addresses of the page's visible frames (a challenge's iframe is shown)."""
+    articles: int = 0
+    """`article` elements: the page carries content of its own."""
 
     def to_json(self) -> dict[str, Any]:
         """Return the facts as JSON-ready data (the sample of text and markers left out)."""
@@ -77,6 +85,7 @@ class PageFacts:
             "text_chars": self.text_chars,
             "password_fields": self.password_fields,
             "media": self.media,
+            "articles": self.articles,
         }
 
 
@@ -196,7 +205,7 @@ JAVASCRIPT_PHRASES = (
     "activer javascript",
     "javascript aktivieren",
 )
-REFUSED_STATUSES = frozenset({401, 403, 405, 429, 503})
+REFUSED_STATUSES = frozenset({401, 403, 405, 428, 429, 503})
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 
 
@@ -224,12 +233,12 @@ def judge(document: Document, page: PageFacts | None, *, keep: bool = False) -> 
 def _by_document(document: Document, page: PageFacts | None) -> Verdict | None:
     status = document.status
     facts = (f"HTTP status {status}",) if status is not None else ()
-    seen = _seen(document, page)
-    match = find_challenge(seen)
-    if match is not None:
-        return _verdict(Reason.CHALLENGE, facts + match.facts, vendor=match.vendor)
-    if status is None:
-        return None
+    match = find_challenge(_seen(document, page))
+    challenge = (
+        _verdict(Reason.CHALLENGE, facts + match.facts, vendor=match.vendor) if match else None
+    )
+    if status is None or (challenge is not None and match is not None and match.sure):
+        return challenge
     after = retry_after_s(document.headers)
     if status == 429 or (status == 503 and after is not None):
         said = (f"Retry-After: {after:g} s",) if after is not None else ()
@@ -237,6 +246,8 @@ def _by_document(document: Document, page: PageFacts | None) -> Verdict | None:
     login = _login_facts(document, page)
     if login:
         return _verdict(Reason.LOGIN_REQUIRED, facts + login)
+    if challenge is not None:  # hints on a refused page, or a captcha that is all the page is
+        return challenge
     if status in (404, 410):
         return _verdict(Reason.NOT_FOUND, facts)
     if status >= 400:
@@ -290,9 +301,12 @@ def _seen(document: Document, page: PageFacts | None) -> Seen:
         headers=document.headers,
         urls=page.urls,
         inline=page.inline.lower(),
-        text=f"{page.title}\n{page.text}".lower(),
+        text=page.text.lower(),
         short=page.text_chars < SHORT_TEXT_CHARS,
         refused=document.status in REFUSED_STATUSES,
+        title=page.title.lower(),
+        frames=page.frames,
+        tiny=page.text_chars < WIDGET_TEXT_CHARS and not page.articles,
     )
 
 
