@@ -15,25 +15,36 @@ from capture.models import Header
 
 @dataclass(frozen=True, slots=True)
 class Vendor:
-    """What marks one vendor's challenge page; every string is matched lower-case."""
+    """What marks one vendor's challenge page; every string is matched lower-case.
+
+    Markers come in three strengths. Signs (`headers`, `signs`, `phrases`, `frames`) appear only
+    on a challenge and decide at any status. Hints (`urls`, `inline`, `hints`) also appear on
+    pages the vendor lets through (a detection script, a config id), so they decide only on a
+    short page refused with 401/403/405/429/503. Edge headers (`servers`, `edge`) say who
+    served the page, on every response: they never decide, but name the vendor beside a marker.
+    """
 
     name: str
     headers: tuple[tuple[str, str], ...] = ()
-    """(header name, value fragment) pairs that alone say the response is a challenge."""
-    hints: tuple[str, ...] = ()
-    """Names of headers the vendor sends on every response it passes: a marker like a
-    script address (it needs a refused status or a short page)."""
-    servers: tuple[str, ...] = ()
-    """`Server` header fragments that, on a short page refused with 403/429/503, say this
-    vendor's edge answered."""
-    urls: tuple[str, ...] = ()
-    """Fragments of script, frame or resource addresses of the vendor's challenge."""
-    inline: tuple[str, ...] = ()
-    """Fragments of inline script text, element ids or classes of the challenge page."""
+    """(header name, value fragment) pairs sent only on a challenge or block."""
+    signs: tuple[str, ...] = ()
+    """Fragments of inline script text, element ids or classes found only on a challenge."""
     phrases: tuple[str, ...] = ()
-    """Fragments of the title or visible text of the challenge page."""
+    """Fragments of a challenge's title (or of the visible text of a short page)."""
+    frames: tuple[str, ...] = ()
+    """Fragments of the addresses of visible frames that hold only a challenge."""
+    urls: tuple[str, ...] = ()
+    """Fragments of script, frame or resource addresses the vendor loads (hints)."""
+    inline: tuple[str, ...] = ()
+    """Fragments of inline script text, element ids or classes (hints)."""
+    hints: tuple[str, ...] = ()
+    """Fragments of the visible text of a refusal (hints)."""
+    servers: tuple[str, ...] = ()
+    """`Server` header fragments of the vendor's edge (never decide)."""
+    edge: tuple[str, ...] = ()
+    """Names of headers the vendor sends on every response it passes (never decide)."""
     widget: bool = False
-    """The marker is a widget that ordinary pages embed too (a form's captcha): it marks a
+    """The markers are a widget that ordinary pages embed too (a form's captcha): they mark a
     challenge only on a page that is little more than the widget."""
 
 
@@ -41,43 +52,53 @@ VENDORS: tuple[Vendor, ...] = (
     Vendor(
         "Cloudflare",
         headers=(("cf-mitigated", "challenge"),),
-        servers=("cloudflare",),
-        urls=("/cdn-cgi/challenge-platform/", "challenges.cloudflare.com"),
-        inline=("_cf_chl_opt", "cf-browser-verification", "challenge-form", "cf-challenge"),
+        signs=("_cf_chl_opt",),
         phrases=(
             "just a moment...",
             "verifying you are human",
             "checking your browser before accessing",
             "attention required! | cloudflare",
         ),
+        urls=("/cdn-cgi/challenge-platform/", "challenges.cloudflare.com"),
+        inline=("cf-browser-verification", "challenge-form", "cf-challenge"),
+        servers=("cloudflare",),
+        edge=("cf-ray",),
     ),
     Vendor(
         "Akamai",
-        servers=("akamaighost",),
+        signs=("sec-if-cpt-container",),
         urls=("/_sec/cp_challenge/", "/akam/13/"),
-        inline=("sec-if-cpt-container", "sec-cpt-if", "bm-verify"),
-        phrases=("powered and protected by akamai", "you don't have permission to access"),
+        inline=("sec-cpt-if", "bm-verify"),
+        hints=(
+            "powered and protected by akamai",
+            "you don't have permission to access",
+            "reference #18.",
+        ),
+        servers=("akamaighost",),
     ),
     Vendor(
         "DataDome",
-        hints=("x-datadome", "x-dd-b", "x-datadome-cid"),
-        servers=("datadome",),
+        frames=("captcha-delivery.com",),
         urls=("captcha-delivery.com",),
         inline=("captcha-delivery",),
+        servers=("datadome",),
+        edge=("x-datadome", "x-dd-b", "x-datadome-cid"),
     ),
     Vendor(
         "PerimeterX/HUMAN",
+        phrases=("press & hold to confirm", "press and hold to confirm"),
         urls=("captcha.px-cdn.net", "captcha.px-cloud.net", "/px/captcha"),
         inline=("px-captcha", "_pxappid", "_pxuuid"),
-        phrases=("press & hold", "press and hold to confirm"),
+        hints=("press & hold", "press and hold"),
     ),
     Vendor(
         "Imperva/Incapsula",
-        hints=("x-iinfo",),
-        servers=("incapsula", "imperva"),
+        phrases=("incapsula incident id", "request unsuccessful. incapsula"),
+        frames=("_incapsula_resource",),
         urls=("_incapsula_resource",),
         inline=("_incapsula_resource", "incapsula"),
-        phrases=("incapsula incident id", "request unsuccessful. incapsula"),
+        servers=("incapsula", "imperva"),
+        edge=("x-iinfo",),
     ),
     Vendor(
         "AWS WAF",
@@ -88,15 +109,17 @@ VENDORS: tuple[Vendor, ...] = (
     Vendor(
         "Sucuri",
         headers=(("x-sucuri-block", ""),),
-        servers=("sucuri",),
-        inline=("sucuri_cloudproxy_js",),
+        signs=("sucuri_cloudproxy_js",),
         phrases=("sucuri website firewall",),
+        servers=("sucuri",),
+        edge=("x-sucuri-id",),
     ),
     Vendor(
         "DDoS-Guard",
-        servers=("ddos-guard",),
+        phrases=("checking your browser before accessing",),
         urls=("/.well-known/ddos-guard/", "ddos-guard.net"),
-        phrases=("ddos-guard", "checking your browser before accessing"),
+        hints=("ddos-guard",),
+        servers=("ddos-guard",),
     ),
     Vendor(
         "hCaptcha",
@@ -134,11 +157,17 @@ class Seen:
     urls: tuple[str, ...]
     inline: str
     text: str
-    """The title and the visible text."""
+    """The visible text."""
     short: bool
     """The page is little more than a message (a challenge page is)."""
     refused: bool
-    """The document answered 401, 403, 405, 429 or 503 (what edges answer a challenge with)."""
+    """The document answered 401, 403, 405, 428, 429 or 503 (what edges answer a challenge
+    with)."""
+    title: str = ""
+    frames: tuple[str, ...] = ()
+    """Addresses of the page's visible frames."""
+    tiny: bool = False
+    """The page is little more than a widget: hardly any text and no article."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,52 +176,83 @@ class Match:
 
     vendor: str
     facts: tuple[str, ...]
+    sure: bool = True
+    """A sign decided (a marker found only on challenges). Otherwise hints on a refused page
+    or a widget did, and a rate limit or a sign-in page explains the page better."""
 
 
 def find_challenge(seen: Seen) -> Match | None:
     """Return the vendor whose challenge the page is, or None.
 
-    A challenge header alone decides; a vendor's `Server` decides on a short refused page; a
-    script address, inline marker, phrase or hint header decides on a refused status or a
-    short page; a widget (a captcha that forms embed) decides only on a short page. When
-    several vendors match, the one with the most facts wins.
+    A sign (a challenge header, a challenge's own inline script, title, phrase on a short page
+    or visible frame) decides at any status; hints (script addresses, ids, hint phrases) decide
+    on a short refused page; a widget (a captcha that forms embed) only on a page that is
+    little more than it. An edge header (`Server`, a header sent on every response) never
+    decides: it adds its fact and names the vendor of a generic interstitial. When several
+    vendors match, the sure one with the most facts wins.
     """
-    found = [
-        Match(vendor.name, facts) for vendor in VENDORS if (facts := _vendor_facts(vendor, seen))
-    ]
-    if found:  # the vendor with the most evidence (two share a phrase)
-        return max(found, key=lambda match: len(match.facts))
-    phrase = _first(GENERIC_PHRASES, (seen.text,))
+    found = [match for vendor in VENDORS if (match := _vendor_match(vendor, seen))]
+    if found:
+        return max(found, key=lambda match: (match.sure, len(match.facts)))
+    phrase = _first(GENERIC_PHRASES, (seen.title, seen.text))
     if phrase and seen.short:
-        return Match("unknown", (f"the page says {phrase!r}",))
+        edges = [(vendor.name, facts) for vendor in VENDORS if (facts := _edge_facts(vendor, seen))]
+        name, edge = edges[0] if edges else ("unknown", ())
+        return Match(name, (f"the page says {phrase!r}", *edge))
     return None
 
 
-def _vendor_facts(vendor: Vendor, seen: Seen) -> tuple[str, ...]:
-    facts: list[str] = []
-    for name, value in seen.headers:
-        lowered = name.lower()
-        for wanted, fragment in vendor.headers:
-            if lowered == wanted and fragment in value.lower():
-                facts.append(f"header {name}: {value[:80]}")
-    server = _header(seen.headers, "server").lower()
-    if seen.refused and seen.short and server and any(p in server for p in vendor.servers):
-        facts.append(f"the {server!r} edge refused the page with a short message")
-    hint = next((name for name, _ in seen.headers if name.lower() in vendor.hints), None)
+def _vendor_match(vendor: Vendor, seen: Seen) -> Match | None:
+    signs = _signs(vendor, seen)
+    hints = _hints(vendor, seen)
+    if vendor.widget:
+        return Match(vendor.name, tuple(hints), sure=False) if hints and seen.tiny else None
+    if signs:
+        return Match(vendor.name, (*signs, *hints, *_edge_facts(vendor, seen)))
+    if hints and seen.refused and seen.short:
+        return Match(vendor.name, (*hints, *_edge_facts(vendor, seen)), sure=False)
+    return None
+
+
+def _signs(vendor: Vendor, seen: Seen) -> list[str]:
+    facts = [
+        f"header {name}: {value[:80]}"
+        for name, value in seen.headers
+        for wanted, fragment in vendor.headers
+        if name.lower() == wanted and fragment in value.lower()
+    ]
+    sign = _first(vendor.signs, (seen.inline,))
+    title = _first(vendor.phrases, (seen.title,))
+    phrase = _first(vendor.phrases, (seen.text,)) if seen.short else None
+    frame = _first(vendor.frames, seen.frames)
+    return [
+        *facts,
+        *([f"page holds {sign!r}"] if sign else []),
+        *([f"the title says {title!r}"] if title else []),
+        *([f"the page says {phrase!r}"] if phrase and not title else []),
+        *([f"shows the frame {_url_with(frame, seen.frames)}"] if frame else []),
+    ]
+
+
+def _hints(vendor: Vendor, seen: Seen) -> list[str]:
     url = _first(vendor.urls, seen.urls)
     inline = _first(vendor.inline, (seen.inline,))
-    phrase = _first(vendor.phrases, (seen.text,))
-    markers = [
-        *([f"header {hint}"] if hint else []),
+    hint = _first(vendor.hints, (seen.text,))
+    return [
         *([f"loads {_url_with(url, seen.urls)}"] if url else []),
         *([f"page holds {inline!r}"] if inline else []),
-        *([f"the page says {phrase!r}"] if phrase else []),
+        *([f"the page says {hint!r}"] if hint else []),
     ]
-    if vendor.widget:
-        return tuple(markers) if markers and seen.short else ()
-    if markers and (facts or seen.refused or seen.short):
-        facts.extend(markers)
-    return tuple(facts)
+
+
+def _edge_facts(vendor: Vendor, seen: Seen) -> tuple[str, ...]:
+    server = _header(seen.headers, "server").lower()
+    edge = next((name for name, _ in seen.headers if name.lower() in vendor.edge), None)
+    served = server and any(fragment in server for fragment in vendor.servers)
+    return (
+        *([f"served by the {server!r} edge"] if served else []),
+        *([f"header {edge}"] if edge else []),
+    )
 
 
 def _first(fragments: Sequence[str], haystacks: Sequence[str]) -> str | None:

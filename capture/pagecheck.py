@@ -52,6 +52,13 @@ _FACTS_JS = """(textChars) => {
   };
   const media = [...document.querySelectorAll("img, svg, canvas, video, iframe, embed, object")]
     .filter(shown).length;
+  const visible = (el) => {
+    if (!shown(el)) return false;
+    const style = getComputedStyle(el);
+    return style.visibility !== "hidden" && style.display !== "none" && style.opacity !== "0";
+  };
+  const frames = [...document.querySelectorAll("iframe[src]")].filter(visible)
+    .map((f) => f.src).slice(0, 40);
   return {
     title: document.title || "",
     headings,
@@ -59,8 +66,10 @@ _FACTS_JS = """(textChars) => {
     text_chars: text.trim().length,
     urls: [...urls].slice(0, 400),
     inline: inline + [...marks].join(" "),
-    password_fields: document.querySelectorAll("input[type=password]").length,
+    password_fields: [...document.querySelectorAll("input[type=password]")].filter(visible).length,
     media,
+    frames,
+    articles: document.querySelectorAll("article, [role=article]").length,
   };
 }"""
 
@@ -84,6 +93,8 @@ async def read_facts(page: Page) -> PageFacts:
         inline=str(data.get("inline") or ""),
         password_fields=int(data.get("password_fields") or 0),
         media=int(data.get("media") or 0),
+        frames=tuple(str(url) for url in data.get("frames") or ()),
+        articles=int(data.get("articles") or 0),
     )
 
 

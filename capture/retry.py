@@ -90,10 +90,11 @@ def retry_delay_s(
 
     By the verdict's reason: `rate_limited` waits for `Retry-After` (at most MAX_RETRY_AFTER_S,
     the back-off when the site gave none); `challenge` is tried once more, later; a 5xx
-    backs off; not-found, login, browser and blank pages are not retried. Without a verdict,
-    `is_transient` decides. No more than `retries` retries in all.
+    backs off; not-found, login, browser and blank pages are not retried. A page the user asked
+    to keep (`verdict.kept`, keep_error_pages) is the capture they meant: it is never retried.
+    Without a verdict, `is_transient` decides. No more than `retries` retries in all.
     """
-    if attempt > retries:
+    if attempt > retries or (verdict is not None and verdict.kept):
         return None
     backoff = backoff_s(attempt, base_s)
     reason = verdict.reason if verdict is not None else None

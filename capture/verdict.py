@@ -22,6 +22,9 @@ from capture.models import CaptureState, Header, PageCapture
 SHORT_TEXT_CHARS = 1200
 """A page with less visible text than this is a message, not content (challenges, gates)."""
 
+WIDGET_TEXT_CHARS = 300
+"""A page with less visible text than this (and no article) is little more than a widget."""
+
 TEXT_CHARS = 4000
 """How much visible text the browser hands over for the verdict."""
 
@@ -66,8 +69,13 @@ class PageFacts:
     inline: str = ""
     """Inline script text, element ids and classes (a bounded sample)."""
     password_fields: int = 0
+    """Visible password inputs (a hidden sign-in dropdown in the page's DOM does not count)."""
     media: int = 0
     """Visible images, drawings, videos and frames."""
+    frames: tuple[str, ...] = ()
+    """Addresses of the page's visible frames (a challenge's iframe is shown)."""
+    articles: int = 0
+    """`article` elements: the page carries content of its own."""
 
     def to_json(self) -> dict[str, Any]:
         """Return the facts as JSON-ready data (the sample of text and markers left out)."""
@@ -77,6 +85,7 @@ class PageFacts:
             "text_chars": self.text_chars,
             "password_fields": self.password_fields,
             "media": self.media,
+            "articles": self.articles,
         }
 
 
@@ -154,10 +163,12 @@ REMEDIES = {
 """What to do about each reason, in one or two sentences."""
 
 LOGIN_PATHS = re.compile(
-    r"/(log-?in|sign-?in|sign_in|signin|auth|sso|session/new|wp-login\.php|"
-    r"accounts?/log-?in|users?/sign_in|servicelogin|oauth2?/authorize)\b",
+    r"(?:^|/)(?:log-?in|log_in|sign-?in|sign_in|signon|auth|sso|session/new|wp-login|"
+    r"accounts?/log-?in|users?/sign_in|servicelogin|oauth2?/authorize)"
+    r"(?:\.(?:php|html?|aspx?|jsp|do))?(?:/|$)",
     re.IGNORECASE,
 )
+"""Paths of sign-in pages: whole path segments at any depth (`/sso-outage-explained` is not)."""
 LOGIN_PHRASES = (
     "need to log in",
     "need to login",
@@ -174,10 +185,23 @@ LOGIN_PHRASES = (
     "bitte melden sie sich an",
 )
 NOT_FOUND_TITLES = re.compile(
-    r"\b404\b|not found|page introuvable|n'existe pas|nicht gefunden|no encontrad|"
-    r"non trovat|niet gevonden|does ?n[o']t exist|no longer exists",
+    r"^\W*(?:(?:oops|whoops|sorry|uh-?oh|error|erreur|fehler)\b\W*)*"
+    r"(?:(?:that|this|the)\s+)?(?:"
+    r"page not found|404\W{0,3}(?:page\s+)?not found|404\W*$|(?:error|erreur|fehler)\W{0,3}404|"
+    r"nothing (?:was )?found|"
+    r"page (?:you (?:requested|were looking for|are looking for) )?"
+    r"(?:could not|cannot|can't|can\u2019t|couldn't|couldn\u2019t|was not) be found|"
+    r"page introuvable|page non trouvée|cette page n'existe pas|cette page n\u2019existe pas|"
+    r"seite nicht gefunden|diese seite existiert nicht|"
+    r"página no encontrada|pagina no encontrada|pagina non trovata|pagina niet gevonden)",
     re.IGNORECASE,
 )
+"""A title or heading that says the page is not found: the phrase opens it (after "Oops!",
+"Error"...), so an article about a 404 or a title like "Highway 404 crash" does not match."""
+SITE_SUFFIX = re.compile(
+    r"\s+(?:\||\u2013|\u2014|-|\u00b7|::)\s+(?!.*\s(?:\||\u2013|\u2014|-|\u00b7|::)\s).*$"
+)
+"""The site-name suffix of a title (" | Site", " - Site", or an en or em dash)."""
 UNSUPPORTED_PHRASES = (
     "browser is not supported",
     "browser isn't supported",
@@ -196,7 +220,7 @@ JAVASCRIPT_PHRASES = (
     "activer javascript",
     "javascript aktivieren",
 )
-REFUSED_STATUSES = frozenset({401, 403, 405, 429, 503})
+REFUSED_STATUSES = frozenset({401, 403, 405, 428, 429, 503})
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 
 
@@ -224,12 +248,12 @@ def judge(document: Document, page: PageFacts | None, *, keep: bool = False) -> 
 def _by_document(document: Document, page: PageFacts | None) -> Verdict | None:
     status = document.status
     facts = (f"HTTP status {status}",) if status is not None else ()
-    seen = _seen(document, page)
-    match = find_challenge(seen)
-    if match is not None:
-        return _verdict(Reason.CHALLENGE, facts + match.facts, vendor=match.vendor)
-    if status is None:
-        return None
+    match = find_challenge(_seen(document, page))
+    challenge = (
+        _verdict(Reason.CHALLENGE, facts + match.facts, vendor=match.vendor) if match else None
+    )
+    if status is None or (challenge is not None and match is not None and match.sure):
+        return challenge
     after = retry_after_s(document.headers)
     if status == 429 or (status == 503 and after is not None):
         said = (f"Retry-After: {after:g} s",) if after is not None else ()
@@ -237,6 +261,8 @@ def _by_document(document: Document, page: PageFacts | None) -> Verdict | None:
     login = _login_facts(document, page)
     if login:
         return _verdict(Reason.LOGIN_REQUIRED, facts + login)
+    if challenge is not None:  # hints on a refused page, or a captcha that is all the page is
+        return challenge
     if status in (404, 410):
         return _verdict(Reason.NOT_FOUND, facts)
     if status >= 400:
@@ -247,11 +273,9 @@ def _by_document(document: Document, page: PageFacts | None) -> Verdict | None:
 def _by_page(document: Document, page: PageFacts | None) -> Verdict | None:
     if page is None or not _is_html(document.content_type):
         return None
-    heading = page.headings[0] if page.headings else ""
-    for label, value in (("title", page.title), ("heading", heading)):
-        if value and NOT_FOUND_TITLES.search(value):
-            fact = f"the page's {label} is {value[:100]!r}"
-            return _verdict(Reason.NOT_FOUND, (fact,), state=CaptureState.PARTIAL)
+    soft = _says_not_found(page)
+    if soft:
+        return _verdict(Reason.NOT_FOUND, (soft,), state=CaptureState.PARTIAL)
     home = _sent_home(document)
     if home:
         return _verdict(Reason.NOT_FOUND, (home,), state=CaptureState.PARTIAL)
@@ -269,6 +293,18 @@ def _by_page(document: Document, page: PageFacts | None) -> Verdict | None:
         facts = ("the page shows no text, image, drawing, video or frame",)
         return _verdict(Reason.BLANK, facts, state=CaptureState.PARTIAL)
     return None
+
+
+def _says_not_found(page: PageFacts) -> str:
+    """Return a fact when a short page, or one without an article, is titled not found."""
+    if page.text_chars >= SHORT_TEXT_CHARS and page.articles:
+        return ""
+    heading = page.headings[0] if page.headings else ""
+    title = SITE_SUFFIX.sub("", page.title.strip())
+    for label, value in (("title", title), ("heading", heading.strip())):
+        if value and NOT_FOUND_TITLES.search(value):
+            return f"the page's {label} is {value[:100]!r}"
+    return ""
 
 
 def _verdict(
@@ -290,9 +326,12 @@ def _seen(document: Document, page: PageFacts | None) -> Seen:
         headers=document.headers,
         urls=page.urls,
         inline=page.inline.lower(),
-        text=f"{page.title}\n{page.text}".lower(),
+        text=page.text.lower(),
         short=page.text_chars < SHORT_TEXT_CHARS,
         refused=document.status in REFUSED_STATUSES,
+        title=page.title.lower(),
+        frames=page.frames,
+        tiny=page.text_chars < WIDGET_TEXT_CHARS and not page.articles,
     )
 
 
@@ -311,8 +350,9 @@ def _login_facts(document: Document, page: PageFacts | None) -> tuple[str, ...]:
     if status == 403 and phrase:
         return (f"the page says {phrase!r}",)
     asked_for_it = LOGIN_PATHS.search(requested)
-    if page.password_fields and page.text_chars < SHORT_TEXT_CHARS / 2 and not asked_for_it:
-        return ("the page is only a sign-in form (a password field and little text)",)
+    only_form = page.text_chars < SHORT_TEXT_CHARS / 2 and not page.articles
+    if page.password_fields and only_form and not asked_for_it:
+        return ("the page is only a sign-in form (a visible password field and little else)",)
     return ()
 
 

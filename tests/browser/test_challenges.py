@@ -13,7 +13,7 @@ import pytest_asyncio
 from capture.api import capture_urls
 from capture.localsite import LocalSite
 from capture.models import CaptureOptions, CaptureState, Viewport
-from capture.pagecheck import CHALLENGE_WAIT_S
+from capture.pagecheck import CHALLENGE_WAIT_S, read_facts
 from capture.pipeline import CaptureResult
 from capture.render import ChromiumRenderer
 from tests.browser.challenge_site import CHALLENGES, CLEARED_TEXT, CLEARING, challenge_proxy
@@ -96,3 +96,26 @@ async def test_the_wait_on_a_challenge_that_does_nothing_ends_early(
     waits = [page_check(results[c.url]) for c in CHALLENGES]
     assert all(wait["ended"] in ("idle", "time") for wait in waits)
     assert any(wait["ended"] == "idle" for wait in waits)
+
+
+FORMS = (
+    "<!doctype html><title>Ferry</title><article><p>The ferry timetable changes on Monday.</p>"
+    '</article><div style="display:none"><input type="password" name="theme-login"></div>'
+    '<div style="visibility:hidden"><input type="password" name="dropdown"></div>'
+    '<iframe src="about:blank" style="display:none"></iframe>'
+    '<form><input type="password" name="shown"></form>'
+    '<iframe src="about:blank#shown" width="300" height="200"></iframe>'
+)
+
+
+async def test_the_page_facts_count_only_visible_password_fields_and_frames(
+    shared_renderer: ChromiumRenderer,
+) -> None:
+    page = await shared_renderer.browser.new_page()
+    try:
+        await page.set_content(FORMS)
+        facts = await read_facts(page)
+    finally:
+        await page.close()
+    assert (facts.password_fields, facts.articles) == (1, 1)
+    assert facts.frames == ("about:blank#shown",)

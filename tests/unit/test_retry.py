@@ -5,10 +5,12 @@ from __future__ import annotations
 import pytest
 
 from capture.models import CaptureState
-from capture.retry import backoff_s, is_transient
+from capture.retry import backoff_s, is_transient, retry_delay_s
+from capture.verdict import Document, PageFacts, judge
 
 FAILED, COMPLETE, PARTIAL = CaptureState.FAILED, CaptureState.COMPLETE, CaptureState.PARTIAL
 URL = "https://news.example/story"
+CHALLENGE = (("cf-mitigated", "challenge"),)
 
 
 @pytest.mark.parametrize("status", [408, 429, 500, 502, 503, 504])
@@ -83,3 +85,30 @@ def test_backoff_doubles_from_the_base_after_each_failed_attempt(
 def test_backoff_is_capped() -> None:
     assert backoff_s(20, 2.0) == 300.0
     assert backoff_s(5, 2.0, cap_s=10.0) == 10.0
+
+
+@pytest.mark.parametrize(
+    ("status", "headers"),
+    [(429, (("Retry-After", "30"),)), (503, ()), (500, ()), (502, ()), (403, CHALLENGE)],
+)
+def test_a_kept_error_page_is_the_capture_and_is_not_retried(
+    status: int, headers: tuple[tuple[str, str], ...]
+) -> None:
+    document = Document(URL, URL, status, headers, "text/html")
+    kept = judge(document, PageFacts(text="Busy", text_chars=4), keep=True)
+    assert kept is not None and kept.kept and kept.state is COMPLETE
+    retried = judge(document, PageFacts(text="Busy", text_chars=4))
+    delays = [
+        retry_delay_s(
+            state=verdict.state,
+            status=status,
+            error=None,
+            verdict=verdict,
+            attempt=1,
+            retries=3,
+            base_s=2.0,
+        )
+        for verdict in (kept, retried)
+    ]
+    assert delays[0] is None
+    assert delays[1] is not None  # the same page, not kept, is retried

@@ -227,3 +227,96 @@ def test_the_verdict_survives_json() -> None:
 
 def test_a_document_with_no_status_has_only_page_reasons() -> None:
     assert judge(Document(URL, URL, None), ARTICLE) is None
+
+
+# -- a soft 404 is a page that says so, not an article that mentions it ----------------------------
+
+
+@pytest.mark.parametrize(
+    ("title", "heading"),
+    [
+        (
+            "Cops raided the wrong house, records show \u2013 404 Media",
+            "Cops raided the wrong house",
+        ),
+        ("Highway 404 crash closes northbound lanes", "Highway 404 crash"),
+        ("How to fix 'Page Not Found' in WordPress | WP Guide", "How to fix 'Page Not Found'"),
+        ("Why free will does not exist", "Why free will does not exist"),
+        ("The shop that no longer exists", "A 404 error page, explained"),
+    ],
+)
+def test_an_article_that_mentions_404_or_not_found_is_content(title: str, heading: str) -> None:
+    article = PageFacts(
+        title=title, headings=(heading,), text=ARTICLE.text, text_chars=2800, articles=1
+    )
+    assert judge(doc(200), article) is None
+    without = PageFacts(title=title, headings=(heading,), text=ARTICLE.text, text_chars=2800)
+    assert judge(doc(200), without) is None
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "404 | News Example",
+        "Error 404 - Page not found \u2013 News Example",
+        "The page you requested could not be found",
+        "Nothing was found",
+        "404 \u2013 Not Found",
+        "Página no encontrada",
+    ],
+)
+def test_a_not_found_title_is_a_soft_404_with_its_site_name_cut(title: str) -> None:
+    page = PageFacts(title=title, text="Try the search. " * 20, text_chars=320, media=1)
+    verdict = judge(doc(200), page)
+    assert verdict is not None and verdict.reason is Reason.NOT_FOUND
+
+
+def test_a_long_article_titled_not_found_is_content() -> None:
+    page = PageFacts(
+        title="Page Not Found: a novel of lost letters - Books",
+        text=ARTICLE.text,
+        text_chars=2800,
+        articles=1,
+    )
+    assert judge(doc(200), page) is None
+
+
+# -- sign-in pages are whole path segments and visible forms ---------------------------------------
+
+
+@pytest.mark.parametrize(
+    "final",
+    [
+        "https://news.example/2024/05/sso-outage-explained",
+        "https://news.example/2024/05/login-page-redesign",
+        "https://news.example/authors/authentic-voices",
+        "https://news.example/blog/signing-off",
+    ],
+)
+def test_a_shortlink_to_an_article_about_sign_in_is_content(final: str) -> None:
+    short_link = "https://nws.example/x7Gq"
+    document = Document(short_link, final, 200, (), "text/html", (short_link, final))
+    assert judge(document, ARTICLE) is None
+
+
+@pytest.mark.parametrize(
+    "final",
+    [
+        "https://news.example/auth/login?next=/a",
+        "https://id.news.example/sso",
+        "https://news.example/fr/connexion/login.php",
+        "https://news.example/account/login/",
+        "https://news.example/sign-in",
+    ],
+)
+def test_a_sign_in_path_at_any_depth_is_login_required(final: str) -> None:
+    verdict = judge(doc(200, final=final, redirect_chain=(URL, final)), ARTICLE)
+    assert verdict is not None and verdict.reason is Reason.LOGIN_REQUIRED
+
+
+def test_a_short_page_with_an_article_and_a_password_field_is_content() -> None:
+    brief = "The ferry timetable changes on Monday. " * 12
+    page = PageFacts(
+        title="Ferry", text=brief, text_chars=len(brief), password_fields=1, articles=1
+    )
+    assert judge(doc(200), page) is None

@@ -283,6 +283,27 @@ async def test_not_found_and_login_pages_are_not_retried(tmp_path: Path, status:
     assert fake.rendered == [URL]
 
 
+@pytest.mark.parametrize(
+    ("status", "headers"), [(503, ()), (429, (("Retry-After", "0"),)), (403, CHALLENGE_HEADERS)]
+)
+async def test_a_kept_error_page_is_the_capture_and_a_run_does_not_retry_it(
+    tmp_path: Path, status: int, headers: tuple[tuple[str, str], ...]
+) -> None:
+    seen = CHALLENGE_FACTS if status == 403 else PageFacts(text="Busy", text_chars=4)
+    fake = FakeRenderer(outcomes={URL: then_complete(served(status, headers, seen=seen))})
+    kept = replace(OPTIONS, keep_error_pages=True)
+    (result,) = await run_captures(
+        plan([URL], tmp_path / "run", kept),
+        fake,
+        seams=SEAMS,
+        policy=RunPolicy(retries=3, retry_backoff_s=0),
+    )
+    assert fake.rendered == [URL]
+    assert (result.state, result.attempts, result.status) == (CaptureState.COMPLETE, 1, status)
+    assert result.verdict is not None and result.verdict.kept
+    assert (result.folder / "capture.json").is_file()
+
+
 def test_reason_values_are_the_documented_ones() -> None:
     readme = (Path(__file__).resolve().parents[2] / "README.md").read_text("utf-8")
     for reason in Reason:
