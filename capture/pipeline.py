@@ -200,7 +200,7 @@ async def capture_page(
         if made_video is not None and "error" in made_video:
             page = _with_failed(page, "video", f"not made: {made_video['error']}")
         page, summary = await _off_loop(_write_files, request, page, warc, seams)
-        printer = renderer if isinstance(renderer, Printer) else None
+        printer = _printer_of(renderer)
         page = await _write_provenance(
             request, page, summary=summary, machine=machine, warc=warc, printer=printer, seams=seams
         )
@@ -293,6 +293,16 @@ def _store_provenance(
     if pdf:
         write_bytes(request.folder / paths.PROVENANCE_PDF, pdf)
     warc.close()
+
+
+def _printer_of(renderer: Renderer) -> Printer | None:
+    """Return what prints provenance.pdf for renderer: itself, what it wraps, or None (a fake
+    that cannot print writes no provenance.pdf)."""
+    inner = getattr(renderer, "printer", None)
+    if callable(inner):
+        found: Printer | None = inner()
+        return found
+    return renderer if isinstance(renderer, Printer) else None
 
 
 def _with_failed(page: PageCapture, step: str, error: str) -> PageCapture:

@@ -86,6 +86,11 @@ class RecyclingRenderer:
         self.renders += 1
         return await renderer.render(request, sink)
 
+    def printer(self) -> Printer | None:
+        """Return self when the browsers it launches can print (a fake's cannot), else None."""
+        current = self._current
+        return self if current is None or isinstance(current, Printer) else None
+
     async def print_html(self, html: str) -> bytes:
         """Return html printed to PDF by the current browser; raise PrintError when it cannot.
 

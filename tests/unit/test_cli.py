@@ -154,10 +154,12 @@ def test_a_good_viewport_reaches_the_renderer(fake: FakeRenderer, tmp_path: Path
 
 
 def test_pdf_and_video_flags_are_recorded_as_options(fake: FakeRenderer, tmp_path: Path) -> None:
-    assert main(A, "--pdf", "--video", "--output", tmp_path, "--json") == ExitCode.OK
+    # The fake renderer records no screencast: the video asked for cannot be made (partial).
+    assert main(A, "--pdf", "--video", "--output", tmp_path, "--json") == ExitCode.PARTIAL
     (folder,) = (tmp_path).glob("*/captures/*")
-    options = json.loads((folder / "capture.json").read_text())["options"]
-    assert (options["pdf"], options["video"]) == (True, True)
+    document = json.loads((folder / "capture.json").read_text())
+    assert (document["options"]["pdf"], document["options"]["video"]) == (True, True)
+    assert [reason.split(":")[0] for reason in document["partial_reasons"]] == ["video"]
 
 
 @pytest.mark.parametrize(
