@@ -14,9 +14,12 @@ from capture.evidence.report_html import PROVENANCE_HTML
 from capture.expiry import LOGGED_OUT_LIMIT
 from capture.models import CaptureOptions, CaptureRequest, CaptureState
 from capture.pipeline import capture_page
-from capture.redaction import SESSION_MARK
+from capture.redaction import REDACTED, SESSION_MARK
 from capture.render import ChromiumRenderer
+from capture.verdict import Reason
 from tests.browser.session_site import (
+    EMAIL,
+    EMAIL_ENV,
     LAST_WORDS,
     PASSWORD,
     PASSWORD_ENV,
@@ -38,6 +41,7 @@ ARTICLES = 12
 def credentials(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(USER_ENV, USER)
     monkeypatch.setenv(PASSWORD_ENV, PASSWORD)
+    monkeypatch.setenv(EMAIL_ENV, EMAIL)
 
 
 async def test_a_run_of_many_articles_logs_in_once_and_no_output_holds_a_secret(
@@ -69,9 +73,11 @@ async def test_a_run_of_many_articles_logs_in_once_and_no_output_holds_a_secret(
         assert login["ok"] and "account 'test member'" in login["detail"]
         assert "test member" in (result.folder / PROVENANCE_HTML).read_text()
         assert any(i["action"] == "redact" for i in capture["interventions"])
+        # The page check read the heading that shows the e-mail: it is kept, without it.
+        assert f"Signed in as {REDACTED.decode()}" in capture["page_facts"]["headings"]
 
     secrets = state.secrets
-    assert len(secrets) == 5  # the credentials, and one session's cookie, csrf and token
+    assert len(secrets) == 6  # the credentials, the e-mail, one session's cookie, csrf, token
     blobs = every_output_byte(run.folder)
     blobs["log records"] = "\n".join(str(vars(r)) for r in caplog.records).encode()
     for secret in secrets:
@@ -154,11 +160,40 @@ async def test_a_capture_that_logs_in_by_itself_keeps_no_token_of_the_login_resp
         secrets = state.secrets
 
     assert result.state is CaptureState.COMPLETE, result.error
-    assert len(secrets) == 5
+    assert len(secrets) == 6
     blobs = every_output_byte(result.folder)
     warc = next(b for n, b in blobs.items() if n.endswith("page.warc.gz (decompressed)"))
     # The login exchange is kept, its cookies and its token replaced.
     assert f"Set-Cookie: csrf={SESSION_MARK}; Path=/".encode() in warc
     assert f'{{"ok": true, "access_token": "{SESSION_MARK}"}}'.encode() in warc
+    leaks = {s: [n for n, b in blobs.items() if s.encode() in b] for s in secrets}
+    assert all(found == [] for found in leaks.values()), leaks
+
+
+async def test_a_session_sent_to_the_sign_in_page_keeps_its_id_out_of_the_verdict(
+    renderer: ChromiumRenderer, tmp_path: Path
+) -> None:
+    with members_site() as (site, state):
+        run = await capture_urls(
+            [site.url("/members/signed-out")],
+            output=tmp_path,
+            options=CaptureOptions(timeout_s=40),
+            renderer=renderer,
+            site_for=lambda _: members_config(),
+            wacz=True,
+        )
+        secrets = state.secrets
+        sent = [r.query for r in site.requests if r.path == "/members/login" and "sid=" in r.query]
+
+    (result,) = run.results
+    assert sent and secrets[3] in sent[0]  # the site put the session's id in the address
+    assert result.verdict is not None and result.verdict.reason is Reason.LOGIN_REQUIRED
+    assert any(
+        "sent to the sign-in page" in fact and SESSION_MARK in fact for fact in result.verdict.facts
+    ), result.verdict.facts
+    blobs = every_output_byte(run.folder)
+    blobs["the --json line"] = json.dumps(
+        {"error": result.error, "verdict": result.verdict.to_json()}
+    ).encode()
     leaks = {s: [n for n, b in blobs.items() if s.encode() in b] for s in secrets}
     assert all(found == [] for found in leaks.values()), leaks

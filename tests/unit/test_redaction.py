@@ -2,9 +2,21 @@
 
 from __future__ import annotations
 
+import json
+from dataclasses import replace
 from datetime import UTC, datetime
+from pathlib import Path
 
-from capture.models import Exchange, HttpRequest, HttpResponse
+from capture.models import (
+    CaptureOptions,
+    CaptureRequest,
+    CaptureState,
+    Exchange,
+    HttpRequest,
+    HttpResponse,
+    StepResult,
+    StepState,
+)
 from capture.redaction import (
     REDACTED,
     SESSION_MARK,
@@ -13,6 +25,9 @@ from capture.redaction import (
     redact_exchange,
     redact_text,
 )
+from capture.scrub import without_secrets
+from capture.verdict import PageFacts, Reason, Verdict
+from tests.fakes import complete_page
 
 SECRETS = ("reader@x.org", "p&ss word")
 
@@ -137,3 +152,36 @@ def test_set_cookie_values_joined_by_newlines_are_each_replaced() -> None:
         ("Set-Cookie", f"sid={SESSION_MARK}; Path=/\ncsrf={SESSION_MARK}; Secure"),
     )
     assert not redactor.text("0123456789ab")[1]  # not a login's: masked in headers only
+
+
+def test_a_pages_facts_step_details_and_verdict_lose_their_secrets() -> None:
+    sid = "5f1c9a0e7b3d42c8a6e1f09b"
+    request = CaptureRequest("https://x.org/a", Path("unused"), CaptureOptions())
+    page = complete_page(request)
+    moved = f"https://x.org/login?sid={sid}"
+    page = replace(
+        page,
+        steps=(
+            StepResult("page-check", StepState.OK, 1.0, detail={"cleared_into": moved, "n": 1}),
+        ),
+        seen=PageFacts(
+            title="Hello reader@x.org", headings=("Signed in as reader@x.org",), urls=(moved,)
+        ),
+        verdict=Verdict(
+            Reason.LOGIN_REQUIRED, (f"sent to the sign-in page {moved}",), "", CaptureState.PARTIAL
+        ),
+    )
+    redactor = Redactor(SECRETS, session=True, known=[sid])
+    cleaned = without_secrets(page, redactor, datetime(2026, 1, 1, tzinfo=UTC))
+    text = json.dumps(
+        [
+            [step.to_json() for step in cleaned.steps],
+            cleaned.seen.to_json() if cleaned.seen else None,
+            list(cleaned.seen.urls) if cleaned.seen else None,
+            cleaned.verdict.to_json() if cleaned.verdict else None,
+        ]
+    )
+    assert sid not in text and "reader@x.org" not in text
+    assert f"login?sid={SESSION_MARK}" in text and text.count(REDACTED.decode()) == 2
+    (redact,) = [entry for entry in cleaned.interventions if entry.action == "redact"]
+    assert "the steps" in redact.detail and "the page's facts" in redact.detail
