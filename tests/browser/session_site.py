@@ -108,6 +108,8 @@ class MembersSite:
     """Login attempts allowed in a run of the site (more get 429, as a rate limit does)."""
     clock: Callable[[], float] = time.monotonic
     """The site's clock, for `expire_after_s` (a test moves it on instead of waiting)."""
+    shown: str = ""
+    """Text every article shows (a partner's visitor id, say), when a test sets it."""
     logins: int = 0
     members: dict[str, Member] = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -128,7 +130,8 @@ class MembersSite:
         return html(
             f"<!doctype html><html lang=en><head><title>Members article {number}</title>"
             f'</head><body>{who}<main id="article"><h1>Members article {number}</h1>'
-            f"<p>The teaser of article {number}, for everyone.</p></main>"
+            f"<p>The teaser of article {number}, for everyone.</p>"
+            f'<p id="shown">{self.shown}</p></main>'
             f"<script>{script}</script></body></html>"
         )
 

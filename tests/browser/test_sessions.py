@@ -16,6 +16,8 @@ from capture.models import CaptureOptions, CaptureRequest, CaptureState
 from capture.pipeline import capture_page
 from capture.redaction import REDACTED, SESSION_MARK
 from capture.render import ChromiumRenderer
+from capture.sessionfile import write_session
+from capture.signin import scripted_session
 from capture.verdict import Reason
 from tests.browser.session_site import (
     EMAIL,
@@ -30,6 +32,7 @@ from tests.browser.session_site import (
     members_config,
     members_site,
 )
+from tests.browser.test_login_command import session_config
 from tests.browser.test_login_secrets import every_output_byte
 
 pytestmark = pytest.mark.browser
@@ -195,5 +198,45 @@ async def test_a_session_sent_to_the_sign_in_page_keeps_its_id_out_of_the_verdic
     blobs["the --json line"] = json.dumps(
         {"error": result.error, "verdict": result.verdict.to_json()}
     ).encode()
+    leaks = {s: [n for n, b in blobs.items() if s.encode() in b] for s in secrets}
+    assert all(found == [] for found in leaks.values()), leaks
+
+
+async def test_a_session_files_third_party_and_analytics_values_stay_in_the_page(
+    renderer: ChromiumRenderer, tmp_path: Path
+) -> None:
+    visitor, analytics = "pv-4e8a1c9f2b7d5e3a6c0f", "GA1.1.1234567890.1700000000"
+    config = session_config(tmp_path, drop_login=False)
+    with members_site(MembersSite(shown=f"Partner visitor {visitor}, analytics {analytics}")) as (
+        site,
+        state,
+    ):
+        url = site.url("/members/article?n=1")
+        session = await scripted_session(renderer.browser, members_config(), url)
+        session["cookies"] += [
+            {"name": "visitor", "value": visitor, "domain": "localhost", "path": "/"},
+            {"name": "_ga", "value": analytics, "domain": "127.0.0.1", "path": "/"},
+        ]
+        write_session(tmp_path / "session.json", session)
+        run = await capture_urls(
+            [url],
+            output=tmp_path / "out",
+            options=CaptureOptions(timeout_s=40),
+            renderer=renderer,
+            site_for=lambda _: config,
+        )
+        secrets = state.secrets
+
+    (result,) = run.results
+    assert result.state is CaptureState.COMPLETE, result.error
+    text = (result.folder / paths.ARTICLE_TXT).read_text()
+    assert f"{LAST_WORDS}-1" in text
+    # Evidence is kept: a partner's and an analytics value are no session secret of the site.
+    assert f"Partner visitor {visitor}, analytics {analytics}" in text
+    assert visitor in (result.folder / paths.DOM).read_text()
+    blobs = every_output_byte(tmp_path / "out")
+    warc = next(b for n, b in blobs.items() if n.endswith("page.warc.gz (decompressed)"))
+    assert f"analytics {analytics}".encode() in warc  # the article's body as served
+    assert f"_ga={SESSION_MARK}".encode() in warc  # its Cookie header is masked all the same
     leaks = {s: [n for n, b in blobs.items() if s.encode() in b] for s in secrets}
     assert all(found == [] for found in leaks.values()), leaks
