@@ -12,7 +12,7 @@ shows it there.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import fields, replace
 from datetime import datetime
 from typing import Any
 
@@ -101,18 +101,17 @@ def _cleaned_value(value: Any, clean: Clean, where: str) -> Any:
 
 
 def _cleaned_facts(seen: PageFacts | None, clean: Clean) -> PageFacts | None:
-    """Return what the page check read with every secret replaced."""
+    """Return what the page check read with every secret replaced in each of its texts
+    (title, headings, text, addresses, markers: every str or tuple field, present or added)."""
     if seen is None:
         return None
     where = "the page's facts"
-    return replace(
-        seen,
-        title=clean(seen.title, where) or "",
-        headings=tuple(clean(heading, where) or "" for heading in seen.headings),
-        text=clean(seen.text, where) or "",
-        urls=tuple(clean(url, where) or "" for url in seen.urls),
-        inline=clean(seen.inline, where) or "",
-    )
+    changes = {
+        item.name: _cleaned_value(getattr(seen, item.name), clean, where)
+        for item in fields(seen)
+        if isinstance(getattr(seen, item.name), str | tuple)
+    }
+    return replace(seen, **changes)
 
 
 def _cleaned_verdict(verdict: Verdict | None, clean: Clean) -> Verdict | None:
