@@ -168,7 +168,12 @@ class PageRun:
         if not overlays.active(site, self.options):
             return None
         session: Session = await store.obtain(
-            site, self.request.url, self.renderer.browser, dict(context_options), self.options
+            site,
+            self.request.url,
+            self.renderer.browser,
+            dict(context_options),
+            self.options,
+            policy=self.renderer._address_policy,
         )
         if session.state is not None:
             context_options["storage_state"] = session.state

@@ -189,11 +189,11 @@ async def capture_page(
                 raise
 
         page = await _render(request, renderer, sink, seams)
-        page = replace(page, verdict=judge_page(page, keep=request.options.keep_error_pages))
         if disk_errors:
             raise disk_errors[0]
-        if redactor.active:
+        if redactor.active:  # first: the verdict's facts quote the page, its URLs and text
             page = without_secrets(page, redactor, seams.clock())
+        page = replace(page, verdict=judge_page(page, keep=request.options.keep_error_pages))
         # Extraction, images, hashing and fsyncs run off the event loop: other pages' browser
         # events are served meanwhile (the C parts of this work also leave the GIL).
         made_video = await _off_loop(folder_files.write_video, request, page)

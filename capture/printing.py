@@ -9,12 +9,16 @@ interventions, before its context closes.
 from __future__ import annotations
 
 import asyncio
+import logging
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
+from capture.background import Background
 from capture.errors import PrintError
 
 if TYPE_CHECKING:
-    from playwright.async_api import Browser, Page
+    from playwright.async_api import Browser, BrowserContext, Page
+
+log = logging.getLogger(__name__)
 
 PRINT_TIMEOUT_S = 30.0
 PDF_OPTIONS: dict[str, Any] = {
@@ -43,7 +47,7 @@ async def print_html(browser: Browser, html: str, *, timeout_s: float = PRINT_TI
 
     try:
         async with asyncio.timeout(timeout_s):
-            context = await browser.new_context(java_script_enabled=False, offline=True)
+            context = await _new_context(browser)
             try:
                 page = await context.new_page()
                 await page.set_content(html, wait_until="load")
@@ -55,6 +59,36 @@ async def print_html(browser: Browser, html: str, *, timeout_s: float = PRINT_TI
             f"Could not print to PDF ({_reason(exc)}). The browser may have crashed; "
             "capture the page again."
         ) from exc
+
+
+async def _new_context(browser: Browser) -> BrowserContext:
+    """Return a scriptless, offline context; when the wait for it is given up (a timeout),
+    the context the browser makes anyway is closed as soon as it exists."""
+    making = asyncio.ensure_future(browser.new_context(java_script_enabled=False, offline=True))
+    try:
+        return await asyncio.shield(making)
+    except asyncio.CancelledError:
+        making.add_done_callback(_close_made)
+        raise
+
+
+_CLOSING = Background()
+"""The closes of contexts made after their print was given up."""
+
+
+def _close_made(making: asyncio.Future[BrowserContext]) -> None:
+    if making.cancelled() or making.exception() is not None:
+        return
+    _CLOSING.spawn(_close_quietly(making.result()))
+
+
+async def _close_quietly(context: BrowserContext) -> None:
+    from playwright.async_api import Error as PlaywrightError
+
+    try:
+        await context.close()
+    except PlaywrightError as exc:  # the browser went away meanwhile: nothing is left open
+        log.info("late print context not closed", extra={"error": str(exc)})
 
 
 async def print_page(page: Page, *, timeout_s: float = PRINT_TIMEOUT_S) -> bytes:

@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 
 from capture.models import Exchange, Header
+from capture.sessionsecrets import LOGIN_SECRET_CHARS, login_secrets
 
 REDACTED = b"[redacted by capture: login credential]"
 """What replaces a credential in any recorded bytes."""
@@ -88,9 +89,6 @@ def redact_exchange(
 
 SESSION_BYTES = SESSION_MARK.encode()
 
-MIN_SECRET_CHARS = 8
-"""Shorter cookie values (`1`, `yes`) are replaced in their headers only, not in every byte."""
-
 AUTH_HEADERS = frozenset({"authorization", "proxy-authorization"})
 TOKEN_FIELD = re.compile(
     rb'"([A-Za-z_]*(?:token|session|jwt|auth|secret|sid)[A-Za-z_]*)"\s*:\s*"([^"\\]{4,})"',
@@ -128,18 +126,15 @@ def _masked_authorization(value: str) -> str:
     return f"{scheme} {SESSION_MARK}" if space else SESSION_MARK
 
 
-def _header_secrets(name: str, value: str) -> list[str]:
-    """Return the secret values one header carries (cookie values, credentials)."""
-    lowered = name.lower()
-    if lowered == "cookie":
-        return [cookie for _, cookie in cookie_pairs(value)]
-    if lowered == "set-cookie":
-        lines = value.split("\n")
-        return [cookie for line in lines for _, cookie in cookie_pairs(line.partition(";")[0])]
-    if lowered in AUTH_HEADERS:
-        scheme, space, credential = value.strip().partition(" ")
-        return [credential if space else scheme]
-    return []
+def _set_cookie_pairs(headers: Iterable[Header]) -> list[tuple[str, str]]:
+    """Return the (name, value) pairs the Set-Cookie headers set (joined by newlines or not)."""
+    return [
+        pair
+        for name, value in headers
+        if name.lower() == "set-cookie"
+        for line in value.split("\n")
+        for pair in cookie_pairs(line.partition(";")[0])
+    ]
 
 
 def _masked_header(header: Header) -> Header:
@@ -158,10 +153,13 @@ class Redactor:
     """Removes one capture's secrets from what it stores, learning them as the capture goes.
 
     `credentials` (a login's user name and password) are replaced everywhere, always. With
-    `session` on, so are the session's own values (`known`, e.g. from its saved cookies and
-    storage), every Cookie and Set-Cookie value and every Authorization and Proxy-Authorization
-    credential: names are kept, a marker replaces each value. Values learned from one exchange
-    are replaced in every later one and in the DOM; a login response's token fields too.
+    `session` on, every Cookie and Set-Cookie value and every Authorization and
+    Proxy-Authorization credential is masked in its header (names kept, a marker in place of
+    each value), whatever the site. Inside URLs, bodies, the DOM and text, only the session's
+    own secrets are replaced: `known` and `sources` (its own sites' cookies and storage, chosen
+    by `capture.sessionsecrets.session_secrets`), and the cookies and token fields of a login's
+    response (an exchange whose request sent a credential). A third party's cookie value is
+    never rewritten in a body: that would change the evidence.
     """
 
     def __init__(
@@ -189,7 +187,7 @@ class Redactor:
     def learn(self, values: Iterable[str]) -> None:
         """Add values to the secrets replaced from now on (short ones are ignored)."""
         if self.session:
-            self._learned.update(v for v in values if len(v) >= MIN_SECRET_CHARS)
+            self._learned.update(v for v in values if len(v) >= LOGIN_SECRET_CHARS)
 
     def secrets(self) -> tuple[str, ...]:
         """Return every secret replaced in bytes: credentials first, then learned values."""
@@ -206,12 +204,16 @@ class Redactor:
             return exchange
         masked = exchange
         if self.session:
-            for name, value in (*exchange.request.headers, *exchange.response.headers):
-                self.learn(_header_secrets(name, value))
             masked = self._masked_headers(exchange)
         if self._is_login(exchange):
-            tokens = TOKEN_FIELD.finditer(exchange.response.body)
-            self.learn(match.group(2).decode("utf-8", "replace") for match in tokens)
+            tokens = [
+                (
+                    match.group(1).decode("utf-8", "replace"),
+                    match.group(2).decode("utf-8", "replace"),
+                )
+                for match in TOKEN_FIELD.finditer(exchange.response.body)
+            ]
+            self.learn(login_secrets([*_set_cookie_pairs(exchange.response.headers), *tokens]))
         cleaned, found = redact_exchange(masked, self.credentials)
         cleaned, learned = redact_exchange(cleaned, self._session_values(), SESSION_BYTES)
         if found or learned or masked != exchange:

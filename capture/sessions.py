@@ -21,12 +21,14 @@ from typing import TYPE_CHECKING, Any
 
 from capture.overlays.login import credential_values
 from capture.redaction import Redactor
+from capture.sessionsecrets import own_sites, session_secrets
 
 if TYPE_CHECKING:
     from playwright.async_api import Browser
 
     from capture.config.site import SiteConfig
     from capture.models import CaptureOptions, CaptureRequest
+    from capture.netguard import AddressPolicy, NetworkGuard
     from capture.recorder import Clock
 
 log = logging.getLogger(__name__)
@@ -74,8 +76,9 @@ def state_values(state: dict[str, Any]) -> list[str]:
     return [value for value in values if value]
 
 
-def file_values(site: SiteConfig) -> list[str]:
-    """Return the secret values in the site's session files (unreadable files give none)."""
+def file_values(site: SiteConfig, sites: frozenset[str]) -> list[str]:
+    """Return the secrets of the site's session files to replace in every byte: their own
+    sites' values that look like secrets (unreadable files give none)."""
     values: list[str] = []
     for path in session_files(site):
         try:
@@ -83,7 +86,7 @@ def file_values(site: SiteConfig) -> list[str]:
         except (OSError, ValueError):
             continue  # a missing file is reported by the capture's `before` step
         if isinstance(state, dict):
-            values += state_values(state)
+            values += session_secrets(state, sites)
     return values
 
 
@@ -98,10 +101,10 @@ class Session:
     source: str | None = None
     """The session file it was read from (None: the run logged in)."""
 
-    @property
-    def values(self) -> tuple[str, ...]:
-        """Return the session's secret values (cookie and local storage values)."""
-        return tuple(state_values(self.state)) if self.state else ()
+    def secrets(self, sites: frozenset[str]) -> tuple[str, ...]:
+        """Return the session's secrets to replace in every byte: its cookie and local storage
+        values of the given sites that look like secrets."""
+        return tuple(session_secrets(self.state, sites)) if self.state else ()
 
 
 class SessionStore:
@@ -120,12 +123,13 @@ class SessionStore:
         self.logins = 0
         """How many logins this store has run (one per site, tests read it)."""
 
-    def known(self, site: SiteConfig | None) -> tuple[str, ...]:
-        """Return the secret values of the site's session in this run, once logged in."""
+    def known(self, site: SiteConfig | None, sites: frozenset[str]) -> tuple[str, ...]:
+        """Return the secrets of the site's session in this run (of the given sites), once
+        logged in."""
         if site is None:
             return ()
         session = self._sessions.get(site.rule("login"))
-        return session.values if session else ()
+        return session.secrets(sites) if session else ()
 
     async def obtain(
         self,
@@ -134,6 +138,8 @@ class SessionStore:
         browser: Browser,
         context_options: dict[str, Any],
         options: CaptureOptions,
+        *,
+        policy: AddressPolicy | None = None,
     ) -> Session:
         """Return the site's session, logging in first when this run has not yet.
 
@@ -150,7 +156,7 @@ class SessionStore:
                 if made is None:
                     self.logins += 1
                     made = await log_in_once(
-                        site, url, browser, context_options, options, self._clock
+                        site, url, browser, context_options, options, self._clock, policy=policy
                     )
                 self._sessions[key] = made
             return self._sessions[key]
@@ -177,37 +183,86 @@ async def log_in_once(  # noqa: PLR0917 - one login's inputs, all needed
     context_options: dict[str, Any],
     options: CaptureOptions,
     clock: Clock,
+    *,
+    policy: AddressPolicy | None = None,
 ) -> Session:
     """Return the session of one login by the site's `login`, made in a context of its own
-    that nothing records; a failed login gives a Session with the failure."""
+    that nothing records; a failed login gives a Session with the failure.
+
+    With `block_private_networks`, the login is guarded as a capture is (`policy` decides which
+    addresses are refused): a start page on a non-public address is not loaded at all. The
+    whole login, its context's preparation and its storage state included, is bounded.
+    """
     from playwright.async_api import Error as PlaywrightError
 
+    from capture import netguard
+
+    key, started = site.rule("login"), clock()
+    start = _login_start(site, url)
+    refused: list[str] = []
+    guard = (
+        netguard.NetworkGuard(lambda blocked: refused.append(blocked.describe()), policy=policy)
+        if options.block_private_networks
+        else None
+    )
+    try:
+        async with asyncio.timeout(LOGIN_BUDGET_S + 10):
+            blocked = await guard.check(start) if guard is not None else None
+            if blocked is not None:
+                return Session(key, started, failure=_refused(key, blocked.describe()))
+            failure, state = await _log_in(
+                site, start, browser, context_options, options, clock, guard
+            )
+    except (PlaywrightError, TimeoutError) as exc:
+        first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+        if refused:
+            return Session(key, started, failure=_refused(key, refused[0]))
+        reason = f"{key}: login not done ({first}). Check that {url} loads, then retry"
+        return Session(key, started, failure=reason)
+    if failure is not None:
+        return Session(key, started, failure=failure)
+    log.info("logged in", extra={"site": site.name})
+    return Session(key, started, state=state)
+
+
+async def _log_in(  # noqa: PLR0917 - one login's inputs, all needed
+    site: SiteConfig,
+    start: str,
+    browser: Browser,
+    context_options: dict[str, Any],
+    options: CaptureOptions,
+    clock: Clock,
+    guard: NetworkGuard | None,
+) -> tuple[str | None, dict[str, Any]]:
+    """Log in from start in a new context; return the failure, or None and the storage state."""
     from capture import overlays
     from capture.overlays.actions import Navigations, Run
     from capture.overlays.log import InterventionLog
     from capture.overlays.login import log_in
 
-    key, started = site.rule("login"), clock()
     interventions = InterventionLog(clock)
     context = await browser.new_context(**context_options)
     try:
         await overlays.prepare(context, site, options, interventions)
         page = await context.new_page()
+        if guard is not None:  # last, so its route is asked first, as in a capture
+            await guard.install(context, page)
         deadline = time.monotonic() + LOGIN_BUDGET_S
-        await page.goto(_login_start(site, url), wait_until="load", timeout=LOGIN_BUDGET_S * 1000)
+        await page.goto(start, wait_until="load", timeout=LOGIN_BUDGET_S * 1000)
         run = Run(page, site, options, interventions, deadline, Navigations(page))
         failure = await log_in(run, back=False)
         if failure is not None:
-            return Session(key, started, failure=failure)
-        state = await context.storage_state()
-    except (PlaywrightError, TimeoutError) as exc:
-        first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
-        reason = f"{key}: login not done ({first}). Check that {url} loads, then retry"
-        return Session(key, started, failure=reason)
+            return failure, {}
+        return None, dict(await context.storage_state())
     finally:
         await context.close()
-    log.info("logged in", extra={"site": site.name})
-    return Session(key, started, state=dict(state))
+
+
+def _refused(key: str, why: str) -> str:
+    return (
+        f"{key}: login refused: {why} (private networks are blocked). Log in on a public "
+        "address, or turn off --block-private-networks"
+    )
 
 
 def _login_start(site: SiteConfig, url: str) -> str:
@@ -227,10 +282,11 @@ def redactor_for(request: CaptureRequest) -> Redactor:
     if not uses_session(site) or not site.redact_session:
         return Redactor(secrets)
     store: SessionStore | None = getattr(request, "sessions", None)
-    known: Iterable[str] = file_values(site)
+    sites = own_sites([request.url, _login_start(site, request.url)])
+    known: Iterable[str] = file_values(site, sites)
     return Redactor(
         secrets,
         session=True,
         known=known,
-        sources=(lambda: store.known(site),) if store is not None else (),
+        sources=(lambda: store.known(site, sites),) if store is not None else (),
     )

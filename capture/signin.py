@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from playwright.async_api import Browser
 
     from capture.config.site import SiteConfig
+    from capture.netguard import AddressPolicy
 
 PAGE_TIMEOUT_S = 45.0
 
@@ -59,10 +60,16 @@ def context_options(site: SiteConfig, options: CaptureOptions) -> dict[str, Any]
 
 
 async def scripted_session(
-    browser: Browser, site: SiteConfig, url: str, options: CaptureOptions | None = None
+    browser: Browser,
+    site: SiteConfig,
+    url: str,
+    options: CaptureOptions | None = None,
+    *,
+    policy: AddressPolicy | None = None,
 ) -> dict[str, Any]:
     """Return the storage state of a login by the site config's `login` from url.
 
+    With the options' `block_private_networks`, `policy` says which addresses are refused.
     Raises UsageError when the config has no `login` or the login did not work.
     """
     options = options or CaptureOptions()
@@ -72,7 +79,7 @@ async def scripted_session(
             "by hand with --interactive, or give a browser's cookies with --cookies"
         )
     kwargs = context_options(site, options)
-    session = await log_in_once(site, url, browser, kwargs, options, utc_now)
+    session = await log_in_once(site, url, browser, kwargs, options, utc_now, policy=policy)
     if session.state is None:
         raise UsageError(f"The login did not work: {session.failure}")
     return session.state
@@ -84,21 +91,45 @@ async def check_session(
     url: str,
     state: dict[str, Any],
     options: CaptureOptions | None = None,
+    *,
+    policy: AddressPolicy | None = None,
 ) -> SessionCheck:
-    """Return whether a page of the site at url looks logged in with the saved state."""
+    """Return whether a page of the site at url looks logged in with the saved state.
+
+    With the options' `block_private_networks`, a url on a non-public address is not loaded,
+    and the page may reach none (`policy` says which addresses are refused).
+    """
     from playwright.async_api import Error as PlaywrightError
+
+    from capture.netguard import NetworkGuard
 
     needs_signs(site)
     options = options or CaptureOptions()
+    refused: list[str] = []
+    guard = (
+        NetworkGuard(lambda blocked: refused.append(blocked.describe()), policy=policy)
+        if options.block_private_networks
+        else None
+    )
+    blocked = await guard.check(url) if guard is not None else None
+    if blocked is not None:
+        return SessionCheck(url, works=False, reason=_refused(blocked.describe()))
     context = await browser.new_context(**context_options(site, options), storage_state=state)  # type: ignore[arg-type]
     try:
         page = await context.new_page()
+        if guard is not None:
+            await guard.install(context, page)
         try:
             await page.goto(url, wait_until="load", timeout=PAGE_TIMEOUT_S * 1000)
         except PlaywrightError as exc:
             first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
-            return SessionCheck(url, works=False, reason=f"{url} did not load ({first})")
+            why = _refused(refused[0]) if refused else f"{url} did not load ({first})"
+            return SessionCheck(url, works=False, reason=why)
         reason = await session_gone(page, site, CHECK_S)
     finally:
         await context.close()
     return SessionCheck(url, works=reason is None, reason=reason or "")
+
+
+def _refused(why: str) -> str:
+    return f"refused: {why} (private networks are blocked)"

@@ -22,12 +22,12 @@ from typing import Any, Protocol
 
 from capture.distributed.lease import Coordination
 from capture.distributed.payload import TaskSpec
+from capture.distributed.sessioncache import SessionStores
 from capture.files import clear_folder
 from capture.pipeline import Renderer, Seams
 from capture.qa import replay_check
 from capture.runfolder import RunFolder
 from capture.runner import host_key, run_captures
-from capture.sessions import SessionStore
 
 log = logging.getLogger(__name__)
 
@@ -93,13 +93,15 @@ class Worker:
         self.seams = seams or Seams()
         self.owner = owner or f"{socket.gethostname()}:{uuid.uuid4().hex[:12]}"
         self.poll_s = poll_s
-        self.sessions: dict[str, SessionStore] = {}
-        """Each submission's sessions in this process: a site's `login` runs once per run and
-        worker process. Sessions stay in this process's memory: none travels through Redis."""
+        self.sessions = SessionStores(self.seams.clock)
+        """A few submissions' sessions in this process: a site's `login` runs once per run and
+        worker process. Sessions stay in this process's memory (none travels through Redis),
+        and not for ever: a cancelled or long idle submission's sessions are dropped."""
 
     async def handle(self, spec: TaskSpec) -> TaskOutcome:
         """Return what became of the task: a finished folder is never captured again."""
         if await self.coordination.cancelled(spec.submission):
+            self.sessions.drop(spec.submission)
             return TaskOutcome("cancelled", spec.key)
         done = _finished(spec)
         if done is not None:
@@ -138,13 +140,14 @@ class Worker:
                 stop=stop,
                 after_each=replay_check(self.renderer) if spec.qa else None,
                 host_turns=host_turn,
-                sessions=self.sessions.setdefault(spec.submission, SessionStore(self.seams.clock)),
+                sessions=self.sessions.get(spec.submission),
             )
         finally:
             watching.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await watching
         if not results:  # stopped while waiting for its host's turn or a retry
+            self.sessions.drop(spec.submission)
             return TaskOutcome("cancelled", spec.key)
         state = results[0].state.value
         log.info("captured", extra={"url": spec.request.url, "state": state})

@@ -25,6 +25,9 @@ CONFIG = Path(__file__).resolve().parents[1] / "sites" / "sessions" / "members.y
 USER = "member-4c1b"
 PASSWORD = "pw-8e2f-members-only"
 CODE = "246810"
+EMAIL = "alice-7d3f@members.example"
+"""The member's e-mail address: the page shows it in a heading; `redact_env` names it."""
+EMAIL_ENV = "CAPTURE_TEST_MEMBER_EMAIL"
 USER_ENV = "CAPTURE_TEST_MEMBER_USER"
 PASSWORD_ENV = "CAPTURE_TEST_MEMBER_PASSWORD"
 LAST_WORDS = "END-OF-MEMBERS-ARTICLE"
@@ -105,6 +108,8 @@ class MembersSite:
     """Login attempts allowed in a run of the site (more get 429, as a rate limit does)."""
     clock: Callable[[], float] = time.monotonic
     """The site's clock, for `expire_after_s` (a test moves it on instead of waiting)."""
+    shown: str = ""
+    """Text every article shows (a partner's visitor id, say), when a test sets it."""
     logins: int = 0
     members: dict[str, Member] = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -112,7 +117,7 @@ class MembersSite:
     @property
     def secrets(self) -> list[str]:
         """Return every secret this site knows: credentials and each session's values."""
-        values = [USER, PASSWORD]
+        values = [USER, PASSWORD, EMAIL]
         for member in self.members.values():
             values += [member.session_id, member.csrf, member.token]
         return values
@@ -120,10 +125,13 @@ class MembersSite:
     def article(self, request: SiteRequest) -> Reply:
         number = request.params.get("n", "1")
         script = ARTICLE_JS.replace("__N__", json.dumps(number))
+        signed_in = self._member(request, bearer=False) is not None
+        who = f"<h2>Signed in as {EMAIL}</h2>" if signed_in else ""
         return html(
             f"<!doctype html><html lang=en><head><title>Members article {number}</title>"
-            f'</head><body><main id="article"><h1>Members article {number}</h1>'
-            f"<p>The teaser of article {number}, for everyone.</p></main>"
+            f'</head><body>{who}<main id="article"><h1>Members article {number}</h1>'
+            f"<p>The teaser of article {number}, for everyone.</p>"
+            f'<p id="shown">{self.shown}</p></main>'
             f"<script>{script}</script></body></html>"
         )
 
@@ -167,6 +175,16 @@ class MembersSite:
         if self._member(request, bearer=False) is None:
             return redirect("/members/login")
         return html('<!doctype html><title>Account</title><p class="signed-in">Signed in</p>')
+
+    def signed_out(self, request: SiteRequest) -> Reply:
+        """Send the visitor to the login page with its session id in the address, as a site
+        that ended the session may do."""
+        cookies = dict(
+            part.strip().split("=", 1)
+            for part in (request.header("Cookie") or "").split(";")
+            if "=" in part
+        )
+        return redirect(f"/members/login?sid={cookies.get('sid', '')}&next=/members/signed-out")
 
     def expire_all(self) -> None:
         """End every session now, as a site does when it logs its users out."""
@@ -220,6 +238,7 @@ def members_site(state: MembersSite | None = None) -> Iterator[tuple[LocalSite, 
         "/members/login": state.login_page,
         "/members/api/login": state.api_login,
         "/members/account": state.account,
+        "/members/signed-out": state.signed_out,
     }
     with LocalSite(CONFIG.parent, routes) as site:
         yield site, state

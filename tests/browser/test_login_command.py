@@ -26,6 +26,8 @@ from tests.browser import site_configs
 from tests.browser.session_site import (
     CODE,
     CONFIG,
+    EMAIL,
+    EMAIL_ENV,
     LAST_WORDS,
     PASSWORD,
     PASSWORD_ENV,
@@ -43,6 +45,11 @@ if TYPE_CHECKING:
 pytestmark = pytest.mark.browser
 
 
+@pytest.fixture(autouse=True)
+def email(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(EMAIL_ENV, EMAIL)  # the members' site shows it; its config redacts it
+
+
 def session_config(folder: Path, base: Path = CONFIG, *, drop_login: bool = True) -> SiteConfig:
     """Return base's site config without its `login`, loading the session file beside it."""
     lines = base.read_text().splitlines()
@@ -50,7 +57,9 @@ def session_config(folder: Path, base: Path = CONFIG, *, drop_login: bool = True
         start = lines.index("login:")
         end = next(i for i in range(start + 1, len(lines)) if not lines[i].startswith(" "))
         lines = lines[:start] + lines[end:]
-    lines += ["before:", "  - storage_state: session.json", f"redact_env: [{USER_ENV}]"]
+    lines = [line for line in lines if not line.startswith("redact_env:")]
+    redact = f"redact_env: [{USER_ENV}, {EMAIL_ENV}]"
+    lines += ["before:", "  - storage_state: session.json", redact]
     path = folder / "site.yaml"
     path.write_text("\n".join(lines) + "\n")
     return load_site(path)

@@ -14,9 +14,14 @@ from capture.evidence.report_html import PROVENANCE_HTML
 from capture.expiry import LOGGED_OUT_LIMIT
 from capture.models import CaptureOptions, CaptureRequest, CaptureState
 from capture.pipeline import capture_page
-from capture.redaction import SESSION_MARK
+from capture.redaction import REDACTED, SESSION_MARK
 from capture.render import ChromiumRenderer
+from capture.sessionfile import write_session
+from capture.signin import scripted_session
+from capture.verdict import Reason
 from tests.browser.session_site import (
+    EMAIL,
+    EMAIL_ENV,
     LAST_WORDS,
     PASSWORD,
     PASSWORD_ENV,
@@ -27,6 +32,7 @@ from tests.browser.session_site import (
     members_config,
     members_site,
 )
+from tests.browser.test_login_command import session_config
 from tests.browser.test_login_secrets import every_output_byte
 
 pytestmark = pytest.mark.browser
@@ -38,6 +44,7 @@ ARTICLES = 12
 def credentials(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(USER_ENV, USER)
     monkeypatch.setenv(PASSWORD_ENV, PASSWORD)
+    monkeypatch.setenv(EMAIL_ENV, EMAIL)
 
 
 async def test_a_run_of_many_articles_logs_in_once_and_no_output_holds_a_secret(
@@ -69,9 +76,11 @@ async def test_a_run_of_many_articles_logs_in_once_and_no_output_holds_a_secret(
         assert login["ok"] and "account 'test member'" in login["detail"]
         assert "test member" in (result.folder / PROVENANCE_HTML).read_text()
         assert any(i["action"] == "redact" for i in capture["interventions"])
+        # The page check read the heading that shows the e-mail: it is kept, without it.
+        assert f"Signed in as {REDACTED.decode()}" in capture["page_facts"]["headings"]
 
     secrets = state.secrets
-    assert len(secrets) == 5  # the credentials, and one session's cookie, csrf and token
+    assert len(secrets) == 6  # the credentials, the e-mail, one session's cookie, csrf, token
     blobs = every_output_byte(run.folder)
     blobs["log records"] = "\n".join(str(vars(r)) for r in caplog.records).encode()
     for secret in secrets:
@@ -154,11 +163,80 @@ async def test_a_capture_that_logs_in_by_itself_keeps_no_token_of_the_login_resp
         secrets = state.secrets
 
     assert result.state is CaptureState.COMPLETE, result.error
-    assert len(secrets) == 5
+    assert len(secrets) == 6
     blobs = every_output_byte(result.folder)
     warc = next(b for n, b in blobs.items() if n.endswith("page.warc.gz (decompressed)"))
     # The login exchange is kept, its cookies and its token replaced.
     assert f"Set-Cookie: csrf={SESSION_MARK}; Path=/".encode() in warc
     assert f'{{"ok": true, "access_token": "{SESSION_MARK}"}}'.encode() in warc
+    leaks = {s: [n for n, b in blobs.items() if s.encode() in b] for s in secrets}
+    assert all(found == [] for found in leaks.values()), leaks
+
+
+async def test_a_session_sent_to_the_sign_in_page_keeps_its_id_out_of_the_verdict(
+    renderer: ChromiumRenderer, tmp_path: Path
+) -> None:
+    with members_site() as (site, state):
+        run = await capture_urls(
+            [site.url("/members/signed-out")],
+            output=tmp_path,
+            options=CaptureOptions(timeout_s=40),
+            renderer=renderer,
+            site_for=lambda _: members_config(),
+            wacz=True,
+        )
+        secrets = state.secrets
+        sent = [r.query for r in site.requests if r.path == "/members/login" and "sid=" in r.query]
+
+    (result,) = run.results
+    assert sent and secrets[3] in sent[0]  # the site put the session's id in the address
+    assert result.verdict is not None and result.verdict.reason is Reason.LOGIN_REQUIRED
+    assert any(
+        "sent to the sign-in page" in fact and SESSION_MARK in fact for fact in result.verdict.facts
+    ), result.verdict.facts
+    blobs = every_output_byte(run.folder)
+    blobs["the --json line"] = json.dumps(
+        {"error": result.error, "verdict": result.verdict.to_json()}
+    ).encode()
+    leaks = {s: [n for n, b in blobs.items() if s.encode() in b] for s in secrets}
+    assert all(found == [] for found in leaks.values()), leaks
+
+
+async def test_a_session_files_third_party_and_analytics_values_stay_in_the_page(
+    renderer: ChromiumRenderer, tmp_path: Path
+) -> None:
+    visitor, analytics = "pv-4e8a1c9f2b7d5e3a6c0f", "GA1.1.1234567890.1700000000"
+    config = session_config(tmp_path, drop_login=False)
+    with members_site(MembersSite(shown=f"Partner visitor {visitor}, analytics {analytics}")) as (
+        site,
+        state,
+    ):
+        url = site.url("/members/article?n=1")
+        session = await scripted_session(renderer.browser, members_config(), url)
+        session["cookies"] += [
+            {"name": "visitor", "value": visitor, "domain": "localhost", "path": "/"},
+            {"name": "_ga", "value": analytics, "domain": "127.0.0.1", "path": "/"},
+        ]
+        write_session(tmp_path / "session.json", session)
+        run = await capture_urls(
+            [url],
+            output=tmp_path / "out",
+            options=CaptureOptions(timeout_s=40),
+            renderer=renderer,
+            site_for=lambda _: config,
+        )
+        secrets = state.secrets
+
+    (result,) = run.results
+    assert result.state is CaptureState.COMPLETE, result.error
+    text = (result.folder / paths.ARTICLE_TXT).read_text()
+    assert f"{LAST_WORDS}-1" in text
+    # Evidence is kept: a partner's and an analytics value are no session secret of the site.
+    assert f"Partner visitor {visitor}, analytics {analytics}" in text
+    assert visitor in (result.folder / paths.DOM).read_text()
+    blobs = every_output_byte(tmp_path / "out")
+    warc = next(b for n, b in blobs.items() if n.endswith("page.warc.gz (decompressed)"))
+    assert f"analytics {analytics}".encode() in warc  # the article's body as served
+    assert f"_ga={SESSION_MARK}".encode() in warc  # its Cookie header is masked all the same
     leaks = {s: [n for n, b in blobs.items() if s.encode() in b] for s in secrets}
     assert all(found == [] for found in leaks.values()), leaks

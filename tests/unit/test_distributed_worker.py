@@ -293,10 +293,12 @@ async def test_a_task_stopped_during_its_retry_wait_is_cancelled_and_keeps_no_fa
     request = CaptureRequest(URL, tmp_path / KEY, CaptureOptions(viewport=small_viewport()))
     spec = TaskSpec(request, RunPolicy(1, 2, 30.0, 0.0), "sub", KEY)  # a 30 s backoff
 
-    outcome = await asyncio.wait_for(_worker(tmp_path, fake, shared).handle(spec), timeout=5)
+    worker = _worker(tmp_path, fake, shared)
+    outcome = await asyncio.wait_for(worker.handle(spec), timeout=5)
 
     assert outcome.outcome == "cancelled"
     assert fake.rendered == [URL]  # not tried again once stopped
+    assert "sub" not in worker.sessions  # a stopped submission's sessions are not kept
     assert not (tmp_path / KEY / paths.CAPTURE_JSON).exists()  # resume captures it afresh
 
 

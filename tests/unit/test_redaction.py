@@ -2,9 +2,21 @@
 
 from __future__ import annotations
 
+import json
+from dataclasses import replace
 from datetime import UTC, datetime
+from pathlib import Path
 
-from capture.models import Exchange, HttpRequest, HttpResponse
+from capture.models import (
+    CaptureOptions,
+    CaptureRequest,
+    CaptureState,
+    Exchange,
+    HttpRequest,
+    HttpResponse,
+    StepResult,
+    StepState,
+)
 from capture.redaction import (
     REDACTED,
     SESSION_MARK,
@@ -13,6 +25,9 @@ from capture.redaction import (
     redact_exchange,
     redact_text,
 )
+from capture.scrub import without_secrets
+from capture.verdict import PageFacts, Reason, Verdict
+from tests.fakes import complete_page
 
 SECRETS = ("reader@x.org", "p&ss word")
 
@@ -88,15 +103,21 @@ def test_a_session_keeps_cookie_and_authorization_names_and_replaces_their_value
     assert redactor.exchanges == 1
 
 
-def test_values_learned_from_headers_are_replaced_in_later_bodies_and_text() -> None:
+def test_cookie_values_of_any_exchange_are_masked_in_headers_only() -> None:
     redactor = Redactor(session=True)
-    redactor.exchange(session_exchange((("Cookie", "sid=abcdef123456; theme=1"),)))
-    later = redactor.exchange(session_exchange(response_body=b"<p>abcdef123456 theme=1</p>"))
-    assert later.response.body == b"<p>" + SESSION_MARK.encode() + b" theme=1</p>"  # 1 stays
-    assert redactor.text("document.cookie: sid=abcdef123456") == (
-        "document.cookie: sid=" + SESSION_MARK,
-        True,
-    )
+    first = redactor.exchange(session_exchange((("Cookie", "_ga=GA1.1.1234567890.1700000000"),)))
+    assert first.request.headers == (("Cookie", f"_ga={SESSION_MARK}"),)
+    page = b"<p>consent: GA1.1.1234567890.1700000000</p>"
+    later = redactor.exchange(session_exchange(response_body=page))
+    assert later.response.body == page  # a cookie not known as the session's stays in bodies
+    assert redactor.text("GA1.1.1234567890.1700000000")[1] is False
+
+
+def test_the_sessions_known_values_are_replaced_in_bodies_and_text() -> None:
+    redactor = Redactor(session=True, known=["9f8e7d6c5b4a39281706f5e4"])
+    later = redactor.exchange(session_exchange(response_body=b"<p>9f8e7d6c5b4a39281706f5e4</p>"))
+    assert later.response.body == b"<p>" + SESSION_MARK.encode() + b"</p>"
+    assert redactor.text("sid=9f8e7d6c5b4a39281706f5e4") == ("sid=" + SESSION_MARK, True)
 
 
 def test_a_login_responses_token_fields_are_replaced_and_remembered() -> None:
@@ -105,12 +126,15 @@ def test_a_login_responses_token_fields_are_replaced_and_remembered() -> None:
         session_exchange(
             body=b'{"username": "reader@x.org", "password": "p&ss word"}',
             response_body=b'{"ok": true, "access_token": "eyJhbGciOi.xyz", "name": "Ann"}',
+            response_headers=(("Set-Cookie", "sid=a1b2c3d4e5f6; Path=/\n_ga=GA1.1.99.1700"),),
         )
     )
     assert b"eyJhbGciOi.xyz" not in login.response.body and b'"name": "Ann"' in login.response.body
     later = redactor.exchange(session_exchange(response_body=b"t=eyJhbGciOi.xyz"))
     assert later.response.body == b"t=" + SESSION_MARK.encode()
     assert redactor.text("reader@x.org") == (REDACTED.decode(), True)  # a credential's own mark
+    assert redactor.text("a1b2c3d4e5f6") == (SESSION_MARK, True)  # the login's own cookie
+    assert redactor.text("GA1.1.99.1700") == ("GA1.1.99.1700", False)  # not a secret
 
 
 def test_without_a_session_only_credentials_are_replaced() -> None:
@@ -127,4 +151,37 @@ def test_set_cookie_values_joined_by_newlines_are_each_replaced() -> None:
     assert cleaned.response.headers == (
         ("Set-Cookie", f"sid={SESSION_MARK}; Path=/\ncsrf={SESSION_MARK}; Secure"),
     )
-    assert redactor.text("0123456789ab")[1]
+    assert not redactor.text("0123456789ab")[1]  # not a login's: masked in headers only
+
+
+def test_a_pages_facts_step_details_and_verdict_lose_their_secrets() -> None:
+    sid = "5f1c9a0e7b3d42c8a6e1f09b"
+    request = CaptureRequest("https://x.org/a", Path("unused"), CaptureOptions())
+    page = complete_page(request)
+    moved = f"https://x.org/login?sid={sid}"
+    page = replace(
+        page,
+        steps=(
+            StepResult("page-check", StepState.OK, 1.0, detail={"cleared_into": moved, "n": 1}),
+        ),
+        seen=PageFacts(
+            title="Hello reader@x.org", headings=("Signed in as reader@x.org",), urls=(moved,)
+        ),
+        verdict=Verdict(
+            Reason.LOGIN_REQUIRED, (f"sent to the sign-in page {moved}",), "", CaptureState.PARTIAL
+        ),
+    )
+    redactor = Redactor(SECRETS, session=True, known=[sid])
+    cleaned = without_secrets(page, redactor, datetime(2026, 1, 1, tzinfo=UTC))
+    text = json.dumps(
+        [
+            [step.to_json() for step in cleaned.steps],
+            cleaned.seen.to_json() if cleaned.seen else None,
+            list(cleaned.seen.urls) if cleaned.seen else None,
+            cleaned.verdict.to_json() if cleaned.verdict else None,
+        ]
+    )
+    assert sid not in text and "reader@x.org" not in text
+    assert f"login?sid={SESSION_MARK}" in text and text.count(REDACTED.decode()) == 2
+    (redact,) = [entry for entry in cleaned.interventions if entry.action == "redact"]
+    assert "the steps" in redact.detail and "the page's facts" in redact.detail

@@ -1,0 +1,128 @@
+"""A run's one login, `capture login --check`, a late print context and a worker's sessions:
+each kept within bounds (private networks, time, memory)."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+
+from capture import printing, sessions
+from capture.distributed.sessioncache import SessionStores
+from capture.errors import PrintError
+from capture.models import CaptureOptions
+from capture.recorder import utc_now
+from capture.sessions import SessionStore, log_in_once
+from capture.signin import check_session
+from tests.browser.session_site import members_config
+
+GUARDED = CaptureOptions(block_private_networks=True)
+
+
+@dataclass
+class FakeContext:
+    """A browser context that only says whether it was closed."""
+
+    closed: bool = False
+
+    async def close(self) -> None:
+        self.closed = True
+
+
+@dataclass
+class FakeBrowser:
+    """A browser whose new contexts take `delay_s` to come; it lists the contexts it made."""
+
+    delay_s: float = 0.0
+    made: list[FakeContext] = field(default_factory=list)
+
+    async def new_context(self, **_: Any) -> FakeContext:
+        await asyncio.sleep(self.delay_s)
+        context = FakeContext()
+        self.made.append(context)
+        return context
+
+
+async def test_a_login_on_a_private_address_is_refused_before_any_context() -> None:
+    browser = FakeBrowser()
+    session = await log_in_once(
+        members_config(),
+        "http://127.0.0.1:9/members/article?n=1",
+        browser,  # type: ignore[arg-type]
+        {},
+        GUARDED,
+        utc_now,
+    )
+    assert session.state is None and session.failure is not None
+    assert "login refused: http://127.0.0.1:9/members/login: 127.0.0.1 is a loopback" in (
+        session.failure
+    )
+    assert browser.made == []
+
+
+async def test_a_runs_store_passes_the_guard_on_to_its_one_login() -> None:
+    store = SessionStore()
+    session = await store.obtain(
+        members_config(),
+        "http://10.1.2.3/members/article",
+        FakeBrowser(),  # type: ignore[arg-type]
+        {},
+        GUARDED,
+        policy=lambda address: "private" if address.startswith("10.") else None,
+    )
+    assert session.failure is not None and "10.1.2.3 is a private address" in session.failure
+
+
+async def test_checking_a_session_on_a_private_address_loads_nothing() -> None:
+    browser = FakeBrowser()
+    check = await check_session(
+        browser,  # type: ignore[arg-type]
+        members_config(),
+        "http://127.0.0.1:9/members/article",
+        {"cookies": [], "origins": []},
+        GUARDED,
+    )
+    assert not check.works and "loopback" in check.reason and browser.made == []
+
+
+async def test_a_login_that_hangs_is_given_up(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sessions, "LOGIN_BUDGET_S", -9.9)  # the whole login: 0.1 s
+    browser = FakeBrowser(delay_s=30)
+    session = await asyncio.wait_for(
+        log_in_once(
+            members_config(),
+            "http://127.0.0.1:9/members/article",
+            browser,  # type: ignore[arg-type]
+            {},
+            CaptureOptions(),
+            utc_now,
+        ),
+        timeout=5,
+    )
+    assert session.failure is not None and "login not done" in session.failure
+
+
+async def test_a_print_context_that_comes_after_the_timeout_is_closed() -> None:
+    browser = FakeBrowser(delay_s=0.3)
+    with pytest.raises(PrintError):
+        await printing.print_html(browser, "<p>x</p>", timeout_s=0.05)  # type: ignore[arg-type]
+    await asyncio.sleep(0.5)
+    (context,) = browser.made
+    assert context.closed
+
+
+def test_a_worker_keeps_a_few_submissions_sessions_for_a_while() -> None:
+    now = [0.0]
+    stores = SessionStores(limit=2, idle_s=60, monotonic=lambda: now[0])
+    first = stores.get("a")
+    assert stores.get("a") is first  # one store per submission while it runs
+    stores.get("b")
+    stores.get("c")  # a third submission: the least recently used goes
+    assert "a" not in stores and len(stores) == 2
+    now[0] = 61.0
+    stores.get("d")  # b and c sat idle for longer than idle_s
+    assert len(stores) == 1 and "d" in stores
+    stores.drop("d")  # its submission was cancelled
+    assert len(stores) == 0
