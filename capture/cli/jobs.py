@@ -29,9 +29,13 @@ def job_with_flags(args: argparse.Namespace) -> tuple[Job, list[str]]:
 
 
 def _revalidated(job: Job, top: dict[str, object], defaults: dict[str, object]) -> Job:
+    """Return job with the flags applied: to its defaults and to every per-URL override, so a
+    flag given on the command line wins everywhere (an operator's --block-private-networks is
+    never undone by an override in the file)."""
     data = job.model_dump()
     data.update(top)
     data["defaults"] = {**data["defaults"], **defaults}
+    data["overrides"] = [{**override, **defaults} for override in data["overrides"]]
     try:
         return Job.model_validate(data)
     except ValueError as exc:

@@ -196,3 +196,19 @@ def test_a_bad_value_in_a_job_file_names_the_line_and_key(tmp_path: Path) -> Non
 
     with pytest.raises(ConfigError, match=r"job.yaml:5: defaults.timeout_s: "):
         load_job(job_file)
+
+
+def test_a_flag_wins_over_a_per_url_override_of_the_job_file(tmp_path: Path) -> None:
+    from capture.cli.jobs import job_with_flags
+
+    job_file = tmp_path / "job.yaml"
+    overrides = [{"url": URL, "block_private_networks": False, "timeout_s": 90}]
+    data = {"version": 1, "name": "j", "urls": [URL], "overrides": overrides}
+    job_file.write_text(yaml.safe_dump(data))
+    args = build_parser("run").parse_args([str(job_file), "--block-private-networks"])
+
+    job, urls = job_with_flags(args)
+
+    options = job.settings_for(urls[0]).options()
+    assert options.block_private_networks is True  # the operator's flag holds
+    assert options.timeout_s == 90  # what the flag does not name stays the override's
