@@ -45,14 +45,15 @@ def _renamed(data: Any) -> Any:
     renamed = dict(data)
     for name, spec in option_fields():
         for alias in spec.aliases:
-            if alias in renamed:
-                log.warning(
-                    "deprecated key",
-                    extra={"key": alias, "use": name, "fix": f"rename `{alias}:` to `{name}:`"},
-                )
-                if name not in renamed:
-                    renamed[name] = renamed[alias]
-                del renamed[alias]
+            if alias not in renamed:
+                continue
+            if name in renamed:
+                raise ValueError(f"`{alias}` and `{name}` are the same key. Keep `{name}` only")
+            log.warning(
+                "deprecated key",
+                extra={"key": alias, "use": name, "fix": f"rename `{alias}:` to `{name}:`"},
+            )
+            renamed[name] = renamed.pop(alias)
     return renamed
 
 

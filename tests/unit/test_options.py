@@ -212,3 +212,17 @@ def test_a_flag_wins_over_a_per_url_override_of_the_job_file(tmp_path: Path) -> 
     options = job.settings_for(urls[0]).options()
     assert options.block_private_networks is True  # the operator's flag holds
     assert options.timeout_s == 90  # what the flag does not name stays the override's
+
+
+def test_a_key_given_in_both_spellings_is_an_error_that_says_which_to_keep(
+    tmp_path: Path,
+) -> None:
+    from capture.errors import ConfigError
+
+    job_file = tmp_path / "job.yaml"
+    job_file.write_text(
+        f"version: 1\nname: j\nurls: [{URL}]\ndefaults:\n  timeout: 30\n  timeout_s: 40\n"
+    )
+
+    with pytest.raises(ConfigError, match="Keep `timeout_s` only"):
+        load_job(job_file)
