@@ -83,7 +83,9 @@ async def full_page(
         if own:
             with contextlib.suppress(Exception):  # the page may be gone; the shot is what counts
                 await cdp.detach()
-    png = parts[0] if len(parts) == 1 else images.stitch(parts)
+    # Stitching a tall page takes most of a second: off the event loop, so other pages' events
+    # (and this page's watchers) are served meanwhile.
+    png = parts[0] if len(parts) == 1 else await asyncio.to_thread(images.stitch, parts)
     tiles = len(parts)
     width, shot_height = images.size(png)
     return Screenshot(
