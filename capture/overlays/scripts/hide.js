@@ -1,0 +1,4 @@
+els => {
+  els.forEach(e => e.style.setProperty('display', 'none', 'important'));
+  return els.length;
+}

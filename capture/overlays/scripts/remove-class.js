@@ -1,0 +1,4 @@
+(els, names) => {
+  els.forEach(e => e.classList.remove(...names));
+  return els.length;
+}

@@ -1,0 +1,1 @@
+els => { els.forEach(e => e.remove()); return els.length; }
