@@ -11,6 +11,7 @@ import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from capture.js import page_script
 from capture.verdict import TEXT_CHARS, Document, PageFacts, Reason, Verdict, judge
 
 if TYPE_CHECKING:
@@ -24,55 +25,6 @@ CHALLENGE_WAIT_S = 15.0
 CHALLENGE_IDLE_S = 5.0
 """A challenge whose page made no request for this long waits for a person: the wait ends."""
 
-_FACTS_JS = """(textChars) => {
-  const body = document.body;
-  const text = (body && body.innerText) || "";
-  const headings = [...document.querySelectorAll("h1, h2")]
-    .map((h) => (h.innerText || "").trim()).filter(Boolean).slice(0, 8);
-  const urls = new Set();
-  for (const s of document.scripts) if (s.src) urls.add(s.src);
-  for (const f of document.querySelectorAll("iframe[src], frame[src]")) urls.add(f.src);
-  for (const e of performance.getEntriesByType("resource")) urls.add(e.name);
-  let inline = "", left = 20000;
-  for (const s of document.scripts) {
-    if (s.src || left <= 0) continue;
-    const part = (s.textContent || "").slice(0, left);
-    inline += part + "\\n";
-    left -= part.length;
-  }
-  const marks = new Set();
-  for (const el of document.querySelectorAll("[id], [class]")) {
-    if (marks.size > 600) break;
-    if (el.id) marks.add(el.id);
-    for (const name of el.classList || []) marks.add(name);
-  }
-  const shown = (el) => {
-    const box = el.getBoundingClientRect();
-    return box.width > 1 && box.height > 1;
-  };
-  const media = [...document.querySelectorAll("img, svg, canvas, video, iframe, embed, object")]
-    .filter(shown).length;
-  const visible = (el) => {
-    if (!shown(el)) return false;
-    const style = getComputedStyle(el);
-    return style.visibility !== "hidden" && style.display !== "none" && style.opacity !== "0";
-  };
-  const frames = [...document.querySelectorAll("iframe[src]")].filter(visible)
-    .map((f) => f.src).slice(0, 40);
-  return {
-    title: document.title || "",
-    headings,
-    text: text.slice(0, textChars),
-    text_chars: text.trim().length,
-    urls: [...urls].slice(0, 400),
-    inline: inline + [...marks].join(" "),
-    password_fields: [...document.querySelectorAll("input[type=password]")].filter(visible).length,
-    media,
-    frames,
-    articles: document.querySelectorAll("article, [role=article]").length,
-  };
-}"""
-
 
 async def read_facts(page: Page) -> PageFacts:
     """Return what the verdict needs of the rendered page; a page navigating meanwhile is read
@@ -80,10 +32,10 @@ async def read_facts(page: Page) -> PageFacts:
     from playwright.async_api import Error as PlaywrightError
 
     try:
-        data: dict[str, Any] = await page.evaluate(_FACTS_JS, TEXT_CHARS)
+        data: dict[str, Any] = await page.evaluate(page_script("page-facts.js"), TEXT_CHARS)
     except PlaywrightError:
         await page.wait_for_load_state("domcontentloaded", timeout=5000)
-        data = await page.evaluate(_FACTS_JS, TEXT_CHARS)
+        data = await page.evaluate(page_script("page-facts.js"), TEXT_CHARS)
     return PageFacts(
         title=str(data.get("title") or "")[:300],
         headings=tuple(str(h)[:200] for h in data.get("headings") or ()),

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from capture.extract.jsonld import walk
+from capture.js import page_script
 
 if TYPE_CHECKING:
     from playwright.async_api import Page
@@ -39,32 +40,6 @@ SHORT_ARTICLE_CHARS = 1_000
 
 READABLE_PART_CHARS = 200
 """A declared paid part with less visible text than this did not reach the page."""
-
-FACTS_JS = """(selectors) => {
-  const visible = (el) => !el.checkVisibility || el.checkVisibility({ opacityProperty: true,
-    visibilityProperty: true });
-  const squash = (t) => (t || "").replace(/\\s+/g, " ").trim();
-  const paragraphs = [...document.querySelectorAll("p")].filter(visible)
-    .map((p) => squash(p.innerText)).filter((t) => t.length > 80);
-  const parts = {};
-  for (const selector of selectors) {
-    let chars = 0;
-    try {
-      for (const el of document.querySelectorAll(selector)) {
-        if (visible(el)) { chars += squash(el.innerText).length; }
-      }
-    } catch (e) { chars = -1; }
-    parts[selector] = chars;
-  }
-  return {
-    article_chars: paragraphs.reduce((sum, t) => sum + t.length, 0),
-    text: squash(document.body ? document.body.innerText : "").toLowerCase().slice(0, 200000),
-    parts,
-  };
-}"""
-
-JSONLD_JS = """() => [...document.querySelectorAll('script[type="application/ld+json"]')]
-  .map((s) => s.textContent || "")"""
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,8 +95,8 @@ def wall_phrase(text: str) -> str | None:
 def gating_reason(declared: Declaration, facts: dict[str, Any]) -> str | None:
     """Return why the page counts as gated, with the remedy, or None (pure).
 
-    `facts` are FACTS_JS's: the article's visible text length, the page text and the visible
-    text length of each declared part.
+    `facts` are those js/gating-facts.js returns: the article's visible text length, the page
+    text and the visible text length of each declared part.
     """
     parts: dict[str, int] = {key: int(value) for key, value in (facts.get("parts") or {}).items()}
     missing = [sel for sel in declared.selectors if parts.get(sel, 0) < READABLE_PART_CHARS]
@@ -149,6 +124,6 @@ async def detect_gating(page: Page) -> str | None:
 
     Call it after the consent and generic passes: a wall they removed is no longer gating.
     """
-    declared = declaration(list(await page.evaluate(JSONLD_JS)))
-    facts = await page.evaluate(FACTS_JS, list(declared.selectors))
+    declared = declaration(list(await page.evaluate(page_script("jsonld.js"))))
+    facts = await page.evaluate(page_script("gating-facts.js"), list(declared.selectors))
     return gating_reason(declared, facts)

@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from capture.extract import Article, extract_article
+from capture.js import page_script
 
 if TYPE_CHECKING:
     from playwright.async_api import Page
@@ -21,19 +22,6 @@ RULE = "generic:removed_text"
 
 MIN_REMOVED_CHARS = 400
 """Fewer characters than this of served paragraphs missing from the page are page furniture."""
-
-PARAGRAPHS_JS = """(served) => {
-  const squash = (t) => (t || "").replace(/\\s+/g, " ").trim();
-  const doc = new DOMParser().parseFromString(served, "text/html");
-  const shown = squash(document.body ? document.body.textContent : "");
-  const found = [...doc.querySelectorAll("p")].map((p) => squash(p.textContent))
-    .filter((t) => t.length > 80);
-  const head = (t) => t.slice(0, 120);
-  return {
-    kept: found.filter((t) => shown.includes(head(t))).map((t) => t.length),
-    removed: found.filter((t) => !shown.includes(head(t))).map((t) => t.length),
-  };
-}"""
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,7 +45,8 @@ class Removed:
 
 
 def removal(facts: dict[str, Any]) -> Removed | None:
-    """Return the removal PARAGRAPHS_JS's facts show, or None when nothing worth it went (pure).
+    """Return the removal that js/removed-paragraphs.js's facts show, or None when nothing
+    worth it went (pure).
 
     The teaser must still be in the page: a page that kept none of the served paragraphs was
     rebuilt by its script (an app), not cut short.
@@ -71,7 +60,7 @@ def removal(facts: dict[str, Any]) -> Removed | None:
 
 async def removed_text(page: Page, served_html: str) -> Removed | None:
     """Return what of the served document's article text the page no longer holds, or None."""
-    return removal(await page.evaluate(PARAGRAPHS_JS, served_html))
+    return removal(await page.evaluate(page_script("removed-paragraphs.js"), served_html))
 
 
 def recovered_article(article: Article | None, served_html: str, url: str) -> Article | None:

@@ -1,0 +1,2 @@
+() => [...document.querySelectorAll('script[type="application/ld+json"]')]
+  .map((s) => s.textContent || "")
