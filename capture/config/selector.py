@@ -157,10 +157,9 @@ def _css_problem(text: str) -> str | None:
     return None
 
 
-def _pseudo_function(text: str, start: int, name: str) -> tuple[int, str | None]:
-    """Return where the argument of :name( ends and its problem, if any."""
-    if name not in FUNCTIONAL_PSEUDOS:
-        return start, f"unknown pseudo-class ':{name}()'"
+def _closing_paren(text: str, start: int) -> int | None:
+    """Return the position just past the `)` that closes a `(` opened before start (quotes and
+    escapes inside skipped), or None when it is never closed."""
     depth, position, quote = 1, start, ""
     while position < len(text) and depth:
         char = text[position]
@@ -176,8 +175,16 @@ def _pseudo_function(text: str, start: int, name: str) -> tuple[int, str | None]
         elif char == ")":
             depth -= 1
         position += 1
-    if depth:
-        return position, f"':{name}(' is never closed"
+    return None if depth else position
+
+
+def _pseudo_function(text: str, start: int, name: str) -> tuple[int, str | None]:
+    """Return where the argument of :name( ends and its problem, if any."""
+    if name not in FUNCTIONAL_PSEUDOS:
+        return start, f"unknown pseudo-class ':{name}()'"
+    position = _closing_paren(text, start)
+    if position is None:
+        return len(text), f"':{name}(' is never closed"
     argument = text[start : position - 1].strip()
     if not argument:
         return position, f"':{name}()' needs an argument"

@@ -196,6 +196,12 @@ def overlay_kind(item: Candidate, viewport: tuple[int, int]) -> str | None:
         return "wall"
     if item.modal:
         return "modal"
+    return _by_place(item, viewport)
+
+
+def _by_place(item: Candidate, viewport: tuple[int, int]) -> str | None:
+    """Return the kind of a fixed element that says nothing of itself, by where it sits and how
+    much it covers: an overlay, a popup, or None (a site header, a side widget)."""
     width, height = viewport
     x, y, w, h = item.rect
     if y <= 2 and h < height * 0.25:
