@@ -64,9 +64,9 @@ class Option:
     aliases: tuple[str, ...] = ()
     """Older job-file spellings of the key, still read (with a warning) so old files load."""
 
-    def check(self, name: str, value: Any) -> Any:
+    def check(self, value: Any) -> Any:
         """Return value as the field's Python value; raise ValueError saying what is wrong."""
-        return _CHECKS[self.kind](self, name, value)
+        return _CHECKS[self.kind](self, value)
 
     def to_data(self, value: Any) -> Any:
         """Return value in its JSON and YAML form."""
@@ -88,7 +88,7 @@ class Option:
         }.get(self.kind)
 
 
-def _number(option: Option, name: str, value: Any, kind: type[int] | type[float]) -> Any:
+def _number(option: Option, value: Any, kind: type[int] | type[float]) -> Any:
     if isinstance(value, bool) or not isinstance(value, int | float | str):
         raise ValueError(f"{value!r} is not a number")
     try:
@@ -104,19 +104,19 @@ def _number(option: Option, name: str, value: Any, kind: type[int] | type[float]
     return number
 
 
-def _flag(option: Option, name: str, value: Any) -> bool:
+def _flag(option: Option, value: Any) -> bool:
     if not isinstance(value, bool):
         raise ValueError(f"{value!r} is not true or false")
     return value
 
 
-def _choice(option: Option, name: str, value: Any) -> str:
+def _choice(option: Option, value: Any) -> str:
     if value not in option.choices:
         raise ValueError(f"{value!r} is not one of {', '.join(option.choices)}")
     return str(value)
 
 
-def _text(option: Option, name: str, value: Any) -> str | None:
+def _text(option: Option, value: Any) -> str | None:
     if value is None:
         return None
     if not isinstance(value, str) or not value.strip():
@@ -124,23 +124,18 @@ def _text(option: Option, name: str, value: Any) -> str | None:
     return value
 
 
-def _url(option: Option, name: str, value: Any) -> str | None:
-    text = _text(option, name, value)
+def _url(option: Option, value: Any) -> str | None:
+    text = _text(option, value)
     if text is not None and not re.match(r"^[a-z][a-z0-9+.-]*://[^\s/]+", text, re.I):
         raise ValueError(f"{value!r} is not a URL like http://host:port")
     return text
 
 
-def _viewport(option: Option, name: str, value: Any) -> Viewport:
-    if isinstance(value, Viewport):
-        return value
-    try:
-        return parse_viewport(str(value))
-    except ValueError as exc:
-        raise ValueError(f"{exc}") from None
+def _viewport(option: Option, value: Any) -> Viewport:
+    return value if isinstance(value, Viewport) else parse_viewport(str(value))
 
 
-def _outputs(option: Option, name: str, value: Any) -> frozenset[str]:
+def _outputs(option: Option, value: Any) -> frozenset[str]:
     if isinstance(value, str):
         value = [part.strip() for part in value.split(",") if part.strip()]
     if not isinstance(value, list | tuple | set | frozenset):
@@ -151,9 +146,9 @@ def _outputs(option: Option, name: str, value: Any) -> frozenset[str]:
     return frozenset(value)
 
 
-_CHECKS: dict[Kind, Callable[[Option, str, Any], Any]] = {
-    "seconds": lambda option, name, value: _number(option, name, value, float),
-    "count": lambda option, name, value: _number(option, name, value, int),
+_CHECKS: dict[Kind, Callable[[Option, Any], Any]] = {
+    "seconds": lambda option, value: _number(option, value, float),
+    "count": lambda option, value: _number(option, value, int),
     "flag": _flag,
     "choice": _choice,
     "text": _text,
@@ -293,7 +288,7 @@ def checked(data: Mapping[str, Any]) -> dict[str, Any]:
     values = {}
     for name, value in data.items():
         try:
-            values[name] = specs[name].check(name, value)
+            values[name] = specs[name].check(value)
         except ValueError as exc:
             raise ValueError(f"{name}: {exc}") from None
     return values

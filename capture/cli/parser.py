@@ -83,7 +83,7 @@ def _add_option(parser: argparse.ArgumentParser, name: str, spec: Option) -> Non
 
     def value(text: str) -> Any:
         try:
-            return spec.check(name, text)
+            return spec.check(text)
         except ValueError as exc:
             raise argparse.ArgumentTypeError(str(exc)) from None
 
@@ -94,7 +94,6 @@ def _add_option(parser: argparse.ArgumentParser, name: str, spec: Option) -> Non
         type=value,
         default=None,
         metavar=spec.metavar(),
-        choices=None,
         help=help_text,
     )
 

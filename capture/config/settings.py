@@ -18,9 +18,9 @@ from capture.options import OUTPUTS, CaptureOptions, Option, option_default, opt
 log = logging.getLogger(__name__)
 
 
-def _annotation(name: str, spec: Option) -> Any:
+def _annotation(spec: Option) -> Any:
     """Return the pydantic type of an option's data form, checked by the option itself."""
-    check = AfterValidator(lambda value: spec.to_data(spec.check(name, value)))
+    check = AfterValidator(lambda value: spec.to_data(spec.check(value)))
     match spec.kind:
         case "seconds":
             return Annotated[float, Field(ge=spec.low, le=spec.high)]
@@ -72,7 +72,7 @@ class _SettingsMethods(_SettingsBase):
 
 def _settings_model() -> type[_SettingsMethods]:
     definitions: dict[str, Any] = {
-        name: (_annotation(name, spec), Field(default=option_default(name), description=spec.help))
+        name: (_annotation(spec), Field(default=option_default(name), description=spec.help))
         for name, spec in option_fields()
     }
     model: type[_SettingsMethods] = create_model(
@@ -87,7 +87,7 @@ def _settings_model() -> type[_SettingsMethods]:
 def override_model(url: Any) -> type[OverrideBase]:
     """Return the model of one entry of `overrides:`: a URL (of type url) and any option."""
     definitions: dict[str, Any] = {
-        name: (_annotation(name, spec) | None, Field(default=None, description=spec.help))
+        name: (_annotation(spec) | None, Field(default=None, description=spec.help))
         for name, spec in option_fields()
     }
     model: type[OverrideBase] = create_model(
