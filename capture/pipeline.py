@@ -305,9 +305,12 @@ def _printer_of(renderer: Renderer) -> Printer | None:
     return renderer if isinstance(renderer, Printer) else None
 
 
-def _with_failed(page: PageCapture, step: str, error: str) -> PageCapture:
+def _with_failed(
+    page: PageCapture, step: str, error: str, detail: dict[str, Any] | None = None
+) -> PageCapture:
     """Return page with one more failed step (which makes the capture partial)."""
-    return replace(page, steps=(*page.steps, StepResult(step, StepState.FAILED, 0.0, error=error)))
+    failed = StepResult(step, StepState.FAILED, 0.0, error=error, detail=detail or {})
+    return replace(page, steps=(*page.steps, failed))
 
 
 def _summary(article: Article | None) -> dict[str, Any] | None:
@@ -370,19 +373,9 @@ def _write_files(
     article = _extract(page)
     missing = folder_files.write_outputs(request, page, article, warc, seams)
     if missing:
-        page = replace(page, steps=(*page.steps, _missing_outputs(missing)))
+        error = f"not made, the page gave nothing to put in them: {', '.join(missing)}"
+        page = _with_failed(page, "outputs", error, {"missing": list(missing)})
     return page, _summary(article)
-
-
-def _missing_outputs(names: Sequence[str]) -> StepResult:
-    """Return the failed step that makes a capture partial for outputs it could not make."""
-    return StepResult(
-        "outputs",
-        StepState.FAILED,
-        0.0,
-        error=f"not made, the page gave nothing to put in them: {', '.join(names)}",
-        detail={"missing": list(names)},
-    )
 
 
 def _extract(page: PageCapture) -> Article | None:
