@@ -1,13 +1,12 @@
 """The page JavaScript the site actions run; each returns a count or a short fact to record.
 
-The scripts are files in `scripts/` beside this module (package data), read once when first used;
-each name below (`pagejs.REMOVE_JS`) is the text of its file.
+The scripts are files in `capture/js/actions/` (package data), read once when first used through
+`capture.js.page_script`; each name below (`pagejs.REMOVE_JS`) is the text of its file.
 """
 
 from __future__ import annotations
 
-import functools
-from pathlib import Path
+from capture.js import page_script
 
 FILES = {
     "REMOVE_JS": "remove.js",
@@ -21,16 +20,11 @@ FILES = {
     "LOCAL_STORAGE_JS": "local-storage.js",
     "FORGET_PASSWORDS_JS": "forget-passwords.js",
 }
-"""Each script's name, as its users spell it, and its file in `scripts/`."""
-
-
-@functools.cache
-def _read(file: str) -> str:
-    return (Path(__file__).parent / "scripts" / file).read_text(encoding="utf-8")
+"""Each script's name, as its users spell it, and its file in `capture/js/actions/`."""
 
 
 def __getattr__(name: str) -> str:
     """Return the text of the named page script, read from its file on first use."""
     if name in FILES:
-        return _read(FILES[name])
+        return page_script(f"actions/{FILES[name]}")
     raise AttributeError(f"module 'capture.overlays.pagejs' has no attribute {name!r}")
