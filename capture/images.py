@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import io
+import struct
+import zlib
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from PIL import Image
 
@@ -52,6 +55,153 @@ def stitch(tiles: Sequence[bytes]) -> bytes:
     finally:
         for image in images:
             image.close()
+
+
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+CHANNELS = {0: 1, 2: 3, 4: 2, 6: 4}
+"""Channels per pixel of the PNG colour types a join takes: grey, RGB, grey+alpha, RGBA."""
+ADLER_BASE = 65_521
+JOIN_IDAT_BYTES = 1 << 20
+"""The largest IDAT chunk a join writes (any size is valid; readers stream them alike)."""
+
+
+@dataclass(frozen=True, slots=True)
+class PngPiece:
+    """One tile of a joined PNG: its rows, compressed again as a piece of the join's zlib stream.
+
+    A PNG's rows are one zlib stream of filtered scanlines. Each tile's rows are inflated,
+    their first row made independent of the row above it (each tile's first row was filtered
+    against nothing), and deflated on their own, ending on a byte boundary: pieces made
+    apart, in any order or at once, are then joined by concatenation, with no pixel decoded.
+    """
+
+    header: bytes
+    """The tile's IHDR fields after its height: bit depth, colour type and the three methods."""
+    width_px: int
+    height_px: int
+    ancillary: bytes
+    """The tile's ancillary chunks before its pixels (a colour profile...), as they were."""
+    deflated: bytes
+    adler32: int
+    """The Adler-32 of the rows, for the join's checksum."""
+    raw_bytes: int
+
+
+def png_piece(tile: bytes, *, last: bool, level: int = STITCH_COMPRESS_LEVEL) -> PngPiece:
+    """Return a PNG tile as a piece of a join (`last`: the bottom tile, which ends the stream).
+
+    Raises ValueError when tile is not a PNG a join takes (palette, interlaced, damaged...):
+    `stitch` decodes those instead.
+    """
+    chunks = _chunks(tile)
+    if not chunks or chunks[0][0] != b"IHDR" or len(chunks[0][1]) != 13:
+        raise ValueError("not a PNG that starts with its header")
+    width, height = struct.unpack(">II", chunks[0][1][:8])
+    depth, colour, *methods = chunks[0][1][8:]
+    if depth not in {8, 16} or colour not in CHANNELS or methods != [0, 0, 0]:
+        raise ValueError("a PNG of a kind a join does not take (palette, interlaced...)")
+    kinds = [kind for kind, _ in chunks]
+    if any(kind[0:1].isupper() and kind not in {b"IHDR", b"IDAT", b"IEND"} for kind in kinds):
+        raise ValueError("a PNG with a critical chunk a join does not know")
+    pixel_bytes = CHANNELS[colour] * depth // 8
+    stride = 1 + width * pixel_bytes
+    try:
+        rows = zlib.decompress(b"".join(data for kind, data in chunks if kind == b"IDAT"))
+    except zlib.error as exc:
+        raise ValueError(f"the PNG's pixels do not inflate: {exc}") from exc
+    if width == 0 or len(rows) != stride * height:
+        raise ValueError(f"the PNG's pixels are not {width}x{height}")
+    first = _unfiltered_first_row(rows[:stride], pixel_bytes)
+    rest = memoryview(rows)[stride:]
+    compressor = zlib.compressobj(level, zlib.DEFLATED, -zlib.MAX_WBITS)
+    deflated = compressor.compress(first) + compressor.compress(rest)
+    deflated += compressor.flush(zlib.Z_FINISH if last else zlib.Z_SYNC_FLUSH)
+    first_idat = kinds.index(b"IDAT")
+    return PngPiece(
+        header=chunks[0][1][8:],
+        width_px=width,
+        height_px=height,
+        ancillary=b"".join(_chunk(kind, data) for kind, data in chunks[1:first_idat]),
+        deflated=deflated,
+        adler32=zlib.adler32(rest, zlib.adler32(first)),
+        raw_bytes=len(rows),
+    )
+
+
+def join_pieces(pieces: Sequence[PngPiece]) -> bytes:
+    """Return one PNG of pieces stacked top to bottom (the first piece's ancillary chunks kept).
+
+    Raises ValueError when the pieces differ in width or pixel format, or none is there.
+    """
+    if not pieces:
+        raise ValueError("no piece to join")
+    top = pieces[0]
+    if any((p.width_px, p.header) != (top.width_px, top.header) for p in pieces):
+        raise ValueError("pieces of different widths or pixel formats")
+    height = sum(piece.height_px for piece in pieces)
+    checksum = pieces[0].adler32
+    for piece in pieces[1:]:
+        checksum = _adler32_combine(checksum, piece.adler32, piece.raw_bytes)
+    stream = b"".join(
+        [b"\x78\x01", *(piece.deflated for piece in pieces), struct.pack(">I", checksum)]
+    )
+    idat = b"".join(
+        _chunk(b"IDAT", stream[start : start + JOIN_IDAT_BYTES])
+        for start in range(0, len(stream), JOIN_IDAT_BYTES)
+    )
+    header = _chunk(b"IHDR", struct.pack(">II", top.width_px, height) + top.header)
+    return PNG_SIGNATURE + header + top.ancillary + idat + _chunk(b"IEND", b"")
+
+
+def _chunks(png: bytes) -> list[tuple[bytes, bytes]]:
+    """Return a PNG's chunks as (kind, data) up to IEND; raise ValueError on damage."""
+    if not png.startswith(PNG_SIGNATURE):
+        raise ValueError("not a PNG")
+    chunks: list[tuple[bytes, bytes]] = []
+    at = len(PNG_SIGNATURE)
+    while at + 12 <= len(png):
+        (length,) = struct.unpack(">I", png[at : at + 4])
+        kind, data = png[at + 4 : at + 8], png[at + 8 : at + 8 + length]
+        if len(data) != length:
+            raise ValueError("a PNG cut short")
+        if kind == b"IEND":
+            return chunks
+        chunks.append((kind, data))
+        at += 12 + length
+    raise ValueError("a PNG without its end")
+
+
+def _chunk(kind: bytes, data: bytes) -> bytes:
+    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+
+def _unfiltered_first_row(row: bytes, pixel_bytes: int) -> bytes:
+    """Return a tile's first filtered row so that it reads the same under any row above it.
+
+    The first row was filtered against a row of zeros: Up is then None and Paeth is Sub, both
+    of which ignore the row above; Average is undone into plain bytes.
+    """
+    kind, data = row[0], row[1:]
+    if kind in {0, 1}:
+        return row
+    if kind in {2, 4}:
+        return bytes([kind // 2 - 1]) + data  # Up -> None (0), Paeth -> Sub (1)
+    if kind == 3:
+        plain = bytearray(data)
+        for at in range(pixel_bytes, len(plain)):
+            plain[at] = (plain[at] + (plain[at - pixel_bytes] >> 1)) & 0xFF
+        return b"\x00" + bytes(plain)
+    raise ValueError(f"a PNG row with filter {kind}, which no PNG has")
+
+
+def _adler32_combine(first: int, second: int, second_bytes: int) -> int:
+    """Return the Adler-32 of two byte strings joined, from the checksum of each (zlib's
+    adler32_combine, which Python's zlib does not offer)."""
+    a1, b1 = first & 0xFFFF, first >> 16
+    a2, b2 = second & 0xFFFF, second >> 16
+    a = (a1 + a2 - 1) % ADLER_BASE
+    b = (b1 + b2 + second_bytes * (a1 - 1)) % ADLER_BASE
+    return (b << 16) | a
 
 
 VIEW_COMPRESS_LEVEL = 3

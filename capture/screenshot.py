@@ -18,9 +18,11 @@ import asyncio
 import base64
 import contextlib
 import functools
+import logging
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from capture import images
 from capture.js import page_script
@@ -28,6 +30,9 @@ from capture.models import FirstScreen, Screenshot
 
 if TYPE_CHECKING:
     from playwright.async_api import CDPSession, Frame, Page
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 TILE_HEIGHT_PX = 8_192
 """Chromium's compositor limit is 16,384 px; tiles well under it stay exact on every GPU path."""
@@ -70,22 +75,29 @@ async def full_page(
     height = min(page_height, max_height_px)
     own = session is None
     cdp = await page.context.new_cdp_session(page) if session is None else session
+    tops = range(0, max(height, 1), TILE_HEIGHT_PX)
+    parts: list[bytes] = []
+    pieces: list[asyncio.Future[images.PngPiece]] = []
     try:
         try:
             await _prepare(page)
-            parts = [
-                await _shoot(cdp, viewport_width_px, top, min(TILE_HEIGHT_PX, height - top))
-                for top in range(0, max(height, 1), TILE_HEIGHT_PX)
-            ]
+            for top in tops:
+                part = await _shoot(cdp, viewport_width_px, top, min(TILE_HEIGHT_PX, height - top))
+                parts.append(part)
+                if len(tops) > 1:  # made ready for the join in a thread while the next is shot
+                    make = functools.partial(images.png_piece, part, last=top == tops[-1])
+                    pieces.append(_in_image_threads(make))
         finally:
             await _in_every_frame(page, page_script("shot-restore.js"))
+    except BaseException:
+        for piece in pieces:
+            piece.cancel()
+        raise
     finally:
         if own:
             with contextlib.suppress(Exception):  # the page may be gone; the shot is what counts
                 await cdp.detach()
-    # Stitching a tall page takes most of a second: off the event loop, so other pages' events
-    # (and this page's watchers) are served meanwhile.
-    png = parts[0] if len(parts) == 1 else await asyncio.to_thread(images.stitch, parts)
+    png = parts[0] if len(parts) == 1 else await _joined(parts, pieces)
     tiles = len(parts)
     width, shot_height = images.size(png)
     return Screenshot(
@@ -96,6 +108,20 @@ async def full_page(
         tiles=tiles,
         truncated=page_height > max_height_px,
     )
+
+
+async def _joined(parts: list[bytes], pieces: list[asyncio.Future[images.PngPiece]]) -> bytes:
+    """Return the tiles as one PNG: their pieces (made while later tiles were shot) joined.
+
+    Tiles a join does not take (palette, interlaced...) are decoded and stitched instead,
+    which takes most of a second on a tall page: off the event loop, so other pages' events
+    (and this page's watchers) are served meanwhile.
+    """
+    try:
+        return images.join_pieces([await piece for piece in pieces])
+    except ValueError as exc:
+        log.info("screenshot tiles stitched by decoding them", extra={"reason": str(exc)})
+        return await asyncio.to_thread(images.stitch, parts)
 
 
 async def _shoot(session: CDPSession, width_px: int, top_px: int, height_px: int) -> bytes:
@@ -156,9 +182,21 @@ def first_screen_later(
 ) -> asyncio.Future[FirstScreen]:
     """Start making shot's viewport.png and thumbnail.webp in a thread (a failure there is
     kept in the future, for `with_first_screen`, never reported as unretrieved)."""
-    make = functools.partial(images.first_screen_files, view=view, thumbnail_too=thumbnail_too)
-    loop = asyncio.get_running_loop()
-    making = loop.run_in_executor(_image_threads(), make, shot.png, viewport_height_px)
+    return _in_image_threads(
+        functools.partial(
+            images.first_screen_files,
+            shot.png,
+            viewport_height_px,
+            view=view,
+            thumbnail_too=thumbnail_too,
+        )
+    )
+
+
+def _in_image_threads(make: Callable[[], T]) -> asyncio.Future[T]:
+    """Start make() in an image thread; a failure stays in the future, never reported as
+    unretrieved (whoever awaits it sees it)."""
+    making = asyncio.get_running_loop().run_in_executor(_image_threads(), make)
     making.add_done_callback(_retrieved)
     return making
 
@@ -169,7 +207,7 @@ def _image_threads() -> ThreadPoolExecutor:
     return ThreadPoolExecutor(max_workers=2, thread_name_prefix="capture-images")
 
 
-def _retrieved(making: asyncio.Future[FirstScreen]) -> None:
+def _retrieved(making: asyncio.Future[Any]) -> None:
     if not making.cancelled():
         making.exception()
 

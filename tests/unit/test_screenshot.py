@@ -1,17 +1,29 @@
 """The screenshot's CDP call around the browser: a shot tried again, a frame apart, while
-Chromium has no frame to shoot (the real thing: tests/browser/test_screenshot_still.py)."""
+Chromium has no frame to shoot (the real thing: tests/browser/test_screenshot_still.py); tiles
+joined from their pieces, or stitched when a join does not take them."""
 
 from __future__ import annotations
 
+import asyncio
 import base64
+import functools
+import io
 from typing import Any, cast
 
 import pytest
+from PIL import Image
 from playwright.async_api import Error as PlaywrightError
 
 from capture import images
 from capture.models import Screenshot
-from capture.screenshot import SHOT_ATTEMPTS, _shoot, first_screen_later, with_first_screen
+from capture.screenshot import (
+    SHOT_ATTEMPTS,
+    _in_image_threads,
+    _joined,
+    _shoot,
+    first_screen_later,
+    with_first_screen,
+)
 from tests.fakes import png
 
 NO_FRAME = "Protocol error (Page.captureScreenshot): Unable to capture screenshot"
@@ -91,3 +103,38 @@ async def test_a_cancelled_first_screen_leaves_the_shot_as_it_was() -> None:
     making.cancel()
 
     assert await with_first_screen(shot, making) == shot
+
+
+def pieces_of(tiles: list[bytes]) -> list[asyncio.Future[images.PngPiece]]:
+    return [
+        _in_image_threads(functools.partial(images.png_piece, tile, last=n == len(tiles) - 1))
+        for n, tile in enumerate(tiles)
+    ]
+
+
+async def test_tiles_are_joined_from_the_pieces_made_while_they_were_shot() -> None:
+    tiles = [png(320, 100, "#112233"), png(320, 60, "#445566")]
+
+    joined = await _joined(tiles, pieces_of(tiles))
+
+    assert joined == images.join_pieces([images.png_piece(t, last=t is tiles[-1]) for t in tiles])
+    assert decoded(joined) == decoded(images.stitch(tiles))
+
+
+async def test_tiles_a_join_does_not_take_are_stitched_by_decoding_them() -> None:
+    tiles = [png(320, 100), palette_png(320, 60)]
+
+    joined = await _joined(tiles, pieces_of(tiles))
+
+    assert joined == images.stitch(tiles)
+
+
+def decoded(data: bytes) -> tuple[tuple[int, int], bytes]:
+    with Image.open(io.BytesIO(data)) as image:
+        return image.size, image.convert("RGB").tobytes()
+
+
+def palette_png(width: int, height: int) -> bytes:
+    out = io.BytesIO()
+    Image.open(io.BytesIO(png(width, height))).convert("P").save(out, format="PNG")
+    return out.getvalue()
