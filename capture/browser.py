@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import shutil
-from collections.abc import Callable, Mapping
+from collections.abc import AsyncIterator, Callable, Mapping
+from contextlib import asynccontextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -178,3 +181,44 @@ def choose_browser(playwright: Playwright, explicit: str | None) -> BrowserChoic
     except Exception:  # Playwright raises when its own browser was never downloaded.
         bundled = None
     return find_browser(explicit, env=os.environ, playwright_executable=bundled)
+
+
+_DRIVER_AHEAD: ContextVar[asyncio.Future[Playwright] | None] = ContextVar(
+    "capture_driver_ahead", default=None
+)
+
+
+@asynccontextmanager
+async def driver_ahead() -> AsyncIterator[None]:
+    """Start Playwright's driver now, for every `playwright_driver()` inside the block to use.
+
+    The driver is a Node process that takes about half a second to start: started ahead, it
+    starts while the caller loads what a capture needs (modules, site configs) rather than
+    after. It is stopped when the block ends (a driver that failed to start is left to
+    `playwright_driver`, which raises its error).
+    """
+    from playwright.async_api import async_playwright
+
+    starting = asyncio.ensure_future(async_playwright().start())
+    token = _DRIVER_AHEAD.set(starting)
+    try:
+        yield
+    finally:
+        _DRIVER_AHEAD.reset(token)
+        await asyncio.wait({starting})
+        if not starting.cancelled() and starting.exception() is None:
+            await starting.result().stop()
+
+
+@asynccontextmanager
+async def playwright_driver() -> AsyncIterator[Playwright]:
+    """Yield the driver an enclosing `driver_ahead` started, else one of its own (stopped when
+    the block ends)."""
+    ahead = _DRIVER_AHEAD.get()
+    if ahead is not None:
+        yield await asyncio.shield(ahead)  # its owner stops it, even when this is cancelled
+        return
+    from playwright.async_api import async_playwright
+
+    async with async_playwright() as playwright:
+        yield playwright

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from capture import netguard, printing
-from capture.browser import choose_browser, launch
+from capture.browser import choose_browser, launch, playwright_driver
 from capture.files import sha256_file
 from capture.models import (
     BrowserInfo,
@@ -113,9 +113,7 @@ class ChromiumRenderer:
 @asynccontextmanager
 async def open_renderer(browser_path: str | None = None) -> AsyncIterator[ChromiumRenderer]:
     """Yield a renderer on a freshly launched Chromium; the browser closes on exit."""
-    from playwright.async_api import async_playwright
-
-    async with async_playwright() as playwright:
+    async with playwright_driver() as playwright:
         choice = choose_browser(playwright, browser_path)
         # The binary's hash (for the provenance record) is taken while the browser starts.
         hashing = asyncio.ensure_future(asyncio.to_thread(sha256_file, Path(choice.executable)))

@@ -66,26 +66,43 @@ async def _capture(
     urls: Sequence[str],
     site_for: SiteFor | None = None,
 ) -> ExitCode:
-    from capture import api
+    import asyncio
 
-    printer = Printer(args.json)
-    site_for = site_for or site_matcher(site_folders(args))
-    result = await api.capture_urls(
-        urls,
-        output=args.output,
-        options=options_from_args(args),
-        browser_path=args.browser,
-        concurrency=args.concurrency or CONCURRENCY,
-        on_event=printer,
-        wacz=bool(args.wacz),
-        stop=stop,
-        seams=seams_for(args.sign_key, args.tsa or ()),
-        site_for=site_for,
-        qa=bool(args.qa),
-    )
+    from capture import browser
+    from capture.plan import normalise_url
+
+    for url in urls:
+        normalise_url(url)  # a bad URL stops the command here, before anything starts
+    # Playwright's driver starts (half a second of Node) while the site configs, the key and
+    # the capture's modules load in a thread: a one-off capture pays for the longer of the two.
+    async with browser.driver_ahead():
+        site_for, seams = await asyncio.to_thread(_prepare, args, site_for)
+        from capture import api
+
+        result = await api.capture_urls(
+            urls,
+            output=args.output,
+            options=options_from_args(args),
+            browser_path=args.browser,
+            concurrency=args.concurrency or CONCURRENCY,
+            on_event=Printer(args.json),
+            wacz=bool(args.wacz),
+            stop=stop,
+            seams=seams,
+            site_for=site_for,
+            qa=bool(args.qa),
+        )
     if not args.json:
         print(f"run folder: {result.folder}")
     return exit_code_for(result)
+
+
+def _prepare(args: argparse.Namespace, site_for: SiteFor | None) -> tuple[SiteFor | None, Seams]:
+    """Return the site matcher and seams of a capture, loaded and checked, with the modules
+    of a capture imported."""
+    import capture.api  # noqa: F401 - imported here, in the caller's thread, for the capture
+
+    return site_for or site_matcher(site_folders(args)), seams_for(args.sign_key, args.tsa or ())
 
 
 def seams_for(sign_key: Path | None, tsa_urls: Sequence[str]) -> Seams:
