@@ -38,18 +38,32 @@ class Printer(Protocol):
         ...
 
 
-async def print_html(browser: Browser, html: str, *, timeout_s: float = PRINT_TIMEOUT_S) -> bytes:
+async def open_print_page(browser: Browser) -> Page:
+    """Return the page of a fresh scriptless, offline context, for one `print_html`."""
+    context = await _new_context(browser)
+    try:
+        return await context.new_page()
+    except BaseException:
+        await context.close()
+        raise
+
+
+async def print_html(
+    browser: Browser, html: str, *, timeout_s: float = PRINT_TIMEOUT_S, page: Page | None = None
+) -> bytes:
     """Return a self-contained HTML page printed to PDF in a fresh scriptless, offline context.
 
+    `page` is one `open_print_page` made ahead, nothing loaded in it since (its context is
+    closed after the print); without it, one is made now.
     Raises PrintError when the browser fails or takes longer than timeout_s.
     """
     from playwright.async_api import Error as PlaywrightError
 
     try:
         async with asyncio.timeout(timeout_s):
-            context = await _new_context(browser)
+            context = page.context if page is not None else await _new_context(browser)
             try:
-                page = await context.new_page()
+                page = page or await context.new_page()
                 await page.set_content(html, wait_until="load")
                 return await page.pdf(**PDF_OPTIONS)
             finally:

@@ -51,6 +51,7 @@ class ChromiumRenderer:
         address_policy: netguard.AddressPolicy | None = None,
         first_shot_at_s: float | None = None,
         spare: SparePage | None = None,
+        print_page: Page | None = None,
     ) -> None:
         self.browser = browser
         self.info = info
@@ -65,6 +66,8 @@ class ChromiumRenderer:
         replay keeps the capture's timing, so timers on the page have fired the same way."""
         self.spare = spare
         """The next capture's context and page, made while the last one's files are written."""
+        self._print_page = print_page
+        """The first print's page, made at launch (the browser's facts were read in it)."""
 
     def replaying(
         self,
@@ -107,7 +110,9 @@ class ChromiumRenderer:
 
     async def print_html(self, html: str) -> bytes:
         """Return html printed to PDF by this browser (provenance.pdf); raise PrintError."""
-        return await printing.print_html(self.browser, html)
+        page, self._print_page = self._print_page, None
+        fresh = page if page is not None and not page.is_closed() else None
+        return await printing.print_html(self.browser, html, page=fresh)
 
 
 @asynccontextmanager
@@ -123,12 +128,12 @@ async def open_renderer(browser_path: str | None = None) -> AsyncIterator[Chromi
             await asyncio.gather(hashing, return_exceptions=True)  # its outcome is taken
             raise
         try:
-            context = await browser.new_context()
-            page = await context.new_page()
+            # The browser's facts are read in the first print's page (scriptless pages still
+            # answer DevTools): one page opened, not one for the facts and one to print in.
+            page = await printing.open_print_page(browser)
             user_agent, pdf_viewer = await page.evaluate(
                 "[navigator.userAgent, navigator.pdfViewerEnabled === true]"
             )
-            await context.close()
             info = BrowserInfo(
                 executable=choice.executable,
                 version=browser.version,
@@ -140,7 +145,7 @@ async def open_renderer(browser_path: str | None = None) -> AsyncIterator[Chromi
             )
             spare = SparePage(browser)
             try:
-                yield ChromiumRenderer(browser, info, spare=spare)
+                yield ChromiumRenderer(browser, info, spare=spare, print_page=page)
             finally:
                 await spare.close()
         finally:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import os
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,7 +15,7 @@ from capture.demo import DEMO_ARTICLE_PATH, demo_site
 from capture.evidence.verify import verify_path
 from capture.localsite import LocalSite
 from capture.models import CaptureOptions
-from capture.render import ChromiumRenderer
+from capture.render import ChromiumRenderer, open_renderer
 from tests.browser.captured import capture_one, run_tool
 from tests.evidence_folder import make_run
 
@@ -97,3 +98,20 @@ async def test_capture_verify_pdf_writes_the_report_in_plain_words(tmp_path: Pat
     text = _text(report.read_bytes())
     assert code == 12, output
     assert "NOT VERIFIED" in text and "DOES NOT HOLD" in text and "article.txt" in text
+
+
+async def test_prints_run_no_script_in_the_page_opened_at_launch_and_after_it() -> None:
+    html = "<title>kept</title><p>plain</p><script>document.title = 'ran'</script>"
+    script = "<script>document.body.append('script ran')</script>"
+    async with open_renderer(os.environ.get("CAPTURE_BROWSER")) as renderer:
+        contexts = len(renderer.browser.contexts)  # the first print's, made at launch
+        first = await renderer.print_html(f"<p>first print</p>{script}")
+        assert len(renderer.browser.contexts) == contexts - 1  # its context closed after it
+        second = await renderer.print_html(f"<p>second print</p>{script}")
+        assert len(renderer.browser.contexts) == contexts - 1
+    assert _text(first) == "first print" and _text(second) == "second print"
+    async with open_renderer(os.environ.get("CAPTURE_BROWSER")) as renderer:
+        page = renderer._print_page
+        assert page is not None
+        await page.set_content(html)
+        assert await page.title() == "kept"
