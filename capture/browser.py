@@ -183,9 +183,16 @@ def choose_browser(playwright: Playwright, explicit: str | None) -> BrowserChoic
     return find_browser(explicit, env=os.environ, playwright_executable=bundled)
 
 
-_DRIVER_AHEAD: ContextVar[asyncio.Future[Playwright] | None] = ContextVar(
-    "capture_driver_ahead", default=None
-)
+@dataclass(slots=True)
+class _Ahead:
+    """What `driver_ahead` started: the driver, and the browser `launch_ahead` launched on it."""
+
+    driver: asyncio.Future[Playwright]
+    browser: asyncio.Future[tuple[BrowserChoice, Browser]] | None = None
+    browser_path: str | None = None
+
+
+_AHEAD: ContextVar[_Ahead | None] = ContextVar("capture_ahead", default=None)
 
 
 @asynccontextmanager
@@ -194,29 +201,63 @@ async def driver_ahead() -> AsyncIterator[None]:
 
     The driver is a Node process that takes about half a second to start: started ahead, it
     starts while the caller loads what a capture needs (modules, site configs) rather than
-    after. It is stopped when the block ends (a driver that failed to start is left to
-    `playwright_driver`, which raises its error).
+    after. When the block ends, a browser `launch_ahead` launched that nobody took is closed
+    and the driver stopped (a driver that failed to start is left to `playwright_driver`,
+    which raises its error).
     """
     from playwright.async_api import async_playwright
 
-    starting = asyncio.ensure_future(async_playwright().start())
-    token = _DRIVER_AHEAD.set(starting)
+    ahead = _Ahead(asyncio.ensure_future(async_playwright().start()))
+    token = _AHEAD.set(ahead)
     try:
         yield
     finally:
-        _DRIVER_AHEAD.reset(token)
-        await asyncio.wait({starting})
-        if not starting.cancelled() and starting.exception() is None:
-            await starting.result().stop()
+        _AHEAD.reset(token)
+        if ahead.browser is not None:  # launched ahead and never taken
+            await asyncio.wait({ahead.browser})
+            if not ahead.browser.cancelled() and ahead.browser.exception() is None:
+                await ahead.browser.result()[1].close()
+        await asyncio.wait({ahead.driver})
+        if not ahead.driver.cancelled() and ahead.driver.exception() is None:
+            await ahead.driver.result().stop()
+
+
+def launch_ahead(browser_path: str | None) -> None:
+    """Start launching the browser for browser_path on the driver started ahead, for the next
+    `launched_ahead(browser_path)` to take; outside `driver_ahead`, do nothing.
+
+    Call it once the input is checked: a capture that cannot start launches no browser.
+    """
+    ahead = _AHEAD.get()
+    if ahead is None or ahead.browser is not None:
+        return
+
+    async def launching() -> tuple[BrowserChoice, Browser]:
+        playwright = await asyncio.shield(ahead.driver)
+        choice = choose_browser(playwright, browser_path)
+        return choice, await launch(playwright, choice)
+
+    ahead.browser, ahead.browser_path = asyncio.ensure_future(launching()), browser_path
+
+
+async def launched_ahead(browser_path: str | None) -> tuple[BrowserChoice, Browser] | None:
+    """Return the browser `launch_ahead` launched for browser_path (once: the caller closes
+    it), or None when there is none, or it is gone; raise what stopped its launch."""
+    ahead = _AHEAD.get()
+    if ahead is None or ahead.browser is None or ahead.browser_path != browser_path:
+        return None
+    launching, ahead.browser = ahead.browser, None
+    choice, browser = await launching
+    return (choice, browser) if browser.is_connected() else None
 
 
 @asynccontextmanager
 async def playwright_driver() -> AsyncIterator[Playwright]:
     """Yield the driver an enclosing `driver_ahead` started, else one of its own (stopped when
     the block ends)."""
-    ahead = _DRIVER_AHEAD.get()
+    ahead = _AHEAD.get()
     if ahead is not None:
-        yield await asyncio.shield(ahead)  # its owner stops it, even when this is cancelled
+        yield await asyncio.shield(ahead.driver)  # its owner stops it, even when this is cancelled
         return
     from playwright.async_api import async_playwright
 

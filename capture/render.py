@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from capture import netguard, printing
-from capture.browser import choose_browser, launch, playwright_driver
+from capture.browser import choose_browser, launch, launched_ahead, playwright_driver
 from capture.files import sha256_file
 from capture.models import (
     BrowserInfo,
@@ -119,11 +119,12 @@ class ChromiumRenderer:
 async def open_renderer(browser_path: str | None = None) -> AsyncIterator[ChromiumRenderer]:
     """Yield a renderer on a freshly launched Chromium; the browser closes on exit."""
     async with playwright_driver() as playwright:
-        choice = choose_browser(playwright, browser_path)
+        ahead = await launched_ahead(browser_path)
+        choice = ahead[0] if ahead else choose_browser(playwright, browser_path)
         # The binary's hash (for the provenance record) is taken while the browser starts.
         hashing = asyncio.ensure_future(asyncio.to_thread(sha256_file, Path(choice.executable)))
         try:
-            browser = await launch(playwright, choice)
+            browser = ahead[1] if ahead else await launch(playwright, choice)
         except BaseException:
             await asyncio.gather(hashing, return_exceptions=True)  # its outcome is taken
             raise

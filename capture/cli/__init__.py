@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 
     from capture.api import RunResult
     from capture.evidence.checks import VerifyReport
+    from capture.evidence.keys import SigningKey
     from capture.pipeline import Seams
     from capture.plan import SiteFor
 
@@ -73,10 +74,13 @@ async def _capture(
 
     for url in urls:
         normalise_url(url)  # a bad URL stops the command here, before anything starts
-    # Playwright's driver starts (half a second of Node) while the site configs, the key and
-    # the capture's modules load in a thread: a one-off capture pays for the longer of the two.
+    # Playwright's driver starts (half a second of Node) while the site configs and the key
+    # are checked in a thread; then Chromium starts while the capture's modules load there: a
+    # one-off capture pays for the longer of each pair, not for both.
     async with browser.driver_ahead():
-        site_for, seams = await asyncio.to_thread(_prepare, args, site_for)
+        site_for, key = await asyncio.to_thread(_checked_input, args, site_for)
+        browser.launch_ahead(args.browser)
+        seams = await asyncio.to_thread(_seams, key, args.tsa or ())
         from capture import api
 
         result = await api.capture_urls(
@@ -97,21 +101,32 @@ async def _capture(
     return exit_code_for(result)
 
 
-def _prepare(args: argparse.Namespace, site_for: SiteFor | None) -> tuple[SiteFor | None, Seams]:
-    """Return the site matcher and seams of a capture, loaded and checked, with the modules
-    of a capture imported."""
-    import capture.api  # noqa: F401 - imported here, in the caller's thread, for the capture
+def _checked_input(
+    args: argparse.Namespace, site_for: SiteFor | None
+) -> tuple[SiteFor | None, SigningKey | None]:
+    """Return the site matcher and the signing key of a capture, loaded and checked."""
+    return site_for or site_matcher(site_folders(args)), _signing_key(args.sign_key)
 
-    return site_for or site_matcher(site_folders(args)), seams_for(args.sign_key, args.tsa or ())
+
+def _seams(key: SigningKey | None, tsa_urls: Sequence[str]) -> Seams:
+    """Return the seams of a capture, with the modules of a capture imported (this is slow)."""
+    import capture.api  # noqa: F401 - imported here, in the caller's thread, for the capture
+    from capture.pipeline import Sealing, Seams
+
+    return Seams(sealing=Sealing(key=key, tsa_urls=tuple(tsa_urls)))
 
 
 def seams_for(sign_key: Path | None, tsa_urls: Sequence[str]) -> Seams:
     """Return the seams of a run: the signing key is loaded (and checked) before anything starts."""
-    from capture.evidence import load_signing_key
-    from capture.pipeline import Sealing, Seams
+    return _seams(_signing_key(sign_key), tsa_urls)
 
-    key = load_signing_key(sign_key) if sign_key else None
-    return Seams(sealing=Sealing(key=key, tsa_urls=tuple(tsa_urls)))
+
+def _signing_key(path: Path | None) -> SigningKey | None:
+    if path is None:
+        return None
+    from capture.evidence import load_signing_key
+
+    return load_signing_key(path)
 
 
 def site_matcher(folders: Sequence[Path]) -> SiteFor | None:
