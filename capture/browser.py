@@ -12,10 +12,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from capture import printing
 from capture.errors import BrowserLaunchError, BrowserNotFoundError
+from capture.files import sha256_file
 
 if TYPE_CHECKING:
-    from playwright.async_api import Browser, Playwright
+    from playwright.async_api import Browser, Page, Playwright
 
 SYSTEM_BROWSERS = (
     "chromium-headless-shell",
@@ -183,12 +185,43 @@ def choose_browser(playwright: Playwright, explicit: str | None) -> BrowserChoic
     return find_browser(explicit, env=os.environ, playwright_executable=bundled)
 
 
+@dataclass(frozen=True, slots=True)
+class Launched:
+    """A running Chromium, with what was made and found out while it started."""
+
+    choice: BrowserChoice
+    browser: Browser
+    sha256: str
+    """The executable's SHA-256 (for the provenance record), taken while it started."""
+    print_page: Page
+    """A scriptless, offline page for the first print, where the browser's facts are read."""
+
+
+async def launch_chosen(playwright: Playwright, browser_path: str | None) -> Launched:
+    """Return the browser for browser_path launched, its binary hashed and its first print
+    page open; raise BrowserNotFoundError or BrowserLaunchError (nothing is left running)."""
+    choice = choose_browser(playwright, browser_path)
+    hashing = asyncio.ensure_future(asyncio.to_thread(sha256_file, Path(choice.executable)))
+    try:
+        browser = await launch(playwright, choice)
+    except BaseException:
+        await asyncio.gather(hashing, return_exceptions=True)  # its outcome is taken
+        raise
+    try:
+        page = await printing.open_print_page(browser)
+        return Launched(choice, browser, await hashing, page)
+    except BaseException:
+        await asyncio.gather(hashing, return_exceptions=True)
+        await browser.close()
+        raise
+
+
 @dataclass(slots=True)
 class _Ahead:
     """What `driver_ahead` started: the driver, and the browser `launch_ahead` launched on it."""
 
     driver: asyncio.Future[Playwright]
-    browser: asyncio.Future[tuple[BrowserChoice, Browser]] | None = None
+    browser: asyncio.Future[Launched] | None = None
     browser_path: str | None = None
 
 
@@ -216,7 +249,7 @@ async def driver_ahead() -> AsyncIterator[None]:
         if ahead.browser is not None:  # launched ahead and never taken
             await asyncio.wait({ahead.browser})
             if not ahead.browser.cancelled() and ahead.browser.exception() is None:
-                await ahead.browser.result()[1].close()
+                await ahead.browser.result().browser.close()
         await asyncio.wait({ahead.driver})
         if not ahead.driver.cancelled() and ahead.driver.exception() is None:
             await ahead.driver.result().stop()
@@ -232,23 +265,21 @@ def launch_ahead(browser_path: str | None) -> None:
     if ahead is None or ahead.browser is not None:
         return
 
-    async def launching() -> tuple[BrowserChoice, Browser]:
-        playwright = await asyncio.shield(ahead.driver)
-        choice = choose_browser(playwright, browser_path)
-        return choice, await launch(playwright, choice)
+    async def launching() -> Launched:
+        return await launch_chosen(await asyncio.shield(ahead.driver), browser_path)
 
     ahead.browser, ahead.browser_path = asyncio.ensure_future(launching()), browser_path
 
 
-async def launched_ahead(browser_path: str | None) -> tuple[BrowserChoice, Browser] | None:
+async def launched_ahead(browser_path: str | None) -> Launched | None:
     """Return the browser `launch_ahead` launched for browser_path (once: the caller closes
     it), or None when there is none, or it is gone; raise what stopped its launch."""
     ahead = _AHEAD.get()
     if ahead is None or ahead.browser is None or ahead.browser_path != browser_path:
         return None
     launching, ahead.browser = ahead.browser, None
-    choice, browser = await launching
-    return (choice, browser) if browser.is_connected() else None
+    launched = await launching
+    return launched if launched.browser.is_connected() else None
 
 
 @asynccontextmanager

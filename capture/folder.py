@@ -12,7 +12,7 @@ from capture.certificates import CERTIFICATE_CHAIN, chain_pem
 from capture.errors import VideoError
 from capture.evidence.report_html import CONTENT_TYPE as PROVENANCE_TYPE
 from capture.evidence.report_html import PROVENANCE_HTML, PROVENANCE_URN, provenance_html
-from capture.extract import Article
+from capture.extract.model import Article
 from capture.files import write_bytes, write_json
 from capture.models import CaptureRequest, PageCapture
 from capture.records import resource_record

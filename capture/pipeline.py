@@ -5,7 +5,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import functools
+import importlib
 import logging
+import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -17,7 +19,7 @@ from capture import paths, provenance
 from capture.errors import OutputError, PageError, PrintError
 from capture.evidence.keys import SigningKey
 from capture.evidence.seal import seal_capture
-from capture.extract import Article, extract_article
+from capture.extract.model import Article
 from capture.files import discard_folder, json_bytes, make_folder, write_bytes
 from capture.models import (
     Attempt,
@@ -162,6 +164,7 @@ async def capture_page(
     Raises OutputError when the folder cannot be written: that stops a run, unlike a bad page.
     """
     seams = seams or Seams()
+    _load_extractor_soon()
     machine = seams.machine or provenance.Machine.current()
     folder = make_folder(request.folder)
     warc = WarcFile(folder / paths.WARC)
@@ -378,7 +381,24 @@ def _write_files(
     return page, _summary(article)
 
 
+EXTRACTOR = "capture.extract.article"
+
+
+@functools.cache
+def _load_extractor_soon() -> None:
+    """Start importing the extractor in a thread, once: the page renders meanwhile (mostly
+    waiting for the browser), and the extraction after it finds the extractor loaded."""
+    threading.Thread(target=_import_quietly, args=(EXTRACTOR,), name="capture-extractor").start()
+
+
+def _import_quietly(name: str) -> None:
+    with contextlib.suppress(ImportError):  # raised again where the module is used
+        importlib.import_module(name)
+
+
 def _extract(page: PageCapture) -> Article | None:
+    from capture.extract.article import extract_article
+
     html = page.layout_html or page.dom_html
     url = page.final_url or page.url
     article = extract_article(html, url, rendered=page.layout) if html is not None else None

@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from capture import netguard, printing
-from capture.browser import choose_browser, launch, launched_ahead, playwright_driver
-from capture.files import sha256_file
+from capture.browser import launch_chosen, launched_ahead, playwright_driver
 from capture.models import (
     BrowserInfo,
     CaptureRequest,
@@ -117,22 +114,17 @@ class ChromiumRenderer:
 
 @asynccontextmanager
 async def open_renderer(browser_path: str | None = None) -> AsyncIterator[ChromiumRenderer]:
-    """Yield a renderer on a freshly launched Chromium; the browser closes on exit."""
+    """Yield a renderer on a freshly launched Chromium (the one `launch_ahead` launched, when
+    there is one); the browser closes on exit."""
     async with playwright_driver() as playwright:
-        ahead = await launched_ahead(browser_path)
-        choice = ahead[0] if ahead else choose_browser(playwright, browser_path)
-        # The binary's hash (for the provenance record) is taken while the browser starts.
-        hashing = asyncio.ensure_future(asyncio.to_thread(sha256_file, Path(choice.executable)))
-        try:
-            browser = ahead[1] if ahead else await launch(playwright, choice)
-        except BaseException:
-            await asyncio.gather(hashing, return_exceptions=True)  # its outcome is taken
-            raise
+        launched = await launched_ahead(browser_path) or await launch_chosen(
+            playwright, browser_path
+        )
+        browser, choice = launched.browser, launched.choice
         try:
             # The browser's facts are read in the first print's page (scriptless pages still
             # answer DevTools): one page opened, not one for the facts and one to print in.
-            page = await printing.open_print_page(browser)
-            user_agent, pdf_viewer = await page.evaluate(
+            user_agent, pdf_viewer = await launched.print_page.evaluate(
                 "[navigator.userAgent, navigator.pdfViewerEnabled === true]"
             )
             info = BrowserInfo(
@@ -141,16 +133,15 @@ async def open_renderer(browser_path: str | None = None) -> AsyncIterator[Chromi
                 source=choice.source,
                 playwright_version=_playwright_version(),
                 user_agent=user_agent,
-                sha256=await hashing,
+                sha256=launched.sha256,
                 pdf_viewer=pdf_viewer,
             )
             spare = SparePage(browser)
             try:
-                yield ChromiumRenderer(browser, info, spare=spare, print_page=page)
+                yield ChromiumRenderer(browser, info, spare=spare, print_page=launched.print_page)
             finally:
                 await spare.close()
         finally:
-            await asyncio.gather(hashing, return_exceptions=True)  # when the probe failed first
             await browser.close()
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
-from capture.extract import Article, extract_article
+from capture.extract.model import Article
 from capture.js import page_script
 
 if TYPE_CHECKING:
@@ -67,6 +67,8 @@ def recovered_article(article: Article | None, served_html: str, url: str) -> Ar
     """Return the article with its text taken from the served document, when that has more
     (pure); the rendered page's metadata is kept, and article.json says where the text came
     from (`text_source: served`, a note)."""
+    from capture.extract.article import extract_article
+
     served = extract_article(served_html, url)
     if not served.is_article or (article is not None and served.word_count <= article.word_count):
         return article

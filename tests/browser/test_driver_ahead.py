@@ -11,7 +11,6 @@ from playwright.async_api import Browser
 from playwright.async_api import Error as PlaywrightError
 
 from capture import browser as browsers
-from capture import render
 from capture.browser import (
     choose_browser,
     driver_ahead,
@@ -38,7 +37,6 @@ def launched(monkeypatch: pytest.MonkeyPatch) -> list[Browser]:
         return browser
 
     monkeypatch.setattr(browsers, "launch", counted)
-    monkeypatch.setattr(render, "launch", counted)
     return browsers_launched
 
 
@@ -65,7 +63,7 @@ async def test_the_renderer_takes_the_browser_launched_ahead_once(launched: list
         launch_ahead(PATH)
         async with open_renderer(PATH) as renderer:
             assert launched == [renderer.browser]
-            assert renderer.info.user_agent
+            assert renderer.info.user_agent and renderer.info.sha256
         async with open_renderer(PATH) as again:  # taken: the next renderer launches its own
             assert launched == [renderer.browser, again.browser]
         assert not renderer.browser.is_connected()  # the renderer closed what it took
