@@ -132,7 +132,8 @@ async def _capture_and_finish(  # noqa: PLR0917 - the private body of execute, s
         emit(event)
 
     try:
-        async with _renderer(renderer, settings.browser_path) as chromium:
+        spares = len(todo) > 1  # a page made ahead for the next capture, when there is one
+        async with _renderer(renderer, settings.browser_path, spares=spares) as chromium:
             info = chromium.info
             run_info["software"]["browser"] = f"Chromium {info.version} ({info.executable})"
             folder.write_run(run_info)
@@ -164,13 +165,16 @@ LOCAL_RESTART_AFTER = 1_000_000
 
 
 @asynccontextmanager
-async def _renderer(given: Renderer | None, browser_path: str | None) -> AsyncIterator[Renderer]:
-    """Yield the given renderer, or one browser for the run that is relaunched if it crashes."""
+async def _renderer(
+    given: Renderer | None, browser_path: str | None, *, spares: bool = True
+) -> AsyncIterator[Renderer]:
+    """Yield the given renderer, or one browser for the run that is relaunched if it crashes
+    (`spares`: see `open_renderer`)."""
     if given is not None:
         yield given
         return
     chromium = RecyclingRenderer(
-        lambda: open_renderer(browser_path), restart_after=LOCAL_RESTART_AFTER
+        lambda: open_renderer(browser_path, spares=spares), restart_after=LOCAL_RESTART_AFTER
     )
     try:
         await chromium.ready()  # a missing browser stops the run here, before any capture

@@ -113,9 +113,14 @@ class ChromiumRenderer:
 
 
 @asynccontextmanager
-async def open_renderer(browser_path: str | None = None) -> AsyncIterator[ChromiumRenderer]:
+async def open_renderer(
+    browser_path: str | None = None, *, spares: bool = True
+) -> AsyncIterator[ChromiumRenderer]:
     """Yield a renderer on a freshly launched Chromium (the one `launch_ahead` launched, when
-    there is one); the browser closes on exit."""
+    there is one); the browser closes on exit.
+
+    With `spares`, each capture's successor gets a page made ahead (`SparePage`); a run of one
+    page has no successor to make one for."""
     async with playwright_driver() as playwright:
         launched = await launched_ahead(browser_path) or await launch_chosen(
             playwright, browser_path
@@ -136,11 +141,12 @@ async def open_renderer(browser_path: str | None = None) -> AsyncIterator[Chromi
                 sha256=launched.sha256,
                 pdf_viewer=pdf_viewer,
             )
-            spare = SparePage(browser)
+            spare = SparePage(browser) if spares else None
             try:
                 yield ChromiumRenderer(browser, info, spare=spare, print_page=launched.print_page)
             finally:
-                await spare.close()
+                if spare is not None:
+                    await spare.close()
         finally:
             await browser.close()
 

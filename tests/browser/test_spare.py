@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -10,7 +11,7 @@ import pytest
 
 from capture.localsite import LocalSite, Reply, SiteRequest
 from capture.models import CaptureOptions, Viewport
-from capture.render import ChromiumRenderer
+from capture.render import ChromiumRenderer, open_renderer
 from tests.browser.captured import capture_one
 
 pytestmark = [pytest.mark.browser, pytest.mark.asyncio(loop_scope="module")]
@@ -75,3 +76,14 @@ async def test_a_capture_with_other_options_gets_a_context_of_its_own(
             break
         await asyncio.sleep(0.1)
     assert len(shared_renderer.browser.contexts) <= 1  # at most the spare for the next one
+
+
+async def test_a_renderer_without_spares_makes_no_page_ahead(
+    site: LocalSite, tmp_path: Path
+) -> None:
+    async with open_renderer(os.environ.get("CAPTURE_BROWSER"), spares=False) as renderer:
+        assert renderer.spare is None
+        captured = await capture_one(site.url("/visit"), renderer, tmp_path)
+
+        assert captured.document["state"] == "complete"
+        assert renderer.browser.contexts == []  # its own and the print's are closed; no spare

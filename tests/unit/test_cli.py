@@ -32,7 +32,9 @@ def opener(renderer: FakeRenderer | Exception) -> OpenRenderer:
     """Return a stand-in for open_renderer that yields renderer (or raises it)."""
 
     @asynccontextmanager
-    async def open_fake(browser_path: str | None = None) -> AsyncIterator[FakeRenderer]:
+    async def open_fake(
+        browser_path: str | None = None, *, spares: bool = True
+    ) -> AsyncIterator[FakeRenderer]:
         if isinstance(renderer, Exception):
             raise renderer
         yield renderer

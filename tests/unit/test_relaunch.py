@@ -1,4 +1,4 @@
-"""A local run whose browser dies relaunches it and goes on."""
+"""A local run whose browser dies relaunches it and goes on; a run of one page keeps no spare."""
 
 from __future__ import annotations
 
@@ -33,7 +33,9 @@ async def test_a_browser_that_crashes_is_relaunched_and_the_run_goes_on(
     launched: list[FakeRenderer] = []
 
     @asynccontextmanager
-    async def launch(browser_path: str | None = None) -> AsyncIterator[FakeRenderer]:
+    async def launch(
+        browser_path: str | None = None, *, spares: bool = True
+    ) -> AsyncIterator[FakeRenderer]:
         renderer = CrashingRenderer()
         launched.append(renderer)
         yield renderer
@@ -44,3 +46,22 @@ async def test_a_browser_that_crashes_is_relaunched_and_the_run_goes_on(
     assert [result.state for result in run.results] == [CaptureState.COMPLETE] * len(URLS)
     assert len(launched) == len(URLS)  # one relaunch after each crash, none in between
     assert [renderer.rendered for renderer in launched] == [[url] for url in URLS]
+
+
+async def test_only_a_run_of_more_than_one_page_makes_pages_ahead(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    asked: list[bool] = []
+
+    @asynccontextmanager
+    async def launch(
+        browser_path: str | None = None, *, spares: bool = True
+    ) -> AsyncIterator[FakeRenderer]:
+        asked.append(spares)
+        yield FakeRenderer()
+
+    monkeypatch.setattr(api, "open_renderer", launch)
+    await api.capture_urls(URLS[:1], output=tmp_path / "one")
+    await api.capture_urls(URLS, output=tmp_path / "many")
+
+    assert asked == [False, True]  # a one-off capture has no next capture to make a page for

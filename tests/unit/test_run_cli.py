@@ -68,7 +68,9 @@ def fake(monkeypatch: pytest.MonkeyPatch) -> SignallingRenderer:
     renderer = SignallingRenderer()
 
     @asynccontextmanager
-    async def open_fake(browser_path: str | None = None) -> AsyncIterator[FakeRenderer]:
+    async def open_fake(
+        browser_path: str | None = None, *, spares: bool = True
+    ) -> AsyncIterator[FakeRenderer]:
         yield renderer
 
     monkeypatch.setattr(api, "open_renderer", open_fake)
