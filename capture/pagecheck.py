@@ -17,7 +17,7 @@ from capture.verdict import TEXT_CHARS, Document, PageFacts, Reason, Verdict, ju
 if TYPE_CHECKING:
     from playwright.async_api import Page, Response
 
-    from capture.activity import NetworkActivity
+    from capture.page.activity import NetworkActivity
 
 CHALLENGE_WAIT_S = 15.0
 """How long a challenge page is given to clear itself before the capture goes on with it."""

@@ -7,12 +7,13 @@ import logging
 import time
 from typing import TYPE_CHECKING, Any
 
-from capture import expiry, netguard, overlays, pagecheck, pagewatch, printing, screenshot
+from capture import expiry, netguard, overlays, pagecheck, printing, screenshot
 from capture.devtools import VIEWER_TYPES, rendered_dom, tls_details
 from capture.errors import NavigationError
-from capture.looking import Looking
 from capture.models import CaptureRequest, Exchange, FirstScreen, PageCapture, Screenshot
 from capture.overlays.log import InterventionLog
+from capture.page import watch as pagewatch
+from capture.page.looking import Looking
 from capture.pageevents import PageEvents
 from capture.recorder import ExchangeSink, Recorder
 from capture.screencast import Screencast

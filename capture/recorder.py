@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urldefrag, urlsplit
 
-from capture.activity import NetworkActivity
 from capture.background import Background
 from capture.devtools import VIEWER_TYPES, BufferedBodies, Connection
 from capture.models import (
@@ -27,6 +26,7 @@ from capture.models import (
     HttpResponse,
     TrafficSummary,
 )
+from capture.page.activity import NetworkActivity
 from capture.viewerfiles import ViewerFiles, with_body
 
 if TYPE_CHECKING:
@@ -109,7 +109,7 @@ class Recorder:
         )
         """PDF documents shown in the viewer, matched with the viewer's streams of their bytes."""
         self.network = NetworkActivity(self._busy, self._arriving)
-        """The network's last events; waits for quiet (see `capture.settle`)."""
+        """The network's last events; waits for quiet (see `capture.page.settle`)."""
         self.exchanges = 0
         self.bytes = 0
 
@@ -351,7 +351,7 @@ class Recorder:
 
     def _arriving(self) -> float | None:
         """When the newest body still arriving had its headers; bodies hold the quiet a while
-        (`capture.activity.BODY_HOLD_S`)."""
+        (`capture.page.activity.BODY_HOLD_S`)."""
         return max(self._streaming.values(), default=None)
 
     async def drain(self, timeout_s: float, body_grace_s: float) -> int:

@@ -2,7 +2,7 @@
 
 A page is scrolled through, one window height per frame, only when something on it would answer:
 images or frames with `loading="lazy"`, an `IntersectionObserver` observing anything, a scroll
-listener on the window or the document (counted by `capture.pagewatch`'s init script), or a frame
+listener on the window or the document (counted by `capture.page.watch`'s init script), or a frame
 below the first screen (its own observers see the main page scroll). A page with none of these
 renders the same whether scrolled or not, and is not kept waiting for it.
 

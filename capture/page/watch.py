@@ -4,10 +4,11 @@ It notes what the page will do by itself and what would answer a scroll, and ans
 about them through a hidden, frozen `window.__captureWatch`:
 
 - timers: when each `setTimeout` and the first tick of each `setInterval` was set and is due,
-  until cleared (asked by `capture.settle`'s looks, which run after a frame and an idle moment);
+  until cleared (asked by `capture.page.settle`'s looks, which run after a frame and an idle
+  moment);
 - what answers a scroll: the elements given to `IntersectionObserver.prototype.observe` (each
   once), and scroll listeners added to the window or the document (asked by
-  `capture.scrolling`).
+  `capture.page.scrolling`).
 
 The wrappers (of the timer functions, `observe` and `addEventListener`) are Proxies of the native
 functions: calls, `this`, return values, `name`, `length`, `typeof` and the frame's own

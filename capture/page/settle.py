@@ -5,7 +5,7 @@ short. Too long for a page that is done at `load`: every page pays the whole win
 for a page that shows its registration wall on a timer 1.5 s after `load`: nothing goes over the
 network in between, so the wall comes after the capture has looked.
 
-So the page is asked. An init script (`capture.pagewatch`) notes, in the main world of every frame,
+So the page is asked. An init script (`capture.page.watch`) notes, in the main world of every frame,
 when each timer (`setTimeout`, the first tick of `setInterval`) is set and when it is due. A look
 runs on the main frame's thread after its next animation frame and then at its first idle moment, so
 it answers only once the page's current task, a whole frame, the observers it fires (lazy images)
@@ -26,7 +26,7 @@ found no timer pending:
 Most real pages have some timer due soon after load (analytics, polls), so most wait about
 `timers_s` after load: the price of seeing walls and pop-ups that come on a timer.
 
-The init script is `capture.pagewatch`'s; this module asks it.
+The init script is `capture.page.watch`'s; this module asks it.
 """
 
 from __future__ import annotations
@@ -41,7 +41,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from playwright.async_api import Page
 
-    from capture.activity import NetworkActivity
+    from capture.page.activity import NetworkActivity
 
 PASSIVE_QUIET_S = 0.05
 """Quiet needed after traffic that runs no code of its own (images, fonts, data). What it leads

@@ -1,6 +1,6 @@
 """When a capture looks at its page: after `load`, scrolled through when something on it answers a
-scroll, and settled (the `settle` and `scroll` steps; see `capture.settle` and
-`capture.scrolling` for the rules).
+scroll, and settled (the `settle` and `scroll` steps; see `capture.page.settle` and
+`capture.page.scrolling` for the rules).
 
 The scroll starts at `load`, while the page settles rather than after it. Content or scripts that
 arrive later can make the page taller or give it something new that answers: then it is
@@ -12,14 +12,14 @@ from __future__ import annotations
 import time
 from typing import TYPE_CHECKING, Any
 
-from capture import scrolling, settle
 from capture.models import CaptureOptions
+from capture.page import scrolling, settle
 from capture.steps import Budget
 
 if TYPE_CHECKING:
     from playwright.async_api import Page
 
-    from capture.activity import NetworkActivity
+    from capture.page.activity import NetworkActivity
 
 SCROLL_LIMIT_S = 6.0
 """How long one scroll through the page may take (a page of sixty screens at a frame a step
