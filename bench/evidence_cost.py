@@ -33,11 +33,11 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from capture import video
+from capture.browser.recorder import ExchangeSink
+from capture.browser.renderer import ChromiumRenderer, open_renderer
 from capture.demo import DEMO_ARTICLE_PATH, demo_site
 from capture.models import BrowserInfo, CaptureOptions, CaptureRequest, PageCapture
 from capture.pipeline import Renderer, capture_page
-from capture.recorder import ExchangeSink
-from capture.render import ChromiumRenderer, open_renderer
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from capture_speed import fixture_site

@@ -8,13 +8,13 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from capture.browser.recycle import RecyclingRenderer
+from capture.browser.renderer import open_renderer
 from capture.models import CaptureRequest
 from capture.options import CONCURRENCY, CaptureOptions
 from capture.pipeline import Renderer, Seams
 from capture.plan import SiteFor, plan
 from capture.progress import CaptureFinished, ProgressEvent, RunStarted
-from capture.recycle import RecyclingRenderer
-from capture.render import open_renderer
 from capture.runfolder import RunFolder
 from capture.runner import AfterEach, OnEvent, RunPolicy, run_captures
 from capture.runs import (

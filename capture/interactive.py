@@ -261,7 +261,7 @@ async def launch_and_log_in(
     """Return the storage state of a login by hand, in a Chromium launched for it."""
     from playwright.async_api import async_playwright
 
-    from capture.browser import choose_browser, launch
+    from capture.browser.launch import choose_browser, launch
 
     async with async_playwright() as playwright:
         choice = choose_browser(playwright, browser_path)

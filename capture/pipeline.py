@@ -14,6 +14,8 @@ from typing import Any, Protocol, TypeVar
 
 from capture import folder as folder_files
 from capture import paths, provenance
+from capture.browser.printing import Printer
+from capture.browser.recorder import ExchangeSink, utc_now
 from capture.errors import OutputError, PageError, PrintError
 from capture.evidence.keys import SigningKey
 from capture.evidence.seal import seal_capture
@@ -30,8 +32,6 @@ from capture.models import (
     StepState,
 )
 from capture.overlays.removed import recovered_article
-from capture.printing import Printer
-from capture.recorder import ExchangeSink, utc_now
 from capture.records import exchange_records, warcinfo_record
 from capture.scrub import without_secrets
 from capture.sessions import redactor_for

@@ -28,15 +28,15 @@ from typing import Any
 
 from capture import paths
 from capture._version import __version__
+from capture.browser.recorder import utc_now
+from capture.browser.recycle import RecyclingRenderer
+from capture.browser.renderer import ChromiumRenderer
 from capture.errors import UsageError
 from capture.extract import extract_article
 from capture.files import sha256_file, write_bytes, write_json
 from capture.models import CaptureRequest, CaptureState, PageCapture
 from capture.options import CaptureOptions, parse_viewport
 from capture.pipeline import CaptureResult, Renderer
-from capture.recorder import utc_now
-from capture.recycle import RecyclingRenderer
-from capture.render import ChromiumRenderer
 from capture.replay import NOWHERE_PROXY, WarcIndex, WarcReplay
 from capture.runner import AfterEach
 from capture.similarity import PixelScore, pixel_score, text_similarity

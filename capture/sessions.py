@@ -26,10 +26,10 @@ from capture.sessionsecrets import own_sites, session_secrets
 if TYPE_CHECKING:
     from playwright.async_api import Browser
 
+    from capture.browser.netguard import AddressPolicy, NetworkGuard
+    from capture.browser.recorder import Clock
     from capture.config.site import SiteConfig
     from capture.models import CaptureOptions, CaptureRequest
-    from capture.netguard import AddressPolicy, NetworkGuard
-    from capture.recorder import Clock
 
 log = logging.getLogger(__name__)
 
@@ -112,8 +112,8 @@ class SessionStore:
     which sites' sessions the run has found gone (`expiry`)."""
 
     def __init__(self, clock: Clock | None = None) -> None:
+        from capture.browser.recorder import utc_now
         from capture.expiry import ExpiryWatch
-        from capture.recorder import utc_now
 
         self._clock = clock or utc_now
         self.expiry = ExpiryWatch()
@@ -195,7 +195,7 @@ async def log_in_once(  # noqa: PLR0917 - one login's inputs, all needed
     """
     from playwright.async_api import Error as PlaywrightError
 
-    from capture import netguard
+    from capture.browser import netguard
 
     key, started = site.rule("login"), clock()
     start = _login_start(site, url)

@@ -9,17 +9,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from capture.browser.recorder import utc_now
 from capture.errors import UsageError
 from capture.expiry import CHECK_S, session_gone
 from capture.models import CaptureOptions
-from capture.recorder import utc_now
 from capture.sessions import log_in_once
 
 if TYPE_CHECKING:
     from playwright.async_api import Browser
 
+    from capture.browser.netguard import AddressPolicy
     from capture.config.site import SiteConfig
-    from capture.netguard import AddressPolicy
 
 PAGE_TIMEOUT_S = 45.0
 
@@ -101,7 +101,7 @@ async def check_session(
     """
     from playwright.async_api import Error as PlaywrightError
 
-    from capture.netguard import NetworkGuard
+    from capture.browser.netguard import NetworkGuard
 
     needs_signs(site)
     options = options or CaptureOptions()

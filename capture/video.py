@@ -1,8 +1,8 @@
 """A capture's screencast as a video file: H.264 MP4 through the system's ffmpeg, else WebP.
 
 Playwright's own recorder needs an ffmpeg build it downloads, which a closed network cannot; the
-frames come from the browser's screencast instead (`capture.screencast`). Each frame is shown
-until the next one (the last for LAST_FRAME_S), every frame fitted into the viewport's size.
+frames come from the browser's screencast instead (`capture.browser.screencast`). Each frame is
+shown until the next one (the last for LAST_FRAME_S), every frame fitted into the viewport's size.
 With `ffmpeg` on PATH the frames become `capture.mp4` (H.264, plays anywhere); without it an
 animated `capture.webp` made by Pillow, which browsers play too.
 """

@@ -140,9 +140,9 @@ def _verify(args: argparse.Namespace) -> ExitCode:
 async def _verify_pdf(report: VerifyReport, trusted: list[str], out: Path) -> None:
     from datetime import UTC, datetime
 
+    from capture.browser.renderer import open_renderer
     from capture.evidence.verify_html import verify_report_html
     from capture.files import write_bytes
-    from capture.render import open_renderer
 
     html = verify_report_html(report, trusted=trusted, made_at=datetime.now(UTC))
     async with open_renderer() as renderer:
@@ -190,7 +190,7 @@ async def _run_job(args: argparse.Namespace, stop: asyncio.Event) -> ExitCode:
 
 
 async def _doctor(args: argparse.Namespace, stop: asyncio.Event) -> ExitCode:
-    from capture.render import open_renderer
+    from capture.browser.renderer import open_renderer
     from capture.video import choose_encoder
 
     print(f"capture {__version__}, Python {sys.version.split()[0]}")

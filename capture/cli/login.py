@@ -86,7 +86,7 @@ async def run_login(args: argparse.Namespace, stop: asyncio.Event) -> ExitCode:
 async def _log_in(
     args: argparse.Namespace, site: SiteConfig, stop: asyncio.Event
 ) -> dict[str, Any]:
-    from capture.render import open_renderer
+    from capture.browser.renderer import open_renderer
     from capture.signin import scripted_session
 
     if args.interactive:
@@ -107,7 +107,7 @@ async def _log_in(
 
 
 async def _check(args: argparse.Namespace, site: SiteConfig, state: dict[str, Any]) -> ExitCode:
-    from capture.render import open_renderer
+    from capture.browser.renderer import open_renderer
     from capture.signin import check_session
 
     async with open_renderer(args.browser) as renderer:

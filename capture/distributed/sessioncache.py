@@ -13,7 +13,7 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable
 
-from capture.recorder import Clock
+from capture.browser.recorder import Clock
 from capture.sessions import SessionStore
 
 STORES = 4

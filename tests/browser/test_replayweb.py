@@ -23,8 +23,9 @@ from typing import Any, NoReturn
 
 import pytest
 
-from capture import browser, paths
+from capture import paths
 from capture.api import capture_urls
+from capture.browser import launch as browser
 from capture.cdxj import IndexLayout
 from capture.demo import DEMO_ARTICLE_PATH, demo_site
 from capture.errors import BrowserNotFoundError

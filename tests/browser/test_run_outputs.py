@@ -26,8 +26,9 @@ from urllib.request import url2pathname
 
 import pytest
 
-from capture import browser, paths
+from capture import paths
 from capture.api import capture_urls
+from capture.browser import launch as browser
 from capture.demo import DEMO_ARTICLE_PATH, demo_site
 from capture.errors import BrowserNotFoundError
 from capture.localsite import LocalSite

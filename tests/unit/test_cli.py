@@ -16,7 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from capture import api, cli, render
+from capture import api, cli
+from capture.browser import renderer as render
 from capture.cli.logs import FORMAT, FactsFormatter
 from capture.errors import BrowserNotFoundError, ExitCode
 from tests.fakes import FakeRenderer, failed_page, partial_page

@@ -19,6 +19,7 @@ from warcio.archiveiterator import ArchiveIterator
 from capture import api, files, pipeline, runner
 from capture import folder as folder_files
 from capture.api import capture_urls
+from capture.browser.recorder import ExchangeSink
 from capture.errors import NavigationError, OutputError, UsageError
 from capture.models import (
     CaptureOptions,
@@ -30,7 +31,6 @@ from capture.models import (
 )
 from capture.pipeline import Seams, capture_page
 from capture.progress import CaptureFinished, CaptureStarted, ProgressEvent
-from capture.recorder import ExchangeSink
 from capture.warc import WarcFile
 from tests.fakes import (
     ARTICLE_TITLE,

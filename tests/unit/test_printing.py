@@ -11,12 +11,12 @@ from pathlib import Path
 
 import pytest
 
+from capture.browser.printing import Printer
+from capture.browser.recycle import RecyclingRenderer
 from capture.errors import PrintError
 from capture.evidence.verify import verify_path
 from capture.models import CaptureOptions, CaptureRequest, CaptureState
 from capture.pipeline import Seams, capture_page
-from capture.printing import Printer
-from capture.recycle import RecyclingRenderer
 from tests.fakes import FAKE_MACHINE, FakeRenderer, counting_ids, fixed_clock, small_viewport
 
 URL = "https://news.example.org/story"

@@ -20,11 +20,11 @@ import pytest
 from warcio.archiveiterator import ArchiveIterator
 
 from capture import api, cli
+from capture.browser.recorder import ExchangeSink
 from capture.cli.display import Printer
 from capture.errors import ExitCode, OutputError
 from capture.models import CaptureRequest, PageCapture
 from capture.progress import CaptureFinished, CaptureStarted, RunFinished, RunStarted
-from capture.recorder import ExchangeSink
 from capture.runfolder import RunFolder
 from tests.fakes import FakeRenderer, failed_page, partial_page
 

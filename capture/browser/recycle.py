@@ -8,10 +8,10 @@ from collections.abc import Callable
 from contextlib import AbstractAsyncContextManager, AsyncExitStack
 from typing import Protocol
 
+from capture.browser.printing import Printer
+from capture.browser.recorder import ExchangeSink
 from capture.errors import PrintError
 from capture.models import BrowserInfo, CaptureRequest, PageCapture
-from capture.printing import Printer
-from capture.recorder import ExchangeSink
 
 log = logging.getLogger(__name__)
 
@@ -34,7 +34,7 @@ class BrowserRenderer(Protocol):
 
 
 Launch = Callable[[], AbstractAsyncContextManager[BrowserRenderer]]
-"""Starts a browser; leaving the context closes it (`capture.render.open_renderer`)."""
+"""Starts a browser; leaving the context closes it (`capture.browser.renderer.open_renderer`)."""
 
 
 class RecyclingRenderer:

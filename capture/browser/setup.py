@@ -1,4 +1,4 @@
-"""`python -m capture.setup_browser`: make sure a Chromium is there, getting one if needed.
+"""`python -m capture.browser.setup`: make sure a Chromium is there, getting one if needed.
 
 Order: a browser already found (CAPTURE_BROWSER, Playwright's own, the system's); else
 Playwright's own download; else the system package manager (apt-get, as root or with sudo),
@@ -12,7 +12,7 @@ import shutil
 import subprocess
 import sys
 
-from capture.browser import find_browser, is_root
+from capture.browser.launch import find_browser, is_root
 from capture.errors import BrowserNotFoundError
 
 DOWNLOAD_TIMEOUT_S = 600

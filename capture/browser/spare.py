@@ -16,7 +16,7 @@ import logging
 import weakref
 from typing import TYPE_CHECKING, Any
 
-from capture.background import Background
+from capture.browser.background import Background
 
 if TYPE_CHECKING:
     from playwright.async_api import Browser, BrowserContext, Page

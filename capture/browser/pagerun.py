@@ -7,24 +7,25 @@ import logging
 import time
 from typing import TYPE_CHECKING, Any
 
-from capture import expiry, netguard, overlays, pagecheck, printing, screenshot
-from capture.devtools import VIEWER_TYPES, rendered_dom, tls_details
+from capture import expiry, overlays
+from capture.browser import netguard, pagecheck, printing, screenshot
+from capture.browser.devtools import VIEWER_TYPES, rendered_dom, tls_details
+from capture.browser.pageevents import PageEvents
+from capture.browser.recorder import ExchangeSink, Recorder
+from capture.browser.screencast import Screencast
+from capture.browser.spare import open_page
 from capture.errors import NavigationError
 from capture.models import CaptureRequest, Exchange, FirstScreen, PageCapture, Screenshot
 from capture.overlays.log import InterventionLog
 from capture.page import watch as pagewatch
 from capture.page.looking import Looking
-from capture.pageevents import PageEvents
-from capture.recorder import ExchangeSink, Recorder
-from capture.screencast import Screencast
-from capture.spare import open_page
 from capture.steps import Budget, StepLog
 from capture.verdict import Document, Reason, judge
 
 if TYPE_CHECKING:
     from playwright.async_api import BrowserContext, CDPSession, Page, Response
 
-    from capture.render import ChromiumRenderer
+    from capture.browser.renderer import ChromiumRenderer
     from capture.sessions import Session
 
 log = logging.getLogger(__name__)

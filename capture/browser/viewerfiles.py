@@ -1,7 +1,7 @@
 """Pure: PDF documents shown in Chromium's viewer, matched with the viewer's streams of them.
 
 For a PDF the browser shows, the document's own body is the viewer's placeholder page. The
-file's bytes are read off the network while the document is paused (`capture.devtools`), or
+file's bytes are read off the network while the document is paused (`capture.browser.devtools`), or
 else come from the viewer's own stream, a request of its own that may end aborted with its
 bytes gone. A document and its stream end in either order: whichever comes first waits for the
 other, matched by URL (the stream's frame shows the document, without its fragment), else when

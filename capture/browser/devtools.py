@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from capture.background import Background
+from capture.browser.background import Background
 from capture.models import TlsDetails
 
 if TYPE_CHECKING:

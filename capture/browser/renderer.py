@@ -9,17 +9,17 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from capture import netguard, printing
-from capture.browser import choose_browser, launch
+from capture.browser import netguard, printing
+from capture.browser.launch import choose_browser, launch
+from capture.browser.pagerun import PageRun
+from capture.browser.recorder import Clock, ExchangeSink, utc_now
+from capture.browser.spare import SparePage
 from capture.files import sha256_file
 from capture.models import (
     BrowserInfo,
     CaptureRequest,
     PageCapture,
 )
-from capture.pagerun import PageRun
-from capture.recorder import Clock, ExchangeSink, utc_now
-from capture.spare import SparePage
 
 if TYPE_CHECKING:
     from playwright.async_api import Browser, BrowserContext, Page

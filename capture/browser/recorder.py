@@ -16,8 +16,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urldefrag, urlsplit
 
-from capture.background import Background
-from capture.devtools import VIEWER_TYPES, BufferedBodies, Connection
+from capture.browser.background import Background
+from capture.browser.devtools import VIEWER_TYPES, BufferedBodies, Connection
+from capture.browser.viewerfiles import ViewerFiles, with_body
 from capture.models import (
     Exchange,
     FailedRequest,
@@ -27,7 +28,6 @@ from capture.models import (
     TrafficSummary,
 )
 from capture.page.activity import NetworkActivity
-from capture.viewerfiles import ViewerFiles, with_body
 
 if TYPE_CHECKING:
     from playwright._impl._api_structures import HttpHeader
@@ -298,7 +298,7 @@ class Recorder:
     # -- the PDF viewer and downloads --------------------------------------------------------
 
     async def _viewer_stream(self, request: Request) -> None:
-        """Hand the viewer's stream to its document (see `capture.viewerfiles`)."""
+        """Hand the viewer's stream to its document (see `capture.browser.viewerfiles`)."""
         url, body = _frame_url(request), None
         if not self._viewer.needless(url):
             # The stream's own headers never arrive (headers_array() hangs): take its body.

@@ -12,7 +12,7 @@ import asyncio
 import logging
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
-from capture.background import Background
+from capture.browser.background import Background
 from capture.errors import PrintError
 
 if TYPE_CHECKING:
