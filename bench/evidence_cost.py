@@ -32,11 +32,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from capture import video
 from capture.browser.recorder import ExchangeSink
 from capture.browser.renderer import ChromiumRenderer, open_renderer
 from capture.demo import DEMO_ARTICLE_PATH, demo_site
 from capture.models import BrowserInfo, CaptureOptions, CaptureRequest, PageCapture
+from capture.output import video
 from capture.pipeline import Renderer, capture_page
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -59,7 +59,7 @@ class NotPrinting:
 
 @contextmanager
 def encoder_hidden(hide: bool) -> Iterator[None]:
-    """Make capture.video use Pillow's WebP (CAPTURE_FFMPEG=none) while active, when hide is set."""
+    """Make capture.output.video use Pillow's WebP (CAPTURE_FFMPEG=none) while active, if hide."""
     before = os.environ.get(video.FFMPEG_ENV)
     if hide:
         os.environ[video.FFMPEG_ENV] = "none"

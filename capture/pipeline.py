@@ -12,15 +12,13 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
-from capture import folder as folder_files
-from capture import paths, provenance
+from capture import paths
 from capture.browser.printing import Printer
 from capture.browser.recorder import ExchangeSink, utc_now
 from capture.errors import OutputError, PageError, PrintError
 from capture.evidence.keys import SigningKey
 from capture.evidence.seal import seal_capture
 from capture.extract import Article, extract_article
-from capture.files import discard_folder, json_bytes, make_folder, write_bytes
 from capture.models import (
     Attempt,
     BrowserInfo,
@@ -31,12 +29,15 @@ from capture.models import (
     StepResult,
     StepState,
 )
+from capture.output import folder as folder_files
+from capture.output import provenance
+from capture.output.files import discard_folder, json_bytes, make_folder, write_bytes
+from capture.output.records import exchange_records, warcinfo_record
+from capture.output.warc import WarcFile, new_record_id
 from capture.overlays.removed import recovered_article
-from capture.records import exchange_records, warcinfo_record
 from capture.scrub import without_secrets
 from capture.sessions import redactor_for
 from capture.verdict import Verdict, judge_page
-from capture.warc import WarcFile, new_record_id
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")

@@ -33,9 +33,9 @@ from capture.browser.recycle import RecyclingRenderer
 from capture.browser.renderer import ChromiumRenderer
 from capture.errors import UsageError
 from capture.extract import extract_article
-from capture.files import sha256_file, write_bytes, write_json
 from capture.models import CaptureRequest, CaptureState, PageCapture
 from capture.options import CaptureOptions, parse_viewport
+from capture.output.files import sha256_file, write_bytes, write_json
 from capture.pipeline import CaptureResult, Renderer
 from capture.replay import NOWHERE_PROXY, WarcIndex, WarcReplay
 from capture.runner import AfterEach

@@ -17,7 +17,7 @@ from urllib.parse import quote, urlsplit
 
 from capture import paths
 from capture._version import __version__
-from capture.files import read_json_object, write_text
+from capture.output.files import read_json_object, write_text
 
 REPORT = "index.html"
 STATES = ("failed", "partial", "complete")

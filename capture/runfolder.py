@@ -18,7 +18,7 @@ from typing import Any
 
 from capture import paths
 from capture.errors import OutputError, UsageError
-from capture.files import make_folder, read_json_object, write_json, write_text
+from capture.output.files import make_folder, read_json_object, write_json, write_text
 
 RUN_JSON = "run.json"
 LOCK = ".lock"

@@ -13,8 +13,8 @@ from urllib.parse import urlsplit
 
 from capture import paths, retry
 from capture.errors import OutputError
-from capture.files import clear_folder, make_folder, write_json
 from capture.models import Attempt, CaptureRequest, CaptureState
+from capture.output.files import clear_folder, make_folder, write_json
 from capture.pipeline import CaptureResult, Renderer, Seams, capture_page
 from capture.progress import CaptureFinished, CaptureRetrying, CaptureStarted, ProgressEvent
 from capture.sessions import SessionStore

@@ -18,8 +18,8 @@ from typing import TYPE_CHECKING, Any
 
 from capture._version import __version__
 from capture.errors import NothingToPackageError
-from capture.files import clear_folder
 from capture.models import CaptureRequest, CaptureState
+from capture.output.files import clear_folder
 from capture.pipeline import CaptureResult, Seams
 from capture.plan import SiteFor, plan
 from capture.progress import RunFinished

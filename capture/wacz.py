@@ -30,7 +30,7 @@ from capture import paths
 from capture._version import __version__
 from capture.cdxj import DEFAULT_LAYOUT, IndexLayout, index_files
 from capture.errors import NothingToPackageError, PackageError
-from capture.files import atomic_file, read_json_object, sha256_label
+from capture.output.files import atomic_file, read_json_object, sha256_label
 
 WACZ_VERSION = "1.1.1"
 PAGES_PATH = "pages/pages.jsonl"

@@ -31,7 +31,7 @@ from capture.models import (
     TrafficSummary,
     Viewport,
 )
-from capture.provenance import Machine
+from capture.output.provenance import Machine
 
 FIXED_TIME = datetime(2026, 11, 27, 6, 45, 0, 123456, tzinfo=UTC)
 """The moment every fake capture starts."""

@@ -14,12 +14,12 @@ from capture.browser.launch import choose_browser, launch
 from capture.browser.pagerun import PageRun
 from capture.browser.recorder import Clock, ExchangeSink, utc_now
 from capture.browser.spare import SparePage
-from capture.files import sha256_file
 from capture.models import (
     BrowserInfo,
     CaptureRequest,
     PageCapture,
 )
+from capture.output.files import sha256_file
 
 if TYPE_CHECKING:
     from playwright.async_api import Browser, BrowserContext, Page

@@ -3,7 +3,7 @@
 Chromium sends a JPEG each time the page's pixels change (and waits for our acknowledgement
 before the next), so a still page costs nothing. Frames less than MIN_GAP_S after the start of
 the last kept frame's slot replace it (the latest wins), and past MAX_FRAMES only the latest is
-kept, so a page that animates for minutes cannot fill the memory. `capture.video` encodes
+kept, so a page that animates for minutes cannot fill the memory. `capture.output.video` encodes
 the frames.
 """
 

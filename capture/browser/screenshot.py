@@ -22,9 +22,9 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
-from capture import images
 from capture.js import page_script
 from capture.models import FirstScreen, Screenshot
+from capture.output import images
 
 if TYPE_CHECKING:
     from playwright.async_api import CDPSession, Frame, Page

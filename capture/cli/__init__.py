@@ -142,7 +142,7 @@ async def _verify_pdf(report: VerifyReport, trusted: list[str], out: Path) -> No
 
     from capture.browser.renderer import open_renderer
     from capture.evidence.verify_html import verify_report_html
-    from capture.files import write_bytes
+    from capture.output.files import write_bytes
 
     html = verify_report_html(report, trusted=trusted, made_at=datetime.now(UTC))
     async with open_renderer() as renderer:
@@ -191,7 +191,7 @@ async def _run_job(args: argparse.Namespace, stop: asyncio.Event) -> ExitCode:
 
 async def _doctor(args: argparse.Namespace, stop: asyncio.Event) -> ExitCode:
     from capture.browser.renderer import open_renderer
-    from capture.video import choose_encoder
+    from capture.output.video import choose_encoder
 
     print(f"capture {__version__}, Python {sys.version.split()[0]}")
     async with open_renderer(args.browser) as renderer:

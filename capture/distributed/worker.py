@@ -23,7 +23,7 @@ from typing import Any, Protocol
 from capture.distributed.lease import Coordination
 from capture.distributed.payload import TaskSpec
 from capture.distributed.sessioncache import SessionStores
-from capture.files import clear_folder
+from capture.output.files import clear_folder
 from capture.pipeline import Renderer, Seams
 from capture.qa import replay_check
 from capture.runfolder import RunFolder

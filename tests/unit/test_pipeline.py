@@ -16,8 +16,7 @@ import pytest
 from PIL import Image
 from warcio.archiveiterator import ArchiveIterator
 
-from capture import api, files, pipeline, runner
-from capture import folder as folder_files
+from capture import api, pipeline, runner
 from capture.api import capture_urls
 from capture.browser.recorder import ExchangeSink
 from capture.errors import NavigationError, OutputError, UsageError
@@ -29,9 +28,11 @@ from capture.models import (
     FirstScreen,
     PageCapture,
 )
+from capture.output import files
+from capture.output import folder as folder_files
+from capture.output.warc import WarcFile
 from capture.pipeline import Seams, capture_page
 from capture.progress import CaptureFinished, CaptureStarted, ProgressEvent
-from capture.warc import WarcFile
 from tests.fakes import (
     ARTICLE_TITLE,
     FAKE_MACHINE,

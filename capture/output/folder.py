@@ -7,16 +7,17 @@ import logging
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from capture import images, paths, provenance, video
-from capture.certificates import CERTIFICATE_CHAIN, chain_pem
+from capture import paths
 from capture.errors import VideoError
 from capture.evidence.report_html import CONTENT_TYPE as PROVENANCE_TYPE
 from capture.evidence.report_html import PROVENANCE_HTML, PROVENANCE_URN, provenance_html
 from capture.extract import Article
-from capture.files import write_bytes, write_json
 from capture.models import CaptureRequest, PageCapture
-from capture.records import resource_record
-from capture.warc import OPEN_SUFFIX, WarcFile
+from capture.output import images, provenance, video
+from capture.output.certificates import CERTIFICATE_CHAIN, chain_pem
+from capture.output.files import write_bytes, write_json
+from capture.output.records import resource_record
+from capture.output.warc import OPEN_SUFFIX, WarcFile
 
 if TYPE_CHECKING:
     from capture.pipeline import Seams

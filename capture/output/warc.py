@@ -22,7 +22,7 @@ from typing import BinaryIO
 from warcio.warcwriter import WARCWriter
 
 from capture.errors import OutputError
-from capture.records import WarcRecord
+from capture.output.records import WarcRecord
 
 OPEN_SUFFIX = ".open"
 

@@ -17,8 +17,8 @@ from urllib.parse import urlsplit
 from warcio.recordbuilder import RecordBuilder
 from warcio.statusandheaders import StatusAndHeaders
 
-from capture.files import sha256_label
 from capture.models import Exchange, Header, HttpRequest, HttpResponse
+from capture.output.files import sha256_label
 
 WarcRecord = Any
 """warcio's ArcWarcRecord (untyped)."""

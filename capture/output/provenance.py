@@ -11,10 +11,10 @@ from pathlib import Path
 from typing import Any
 
 from capture._version import __version__
-from capture.certificates import chain_summary
-from capture.files import sha256_file
 from capture.models import PageCapture
 from capture.options import CaptureOptions
+from capture.output.certificates import chain_summary
+from capture.output.files import sha256_file
 
 FORMAT = "capture/1"
 
