@@ -1,7 +1,7 @@
 """What the evidence extras cost per capture: provenance.pdf, `--pdf` and `--video`.
 
 For the demo article and the plain fixture article (bench/capture_speed.py's), all served on
-127.0.0.1, it times full captures (`capture.pipeline.capture_page`) in these variants, the
+127.0.0.1, it times full captures (`capture.run.pipeline.capture_page`) in these variants, the
 baseline measured in the same run and interleaved with the others (rotating which goes first),
 so machine noise hits all:
 
@@ -37,7 +37,7 @@ from capture.browser.renderer import ChromiumRenderer, open_renderer
 from capture.demo import DEMO_ARTICLE_PATH, demo_site
 from capture.models import BrowserInfo, CaptureOptions, CaptureRequest, PageCapture
 from capture.output import video
-from capture.pipeline import Renderer, capture_page
+from capture.run.pipeline import Renderer, capture_page
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from capture_speed import fixture_site

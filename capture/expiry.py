@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 
     from capture.config.site import SiteConfig
     from capture.models import CaptureRequest
-    from capture.pipeline import CaptureResult
+    from capture.run.pipeline import CaptureResult
 
 log = logging.getLogger(__name__)
 

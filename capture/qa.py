@@ -36,9 +36,9 @@ from capture.extract import extract_article
 from capture.models import CaptureRequest, CaptureState, PageCapture
 from capture.options import CaptureOptions, parse_viewport
 from capture.output.files import sha256_file, write_bytes, write_json
-from capture.pipeline import CaptureResult, Renderer
 from capture.replay import NOWHERE_PROXY, WarcIndex, WarcReplay
-from capture.runner import AfterEach
+from capture.run.pipeline import CaptureResult, Renderer
+from capture.run.runner import AfterEach
 from capture.similarity import PixelScore, pixel_score, text_similarity
 
 log = logging.getLogger(__name__)

@@ -25,8 +25,8 @@ if TYPE_CHECKING:
 
     from capture.api import RunResult
     from capture.evidence.checks import VerifyReport
-    from capture.pipeline import Seams
     from capture.plan import SiteFor
+    from capture.run.pipeline import Seams
 
 __all__ = ["COMMANDS", "EXIT_CODES_HELP", "Printer", "build_parser", "exit_code_for", "main", "run"]
 
@@ -91,7 +91,7 @@ async def _capture(
 def seams_for(sign_key: Path | None, tsa_urls: Sequence[str]) -> Seams:
     """Return the seams of a run: the signing key is loaded (and checked) before anything starts."""
     from capture.evidence import load_signing_key
-    from capture.pipeline import Sealing, Seams
+    from capture.run.pipeline import Sealing, Seams
 
     key = load_signing_key(sign_key) if sign_key else None
     return Seams(sealing=Sealing(key=key, tsa_urls=tuple(tsa_urls)))

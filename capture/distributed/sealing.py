@@ -28,7 +28,7 @@ from capture.browser.background import Background
 from capture.errors import CaptureError
 from capture.evidence.seal import CAPTURE_JSON, SEAL, TIMESTAMPS, seal_capture
 from capture.evidence.verify import manifest_checks
-from capture.pipeline import Sealing
+from capture.run.pipeline import Sealing
 
 log = logging.getLogger(__name__)
 

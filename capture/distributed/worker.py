@@ -24,10 +24,10 @@ from capture.distributed.lease import Coordination
 from capture.distributed.payload import TaskSpec
 from capture.distributed.sessioncache import SessionStores
 from capture.output.files import clear_folder
-from capture.pipeline import Renderer, Seams
 from capture.qa import replay_check
-from capture.runfolder import RunFolder
-from capture.runner import host_key, run_captures
+from capture.run.pipeline import Renderer, Seams
+from capture.run.runfolder import RunFolder
+from capture.run.runner import host_key, run_captures
 
 log = logging.getLogger(__name__)
 

@@ -27,7 +27,7 @@ from capture.evidence.wacz_checks import wacz_checks
 from capture.evidence.warcfixity import check_warc
 from capture.output.certificates import CERTIFICATE_CHAIN
 from capture.output.files import sha256_file, sha256_label
-from capture.runfolder import RunFolder
+from capture.run.runfolder import RunFolder
 
 __all__ = ["Check", "VerifyReport", "verify_path"]
 

@@ -20,7 +20,7 @@ from capture.output.records import resource_record
 from capture.output.warc import OPEN_SUFFIX, WarcFile
 
 if TYPE_CHECKING:
-    from capture.pipeline import Seams
+    from capture.run.pipeline import Seams
 
 log = logging.getLogger(__name__)
 

@@ -14,8 +14,8 @@ from capture.browser.renderer import ChromiumRenderer
 from capture.evidence.report_html import PROVENANCE_HTML
 from capture.expiry import LOGGED_OUT_LIMIT
 from capture.models import CaptureOptions, CaptureRequest, CaptureState
-from capture.pipeline import capture_page
 from capture.redaction import REDACTED, SESSION_MARK
+from capture.run.pipeline import capture_page
 from capture.sessionfile import write_session
 from capture.signin import scripted_session
 from capture.verdict import Reason

@@ -20,7 +20,7 @@ from capture.evidence.keys import generate_key_pair, public_path
 from capture.evidence.verify import verify_path
 from capture.localsite import LocalSite
 from capture.models import CaptureOptions
-from capture.pipeline import Sealing, Seams
+from capture.run.pipeline import Sealing, Seams
 from tests.browser.captured import capture_one
 from tests.evidence_tsa import Authority, make_authority, serve
 

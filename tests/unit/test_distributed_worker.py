@@ -19,8 +19,8 @@ from capture.distributed.payload import TaskSpec
 from capture.distributed.worker import Worker, WorkerSettings
 from capture.errors import NavigationError
 from capture.models import CaptureOptions, CaptureRequest, PageCapture
-from capture.pipeline import Seams, capture_page
-from capture.runner import RunPolicy
+from capture.run.pipeline import Seams, capture_page
+from capture.run.runner import RunPolicy
 from tests.fakes import FAKE_BROWSER, FAKE_MACHINE, FakeRenderer, small_viewport
 
 SEAMS = Seams(machine=FAKE_MACHINE)

@@ -23,8 +23,8 @@ from capture.models import (
     StepResult,
     StepState,
 )
-from capture.pipeline import CaptureResult, Seams
-from capture.runner import run_captures
+from capture.run.pipeline import CaptureResult, Seams
+from capture.run.runner import run_captures
 from tests.fakes import FAKE_MACHINE, FakeRenderer, complete_page
 
 

@@ -16,7 +16,7 @@ import pytest
 from PIL import Image
 from warcio.archiveiterator import ArchiveIterator
 
-from capture import api, pipeline, runner
+from capture import api
 from capture.api import capture_urls
 from capture.browser.recorder import ExchangeSink
 from capture.errors import NavigationError, OutputError, UsageError
@@ -31,8 +31,9 @@ from capture.models import (
 from capture.output import files
 from capture.output import folder as folder_files
 from capture.output.warc import WarcFile
-from capture.pipeline import Seams, capture_page
 from capture.progress import CaptureFinished, CaptureStarted, ProgressEvent
+from capture.run import pipeline, runner
+from capture.run.pipeline import Seams, capture_page
 from tests.fakes import (
     ARTICLE_TITLE,
     FAKE_MACHINE,

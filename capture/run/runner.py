@@ -11,12 +11,13 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
 
-from capture import paths, retry
+from capture import paths
 from capture.errors import OutputError
 from capture.models import Attempt, CaptureRequest, CaptureState
 from capture.output.files import clear_folder, make_folder, write_json
-from capture.pipeline import CaptureResult, Renderer, Seams, capture_page
 from capture.progress import CaptureFinished, CaptureRetrying, CaptureStarted, ProgressEvent
+from capture.run import retry
+from capture.run.pipeline import CaptureResult, Renderer, Seams, capture_page
 from capture.sessions import SessionStore
 from capture.verdict import Reason
 

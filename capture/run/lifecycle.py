@@ -20,11 +20,11 @@ from capture._version import __version__
 from capture.errors import NothingToPackageError
 from capture.models import CaptureRequest, CaptureState
 from capture.output.files import clear_folder
-from capture.pipeline import CaptureResult, Seams
 from capture.plan import SiteFor, plan
 from capture.progress import RunFinished
-from capture.runfolder import RunFolder, result_row
-from capture.runner import OnEvent, RunPolicy
+from capture.run.pipeline import CaptureResult, Seams
+from capture.run.runfolder import RunFolder, result_row
+from capture.run.runner import OnEvent, RunPolicy
 from capture.verdict import Verdict
 
 if TYPE_CHECKING:
@@ -249,8 +249,8 @@ def _outputs(
     folder: RunFolder, settings: RunSettings, seams: Seams
 ) -> tuple[Path | None, Path | None]:
     """Write index.html and the run WACZ (sealed when sealing is on); return their paths."""
-    from capture.report import write_report
-    from capture.wacz import write_wacz
+    from capture.run.report import write_report
+    from capture.run.wacz import write_wacz
 
     run = folder.read_run()
     report = None
