@@ -154,7 +154,7 @@ async def _capture_and_finish(  # noqa: PLR0917 - the private body of execute, s
 
 def _replay_check(renderer: Renderer) -> AfterEach:
     """Return the replay check run after each capture (imported only when --qa asks for it)."""
-    from capture.qa import replay_check
+    from capture.qa.check import replay_check
 
     return replay_check(renderer)
 

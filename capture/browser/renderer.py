@@ -74,7 +74,7 @@ class ChromiumRenderer:
         first_shot_at_s: float | None = None,
     ) -> ChromiumRenderer:
         """Return a renderer on the same browser that runs prepare on each page before it
-        navigates, its contexts made with context_options (capture.qa serves a WARC this way),
+        navigates, its contexts made with context_options (capture.qa.check serves a WARC this way),
         shooting first no earlier than first_shot_at_s after navigation starts."""
         return ChromiumRenderer(
             self.browser,

@@ -8,7 +8,7 @@ import json
 from pathlib import Path
 
 from capture.errors import ExitCode
-from capture.qa import TARGET_IDENTICAL_SHARE, capture_folders, qa_capture
+from capture.qa.check import TARGET_IDENTICAL_SHARE, capture_folders, qa_capture
 
 DESCRIPTION = (
     "Replay each capture's WARC in Chromium with no network, and score the replay against the "

@@ -24,7 +24,7 @@ from capture.evidence.keys import generate_key_pair
 from capture.evidence.verify import verify_path
 from capture.localsite import LocalSite
 from capture.models import CaptureOptions, CaptureRequest
-from capture.qa import QA_JSON
+from capture.qa.check import QA_JSON
 from capture.run.pipeline import Sealing
 from capture.run.runner import RunPolicy
 from tests.unit.test_distributed_worker import MemoryCoordination

@@ -1,7 +1,7 @@
 """`capture qa`: replay a capture's WARC in Chromium, offline, and score it against the capture.
 
 The replay renders the page with the same steps as the capture (viewport, settle, scroll,
-screenshot) but answers every request from the WARC (`capture.replay`), and changes nothing on
+screenshot) but answers every request from the WARC (`capture.qa.replay`), and changes nothing on
 the page. It is compared with the capture's page *as served*: `screenshot-as-served.png` when
 the capture cleared banners or walls (the final screenshot shows the page after those changes,
 which a replay does not repeat), else `screenshot.png`. The scores:
@@ -36,10 +36,10 @@ from capture.extract import extract_article
 from capture.models import CaptureRequest, CaptureState, PageCapture
 from capture.options import CaptureOptions, parse_viewport
 from capture.output.files import sha256_file, write_bytes, write_json
-from capture.replay import NOWHERE_PROXY, WarcIndex, WarcReplay
+from capture.qa.replay import NOWHERE_PROXY, WarcIndex, WarcReplay
+from capture.qa.similarity import PixelScore, pixel_score, text_similarity
 from capture.run.pipeline import CaptureResult, Renderer
 from capture.run.runner import AfterEach
-from capture.similarity import PixelScore, pixel_score, text_similarity
 
 log = logging.getLogger(__name__)
 
