@@ -67,8 +67,8 @@ class CaptureRequest:
     site: Any = None
     """The site config that matched the URL (`capture.config.site.SiteConfig`), if any."""
     sessions: Any = None
-    """The run's shared sessions (`capture.sessions.SessionStore`): a site's `login` runs once
-    per run and every capture of the site starts from its state. None: each capture logs in."""
+    """The run's shared sessions (`capture.sessions.logins.SessionStore`): a site's `login` runs
+    once per run and every capture of the site starts from its state. None: each capture logs in."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,7 +7,7 @@ import logging
 import time
 from typing import TYPE_CHECKING, Any
 
-from capture import expiry, overlays
+from capture import overlays
 from capture.browser import netguard, pagecheck, printing, screenshot
 from capture.browser.devtools import VIEWER_TYPES, rendered_dom, tls_details
 from capture.browser.pageevents import PageEvents
@@ -19,6 +19,7 @@ from capture.models import CaptureRequest, Exchange, FirstScreen, PageCapture, S
 from capture.overlays.log import InterventionLog
 from capture.page import watch as pagewatch
 from capture.page.looking import Looking
+from capture.sessions import expiry
 from capture.steps import Budget, StepLog
 from capture.verdict import Document, Reason, judge
 
@@ -26,7 +27,7 @@ if TYPE_CHECKING:
     from playwright.async_api import BrowserContext, CDPSession, Page, Response
 
     from capture.browser.renderer import ChromiumRenderer
-    from capture.sessions import Session
+    from capture.sessions.logins import Session
 
 log = logging.getLogger(__name__)
 

@@ -14,7 +14,7 @@ from collections import OrderedDict
 from collections.abc import Callable
 
 from capture.browser.recorder import Clock
-from capture.sessions import SessionStore
+from capture.sessions.logins import SessionStore
 
 STORES = 4
 """How many submissions' sessions a worker keeps at most."""

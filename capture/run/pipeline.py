@@ -35,8 +35,8 @@ from capture.output.files import discard_folder, json_bytes, make_folder, write_
 from capture.output.records import exchange_records, warcinfo_record
 from capture.output.warc import WarcFile, new_record_id
 from capture.overlays.removed import recovered_article
-from capture.scrub import without_secrets
-from capture.sessions import redactor_for
+from capture.sessions.logins import redactor_for
+from capture.sessions.scrub import without_secrets
 from capture.verdict import Verdict, judge_page
 
 log = logging.getLogger(__name__)

@@ -18,7 +18,7 @@ from capture.output.files import clear_folder, make_folder, write_json
 from capture.progress import CaptureFinished, CaptureRetrying, CaptureStarted, ProgressEvent
 from capture.run import retry
 from capture.run.pipeline import CaptureResult, Renderer, Seams, capture_page
-from capture.sessions import SessionStore
+from capture.sessions.logins import SessionStore
 from capture.verdict import Reason
 
 log = logging.getLogger(__name__)

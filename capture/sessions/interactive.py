@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from capture.errors import UsageError
 from capture.models import CaptureOptions
-from capture.signin import PAGE_TIMEOUT_S, context_options
+from capture.sessions.signin import PAGE_TIMEOUT_S, context_options
 
 if TYPE_CHECKING:
     from playwright.async_api import Browser, Page

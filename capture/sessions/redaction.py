@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 
 from capture.models import Exchange, Header
-from capture.sessionsecrets import LOGIN_SECRET_CHARS, login_secrets
+from capture.sessions.secrets import LOGIN_SECRET_CHARS, login_secrets
 
 REDACTED = b"[redacted by capture: login credential]"
 """What replaces a credential in any recorded bytes."""
@@ -157,7 +157,7 @@ class Redactor:
     Proxy-Authorization credential is masked in its header (names kept, a marker in place of
     each value), whatever the site. Inside URLs, bodies, the DOM and text, only the session's
     own secrets are replaced: `known` and `sources` (its own sites' cookies and storage, chosen
-    by `capture.sessionsecrets.session_secrets`), and the cookies and token fields of a login's
+    by `capture.sessions.secrets.session_secrets`), and the cookies and token fields of a login's
     response (an exchange whose request sent a credential). A third party's cookie value is
     never rewritten in a body: that would change the evidence.
     """

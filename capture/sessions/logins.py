@@ -20,8 +20,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from capture.overlays.login import credential_values
-from capture.redaction import Redactor
-from capture.sessionsecrets import own_sites, session_secrets
+from capture.sessions.redaction import Redactor
+from capture.sessions.secrets import own_sites, session_secrets
 
 if TYPE_CHECKING:
     from playwright.async_api import Browser
@@ -113,7 +113,7 @@ class SessionStore:
 
     def __init__(self, clock: Clock | None = None) -> None:
         from capture.browser.recorder import utc_now
-        from capture.expiry import ExpiryWatch
+        from capture.sessions.expiry import ExpiryWatch
 
         self._clock = clock or utc_now
         self.expiry = ExpiryWatch()
@@ -164,7 +164,7 @@ class SessionStore:
     def _from_file(self, site: SiteConfig) -> Session | None:
         """Return the session in the site's session file, or None when there is no file."""
         from capture.errors import UsageError
-        from capture.sessionfile import read_session
+        from capture.sessions.statefile import read_session
 
         path = next((path for path in session_files(site) if path.is_file()), None)
         if path is None:

@@ -1,7 +1,7 @@
 """What `capture login` does: make a session from a site config's `login`, and check one.
 
 Both open their own context, which nothing records, and leave the writing of the session file
-to `capture.sessionfile` (owner-only, never in an archive).
+to `capture.sessions.statefile` (owner-only, never in an archive).
 """
 
 from __future__ import annotations
@@ -11,9 +11,9 @@ from typing import TYPE_CHECKING, Any
 
 from capture.browser.recorder import utc_now
 from capture.errors import UsageError
-from capture.expiry import CHECK_S, session_gone
 from capture.models import CaptureOptions
-from capture.sessions import log_in_once
+from capture.sessions.expiry import CHECK_S, session_gone
+from capture.sessions.logins import log_in_once
 
 if TYPE_CHECKING:
     from playwright.async_api import Browser

@@ -44,7 +44,7 @@ def write_session(path: Path, state: dict[str, Any]) -> Path:
         raise UsageError(
             f"Refused to write the session file {path} (it would sit in the archive {archive}, "
             "and a session is a secret). Keep session files outside archives, e.g. in "
-            "~/.config/capture/sessions/"
+            "~/.config/capture/sessions/logins/"
         )
     data = (json.dumps(state, indent=2) + "\n").encode("utf-8")
     temporary = path.with_name(f".{path.name}.tmp")

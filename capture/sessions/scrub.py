@@ -1,13 +1,12 @@
 """Pure: a page's capture with its secrets removed from every text that reaches a file.
 
-The exchanges are redacted as they stream to the WARC (`capture.redaction.Redactor`); once the
-page is rendered, the same redactor, which has learned the session's values by then, cleans the
-DOM and the document as served (and so the article text and provenance page made from them),
-the events, the interventions, the steps (their errors and details), the facts the page check
-read (title, headings, text, addresses), the verdict's facts and the URLs that capture.json
-records. Pixels are not redacted, nor is a printed page.pdf: a page that shows a secret on screen
-shows it there.
-"""
+The exchanges are redacted as they stream to the WARC (`capture.sessions.redaction.Redactor`); once
+the page is rendered, the same redactor, which has learned the session's values by then, cleans the
+DOM and the document as served (and so the article text and provenance page made from them), the
+events, the interventions, the steps (their errors and details), the facts the page check read
+(title, headings, text, addresses), the verdict's facts and the URLs that capture.json records.
+Pixels are not redacted, nor is a printed page.pdf: a page that shows a secret on screen shows it
+there."""
 
 from __future__ import annotations
 
@@ -17,7 +16,7 @@ from datetime import datetime
 from typing import Any
 
 from capture.models import Intervention, PageCapture
-from capture.redaction import Redactor
+from capture.sessions.redaction import Redactor
 from capture.verdict import PageFacts, Verdict
 
 Clean = Callable[[str | None, str], str | None]
