@@ -14,7 +14,7 @@ from capture.options import CaptureOptions as CaptureOptions  # noqa: PLC0414
 from capture.options import Viewport as Viewport  # noqa: PLC0414
 
 if TYPE_CHECKING:
-    from capture.verdict import PageFacts, Verdict
+    from capture.verdict.judge import PageFacts, Verdict
 
 Header = tuple[str, str]
 """One header line as sent or received, name and value, order and case kept."""

@@ -1,6 +1,6 @@
 """What the page is, read in the browser: the facts for the verdict, and a challenge waited out.
 
-The verdict itself is pure (`capture.verdict`); this module only gathers its facts from the
+The verdict itself is pure (`capture.verdict.judge`); this module only gathers its facts from the
 rendered page and, when the page is a bot check, waits a bounded time for it to clear itself (many
 do in a real browser within seconds), recording what happened.
 """
@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from capture.js import page_script
-from capture.verdict import TEXT_CHARS, Document, PageFacts, Reason, Verdict, judge
+from capture.verdict.judge import TEXT_CHARS, Document, PageFacts, Reason, Verdict, judge
 
 if TYPE_CHECKING:
     from playwright.async_api import Page, Response

@@ -21,7 +21,7 @@ from capture.page import watch as pagewatch
 from capture.page.looking import Looking
 from capture.sessions import expiry
 from capture.steps import Budget, StepLog
-from capture.verdict import Document, Reason, judge
+from capture.verdict.judge import Document, Reason, judge
 
 if TYPE_CHECKING:
     from playwright.async_api import BrowserContext, CDPSession, Page, Response

@@ -25,7 +25,7 @@ from capture.progress import RunFinished
 from capture.run.pipeline import CaptureResult, Seams
 from capture.run.runfolder import RunFolder, result_row
 from capture.run.runner import OnEvent, RunPolicy
-from capture.verdict import Verdict
+from capture.verdict.judge import Verdict
 
 if TYPE_CHECKING:
     from capture.config.job import Job

@@ -37,7 +37,7 @@ from capture.output.warc import WarcFile, new_record_id
 from capture.overlays.removed import recovered_article
 from capture.sessions.logins import redactor_for
 from capture.sessions.scrub import without_secrets
-from capture.verdict import Verdict, judge_page
+from capture.verdict.judge import Verdict, judge_page
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -68,7 +68,7 @@ class CaptureResult:
     status: int | None = None
     attempts: int = 1
     verdict: Verdict | None = None
-    """Why the page is not the content asked for, when it is not (see `capture.verdict`)."""
+    """Why the page is not the content asked for, when it is not (see `capture.verdict.judge`)."""
 
     @property
     def reason(self) -> str | None:

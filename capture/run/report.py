@@ -76,7 +76,7 @@ class ReportRow:
     qa: str | None = None
     """The replay check's summary (`capture qa`), when one was made."""
     reason: str | None = None
-    """Why the page is not the content (`challenge`, `not_found`...; see `capture.verdict`)."""
+    """Why the page is not the content (`challenge`, `not_found`...; `capture.verdict.judge`)."""
     remedy: str | None = None
     kept: bool = False
     """The user asked to keep such a page as the capture."""

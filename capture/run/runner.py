@@ -19,7 +19,7 @@ from capture.progress import CaptureFinished, CaptureRetrying, CaptureStarted, P
 from capture.run import retry
 from capture.run.pipeline import CaptureResult, Renderer, Seams, capture_page
 from capture.sessions.logins import SessionStore
-from capture.verdict import Reason
+from capture.verdict.judge import Reason
 
 log = logging.getLogger(__name__)
 

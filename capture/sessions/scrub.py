@@ -17,7 +17,7 @@ from typing import Any
 
 from capture.models import Intervention, PageCapture
 from capture.sessions.redaction import Redactor
-from capture.verdict import PageFacts, Verdict
+from capture.verdict.judge import PageFacts, Verdict
 
 Clean = Callable[[str | None, str], str | None]
 

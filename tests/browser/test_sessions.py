@@ -18,7 +18,7 @@ from capture.sessions.expiry import LOGGED_OUT_LIMIT
 from capture.sessions.redaction import REDACTED, SESSION_MARK
 from capture.sessions.signin import scripted_session
 from capture.sessions.statefile import write_session
-from capture.verdict import Reason
+from capture.verdict.judge import Reason
 from tests.browser.session_site import (
     EMAIL,
     EMAIL_ENV,

@@ -26,7 +26,7 @@ from capture.sessions.redaction import (
     redact_text,
 )
 from capture.sessions.scrub import without_secrets
-from capture.verdict import PageFacts, Reason, Verdict
+from capture.verdict.judge import PageFacts, Reason, Verdict
 from tests.fakes import complete_page
 
 SECRETS = ("reader@x.org", "p&ss word")

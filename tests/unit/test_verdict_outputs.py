@@ -25,7 +25,7 @@ from capture.run.pipeline import Seams, capture_page
 from capture.run.report import report_html, report_rows
 from capture.run.retry import MAX_RETRY_AFTER_S, retry_delay_s
 from capture.run.runner import RunPolicy, run_captures
-from capture.verdict import Document, PageFacts, Reason, Verdict, judge
+from capture.verdict.judge import Document, PageFacts, Reason, Verdict, judge
 from tests.fakes import FAKE_MACHINE, FakeRenderer, complete_page, small_viewport
 
 SEAMS = Seams(machine=FAKE_MACHINE)

@@ -16,8 +16,8 @@ from email.utils import parsedate_to_datetime
 from typing import Any
 from urllib.parse import urlsplit
 
-from capture.challenges import Seen, find_challenge
 from capture.models import CaptureState, Header, PageCapture
+from capture.verdict.challenges import Seen, find_challenge
 
 SHORT_TEXT_CHARS = 1200
 """A page with less visible text than this is a message, not content (challenges, gates)."""
