@@ -47,7 +47,7 @@ from playwright.async_api import Page, Request, ViewportSize
 
 from capture.browser.renderer import ChromiumRenderer, open_renderer
 from capture.demo import DEMO_ARTICLE_PATH, demo_site
-from capture.localsite import LocalSite, Reply, Route, SiteRequest, html
+from capture.demo.localsite import LocalSite, Reply, Route, SiteRequest, html
 from capture.models import CaptureOptions, CaptureRequest
 from capture.run.pipeline import capture_page
 

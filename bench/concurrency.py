@@ -44,7 +44,7 @@ from PIL import Image
 
 from capture.api import capture_urls
 from capture.browser.renderer import ChromiumRenderer, open_renderer
-from capture.localsite import LocalSite, Reply, Route, SiteRequest, html
+from capture.demo.localsite import LocalSite, Reply, Route, SiteRequest, html
 from capture.models import CaptureOptions
 from capture.progress import CaptureFinished, ProgressEvent
 

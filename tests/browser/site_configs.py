@@ -25,7 +25,7 @@ from capture import overlays
 from capture.browser import screenshot
 from capture.browser.renderer import ChromiumRenderer
 from capture.config.site import SiteConfig, load_site
-from capture.localsite import LocalSite, Reply, SiteRequest, html, redirect, static_reply
+from capture.demo.localsite import LocalSite, Reply, SiteRequest, html, redirect, static_reply
 from capture.models import CaptureOptions, Intervention, Screenshot
 from capture.overlays.log import InterventionLog
 

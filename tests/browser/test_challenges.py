@@ -13,7 +13,7 @@ import pytest_asyncio
 from capture.api import capture_urls
 from capture.browser.pagecheck import CHALLENGE_WAIT_S, read_facts
 from capture.browser.renderer import ChromiumRenderer
-from capture.localsite import LocalSite
+from capture.demo.localsite import LocalSite
 from capture.models import CaptureOptions, CaptureState, Viewport
 from capture.run.pipeline import CaptureResult
 from tests.browser.challenge_site import CHALLENGES, CLEARED_TEXT, CLEARING, challenge_proxy

@@ -12,7 +12,7 @@ import pytest
 from capture.browser import screenshot
 from capture.browser.pagerun import PageRun
 from capture.browser.renderer import ChromiumRenderer
-from capture.localsite import LocalSite
+from capture.demo.localsite import LocalSite
 from capture.models import CaptureOptions, CaptureRequest, Exchange, FirstScreen
 from capture.output import images
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from capture.browser.renderer import ChromiumRenderer
-from capture.localsite import LocalSite
+from capture.demo.localsite import LocalSite
 from capture.models import CaptureOptions
 from tests.browser.captured import capture_one
 

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from capture.browser.renderer import ChromiumRenderer
-from capture.localsite import LocalSite
+from capture.demo.localsite import LocalSite
 from capture.models import CaptureOptions
 from capture.page import looking, scrolling
 from tests.browser.captured import Captured, capture_one

@@ -17,7 +17,7 @@ import pytest
 from PIL import Image
 
 from capture.browser.renderer import ChromiumRenderer
-from capture.localsite import LocalSite, Reply, Route, SiteRequest, html
+from capture.demo.localsite import LocalSite, Reply, Route, SiteRequest, html
 from capture.models import CaptureOptions
 from tests.browser.captured import Captured, capture_one
 

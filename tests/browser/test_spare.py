@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from capture.browser.renderer import ChromiumRenderer
-from capture.localsite import LocalSite, Reply, SiteRequest
+from capture.demo.localsite import LocalSite, Reply, SiteRequest
 from capture.models import CaptureOptions, Viewport
 from tests.browser.captured import capture_one
 

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from capture.browser.renderer import ChromiumRenderer
-from capture.localsite import LocalSite
+from capture.demo.localsite import LocalSite
 from capture.models import CaptureOptions, CaptureRequest, Exchange
 from capture.output.certificates import chain_pem, chain_summary
 from tests.browser.captured import capture_one
