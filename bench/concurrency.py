@@ -45,7 +45,7 @@ from PIL import Image
 from capture.api import capture_urls
 from capture.browser.renderer import ChromiumRenderer, open_renderer
 from capture.demo.localsite import LocalSite, Reply, Route, SiteRequest, html
-from capture.models import CaptureOptions
+from capture.options import CaptureOptions
 from capture.progress import CaptureFinished, ProgressEvent
 
 TARGET_SPEEDUP = 5.0

@@ -15,13 +15,14 @@ from capture.browser.recorder import ExchangeSink, Recorder
 from capture.browser.screencast import Screencast
 from capture.browser.spare import open_page
 from capture.errors import NavigationError
-from capture.models import CaptureRequest, Exchange, FirstScreen, PageCapture, Screenshot
+from capture.exchanges import Exchange
+from capture.models import CaptureRequest, FirstScreen, PageCapture, Reason, Screenshot
 from capture.overlays.log import InterventionLog
 from capture.page import watch as pagewatch
 from capture.page.looking import Looking
 from capture.sessions import expiry
 from capture.steps import Budget, StepLog
-from capture.verdict.judge import Document, Reason, judge
+from capture.verdict.judge import Document, judge
 
 if TYPE_CHECKING:
     from playwright.async_api import BrowserContext, CDPSession, Page, Response

@@ -29,7 +29,8 @@ if TYPE_CHECKING:
     from capture.browser.netguard import AddressPolicy, NetworkGuard
     from capture.browser.recorder import Clock
     from capture.config.site import SiteConfig
-    from capture.models import CaptureOptions, CaptureRequest
+    from capture.models import CaptureRequest
+    from capture.options import CaptureOptions
 
 log = logging.getLogger(__name__)
 

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from capture.browser.recorder import utc_now
 from capture.errors import UsageError
-from capture.models import CaptureOptions
+from capture.options import CaptureOptions
 from capture.sessions.expiry import CHECK_S, session_gone
 from capture.sessions.logins import log_in_once
 

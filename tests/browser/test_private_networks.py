@@ -14,7 +14,7 @@ import pytest
 
 from capture.browser.renderer import ChromiumRenderer
 from capture.demo.localsite import LocalSite, html, redirect
-from capture.models import CaptureOptions
+from capture.options import CaptureOptions
 from tests.browser.captured import capture_one
 
 pytestmark = [pytest.mark.browser, pytest.mark.asyncio(loop_scope="module")]

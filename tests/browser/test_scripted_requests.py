@@ -10,7 +10,7 @@ import pytest
 
 from capture.browser.renderer import ChromiumRenderer
 from capture.demo.localsite import LocalSite
-from capture.models import CaptureOptions
+from capture.options import CaptureOptions
 from tests.browser.captured import capture_one
 from tests.browser.core_site import FETCH_WORD, XHR_WORD
 

@@ -10,7 +10,7 @@ import pytest
 
 from capture.browser.renderer import ChromiumRenderer
 from capture.demo.localsite import LocalSite, Reply, SiteRequest
-from capture.models import CaptureOptions, Viewport
+from capture.options import CaptureOptions, Viewport
 from tests.browser.captured import capture_one
 
 pytestmark = [pytest.mark.browser, pytest.mark.asyncio(loop_scope="module")]

@@ -13,7 +13,7 @@ from capture.browser import printing
 from capture.browser.recorder import utc_now
 from capture.distributed.sessioncache import SessionStores
 from capture.errors import PrintError
-from capture.models import CaptureOptions
+from capture.options import CaptureOptions
 from capture.sessions import logins as sessions
 from capture.sessions.logins import SessionStore, log_in_once
 from capture.sessions.signin import check_session
