@@ -100,7 +100,7 @@ def demo_site_for(site_for: SiteFor | None = None) -> SiteFor:
     A site config of the user's for the demo article (configs/sites/ijr-demo.yaml in a checkout)
     wins; without one the demo still captures with its shipped rules, not the generic ones.
     """
-    from capture.config.site import load_sites
+    from capture.config.match import load_sites
 
     demo = load_sites([DEMO_SITE_CONFIG]).match
 
