@@ -13,6 +13,7 @@ from capture.browser.devtools import VIEWER_TYPES, rendered_dom, tls_details
 from capture.browser.pageevents import PageEvents
 from capture.browser.recorder import ExchangeSink, Recorder
 from capture.browser.screencast import Screencast
+from capture.browser.session import log_in_once
 from capture.browser.spare import open_page
 from capture.errors import NavigationError
 from capture.exchanges import Exchange
@@ -171,13 +172,18 @@ class PageRun:
             return None
         if not overlays.active(site, self.options):
             return None
+        url, browser, options = self.request.url, self.renderer.browser, self.options
         session: Session = await store.obtain(
             site,
-            self.request.url,
-            self.renderer.browser,
-            dict(context_options),
-            self.options,
-            policy=self.renderer._address_policy,
+            lambda: log_in_once(
+                site,
+                url,
+                browser,
+                dict(context_options),
+                options,
+                self.clock,
+                policy=self.renderer._address_policy,
+            ),
         )
         if session.state is not None:
             context_options["storage_state"] = session.state
