@@ -87,10 +87,10 @@ async def _log_in(
     args: argparse.Namespace, site: SiteConfig, stop: asyncio.Event
 ) -> dict[str, Any]:
     from capture.browser.renderer import open_renderer
-    from capture.sessions.signin import scripted_session
+    from capture.login.signin import scripted_session
 
     if args.interactive:
-        from capture.sessions.interactive import launch_and_log_in
+        from capture.login.interactive import launch_and_log_in
 
         visible = bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
         return await launch_and_log_in(
@@ -108,7 +108,7 @@ async def _log_in(
 
 async def _check(args: argparse.Namespace, site: SiteConfig, state: dict[str, Any]) -> ExitCode:
     from capture.browser.renderer import open_renderer
-    from capture.sessions.signin import check_session
+    from capture.login.signin import check_session
 
     async with open_renderer(args.browser) as renderer:
         result = await check_session(renderer.browser, site, args.url, state)

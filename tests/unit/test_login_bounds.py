@@ -15,9 +15,9 @@ from capture.browser.recorder import utc_now
 from capture.browser.session import log_in_once
 from capture.distributed.sessioncache import SessionStores
 from capture.errors import PrintError
+from capture.login.signin import check_session
 from capture.options import CaptureOptions
 from capture.sessions.logins import SessionStore
-from capture.sessions.signin import check_session
 from tests.browser.session_site import members_config
 
 GUARDED = CaptureOptions(block_private_networks=True)

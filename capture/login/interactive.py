@@ -20,8 +20,8 @@ from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING, Any
 
 from capture.errors import UsageError
+from capture.login.signin import PAGE_TIMEOUT_S, context_options
 from capture.options import CaptureOptions
-from capture.sessions.signin import PAGE_TIMEOUT_S, context_options
 
 if TYPE_CHECKING:
     from playwright.async_api import Browser, Page
