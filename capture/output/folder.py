@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from capture import paths
 from capture.errors import VideoError
@@ -19,10 +21,21 @@ from capture.output.files import write_bytes, write_json
 from capture.output.records import resource_record
 from capture.output.warc import OPEN_SUFFIX, WarcFile
 
-if TYPE_CHECKING:
-    from capture.run.pipeline import Seams
-
 log = logging.getLogger(__name__)
+
+
+class Stamps(Protocol):
+    """What the folder's WARC records take from the capture's seams: the time and record ids."""
+
+    @property
+    def clock(self) -> Callable[[], datetime]:
+        """Return the clock that dates each record."""
+        ...
+
+    @property
+    def new_id(self) -> Callable[[], str]:
+        """Return what makes each record's id."""
+        ...
 
 
 NEEDS_CONTENT = frozenset(
@@ -56,7 +69,8 @@ def provenance_page(
     page: PageCapture,
     summary: dict[str, Any] | None,
     machine: provenance.Machine,
-    seams: Seams,
+    signer: str | None,
+    tsa_urls: tuple[str, ...],
 ) -> str:
     """Return provenance.html (what happened, in plain words) for the files written so far."""
     facts = provenance.record(
@@ -66,13 +80,13 @@ def provenance_page(
     return provenance_html(
         facts,
         provenance.manifest(request.folder, files_so_far(request.folder)),
-        signer=seams.sealing.signer,
-        tsa_urls=seams.sealing.tsa_urls,
+        signer=signer,
+        tsa_urls=tsa_urls,
     )
 
 
 def write_provenance_page(
-    request: CaptureRequest, page: PageCapture, html: str, warc: WarcFile, seams: Seams
+    request: CaptureRequest, page: PageCapture, html: str, warc: WarcFile, seams: Stamps
 ) -> None:
     """Write provenance.html to the folder and the WARC."""
     data = html.encode("utf-8")
@@ -94,7 +108,7 @@ def write_outputs(
     page: PageCapture,
     article: Article | None,
     warc: WarcFile,
-    seams: Seams,
+    seams: Stamps,
 ) -> tuple[str, ...]:
     """Write the screenshots, DOM and article files the options ask for, each also to the WARC.
 

@@ -221,7 +221,8 @@ async def _write_provenance(
             page=page,
             summary=summary,
             machine=machine,
-            seams=seams,
+            signer=seams.sealing.signer,
+            tsa_urls=seams.sealing.tsa_urls,
         )
     )
     pdf: bytes | None = None
