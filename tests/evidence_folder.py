@@ -13,15 +13,15 @@ from pathlib import Path
 from typing import Any
 
 from capture import paths
-from capture.evidence.report_html import (
+from capture.exchanges import Exchange, HttpRequest, HttpResponse
+from capture.output import provenance
+from capture.output.files import write_bytes, write_json
+from capture.output.provenance_html import (
     CONTENT_TYPE,
     PROVENANCE_HTML,
     PROVENANCE_URN,
     provenance_html,
 )
-from capture.exchanges import Exchange, HttpRequest, HttpResponse
-from capture.output import provenance
-from capture.output.files import write_bytes, write_json
 from capture.output.records import exchange_records, resource_record, warcinfo_record
 from capture.output.warc import WarcFile
 

@@ -11,13 +11,13 @@ from typing import Any, Protocol
 
 from capture import paths
 from capture.errors import VideoError
-from capture.evidence.report_html import CONTENT_TYPE as PROVENANCE_TYPE
-from capture.evidence.report_html import PROVENANCE_HTML, PROVENANCE_URN, provenance_html
 from capture.extract import Article
 from capture.models import CaptureRequest, PageCapture
 from capture.output import images, provenance, video
 from capture.output.certificates import CERTIFICATE_CHAIN, chain_pem
 from capture.output.files import write_bytes, write_json
+from capture.output.provenance_html import CONTENT_TYPE as PROVENANCE_TYPE
+from capture.output.provenance_html import PROVENANCE_HTML, PROVENANCE_URN, provenance_html
 from capture.output.records import resource_record
 from capture.output.warc import OPEN_SUFFIX, WarcFile
 

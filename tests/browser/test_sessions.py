@@ -11,10 +11,10 @@ import pytest
 from capture import paths
 from capture.api import capture_urls
 from capture.browser.renderer import ChromiumRenderer
-from capture.evidence.report_html import PROVENANCE_HTML
 from capture.login.signin import scripted_session
 from capture.models import CaptureRequest, CaptureState, Reason
 from capture.options import CaptureOptions
+from capture.output.provenance_html import PROVENANCE_HTML
 from capture.run.pipeline import capture_page
 from capture.sessions.expiry import LOGGED_OUT_LIMIT
 from capture.sessions.redaction import REDACTED, SESSION_MARK

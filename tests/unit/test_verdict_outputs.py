@@ -17,9 +17,9 @@ from capture.api import RunResult
 from capture.cli import exit_code_for
 from capture.config.job import Job
 from capture.errors import ExitCode
-from capture.evidence.report_html import PROVENANCE_HTML
 from capture.models import CaptureRequest, CaptureState, PageCapture, PageFacts, Reason, Verdict
 from capture.options import CaptureOptions
+from capture.output.provenance_html import PROVENANCE_HTML
 from capture.plan import plan
 from capture.progress import CaptureRetrying, CaptureStarted, ProgressEvent
 from capture.run.pipeline import Seams, capture_page
