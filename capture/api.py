@@ -12,6 +12,7 @@ from capture.browser.recycle import RecyclingRenderer
 from capture.browser.renderer import open_renderer
 from capture.models import CaptureRequest
 from capture.options import CONCURRENCY, CaptureOptions
+from capture.output.runfolder import RunFolder
 from capture.plan import SiteFor, plan
 from capture.progress import CaptureFinished, ProgressEvent, RunStarted
 from capture.run.lifecycle import (
@@ -24,7 +25,6 @@ from capture.run.lifecycle import (
     prepare_job,
 )
 from capture.run.pipeline import Renderer, Seams
-from capture.run.runfolder import RunFolder
 from capture.run.runner import AfterEach, OnEvent, RunPolicy, run_captures
 
 if TYPE_CHECKING:

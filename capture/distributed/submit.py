@@ -32,6 +32,7 @@ from capture.distributed.payload import task_payload
 from capture.distributed.redact import redact_url
 from capture.distributed.sealing import Sealer, Unsealed
 from capture.models import CaptureRequest
+from capture.output.runfolder import RunFolder
 from capture.plan import SiteFor
 from capture.progress import CaptureFinished, RunStarted
 from capture.run.lifecycle import (
@@ -43,7 +44,6 @@ from capture.run.lifecycle import (
     prepare_job,
 )
 from capture.run.pipeline import Seams
-from capture.run.runfolder import RunFolder
 from capture.run.runner import OnEvent
 
 log = logging.getLogger(__name__)

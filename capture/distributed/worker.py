@@ -24,9 +24,9 @@ from capture.distributed.lease import Coordination
 from capture.distributed.payload import TaskSpec
 from capture.distributed.sessioncache import SessionStores
 from capture.output.files import clear_folder
+from capture.output.runfolder import RunFolder
 from capture.qa.check import replay_check
 from capture.run.pipeline import Renderer, Seams
-from capture.run.runfolder import RunFolder
 from capture.run.runner import host_key, run_captures
 
 log = logging.getLogger(__name__)

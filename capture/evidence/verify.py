@@ -27,7 +27,7 @@ from capture.evidence.warcfixity import check_warc
 from capture.output.certificates import CERTIFICATE_CHAIN
 from capture.output.files import sha256_file, sha256_label
 from capture.output.provenance_html import PROVENANCE_HTML, PROVENANCE_URN
-from capture.run.runfolder import RunFolder
+from capture.output.runfolder import RunFolder
 
 __all__ = ["Check", "VerifyReport", "verify_path"]
 

@@ -20,10 +20,10 @@ from capture._version import __version__
 from capture.errors import NothingToPackageError
 from capture.models import CaptureRequest, CaptureResult, CaptureState, Verdict
 from capture.output.files import clear_folder
+from capture.output.runfolder import RunFolder, result_row
 from capture.plan import SiteFor, plan
 from capture.progress import RunFinished
 from capture.run.pipeline import Seams
-from capture.run.runfolder import RunFolder, result_row
 from capture.run.runner import OnEvent, RunPolicy
 
 if TYPE_CHECKING:
@@ -248,8 +248,8 @@ def _outputs(
     folder: RunFolder, settings: RunSettings, seams: Seams
 ) -> tuple[Path | None, Path | None]:
     """Write index.html and the run WACZ (sealed when sealing is on); return their paths."""
+    from capture.output.wacz import write_wacz
     from capture.run.report import write_report
-    from capture.run.wacz import write_wacz
 
     run = folder.read_run()
     report = None

@@ -28,8 +28,8 @@ from capture.api import capture_urls
 from capture.browser import launch as browser
 from capture.demo import DEMO_ARTICLE_PATH, demo_site
 from capture.errors import BrowserNotFoundError
-from capture.run.cdxj import IndexLayout
-from capture.run.wacz import write_wacz
+from capture.output.cdxj import IndexLayout
+from capture.output.wacz import write_wacz
 from tests.replayweb import PAGE, REPLAYWEB_VERSION, ReplayWebSite, embed_page, replayweb_dir
 
 pytestmark = pytest.mark.browser

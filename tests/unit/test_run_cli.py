@@ -24,8 +24,8 @@ from capture.browser.recorder import ExchangeSink
 from capture.cli.display import Printer
 from capture.errors import ExitCode, OutputError
 from capture.models import CaptureRequest, PageCapture
+from capture.output.runfolder import RunFolder
 from capture.progress import CaptureFinished, CaptureStarted, RunFinished, RunStarted
-from capture.run.runfolder import RunFolder
 from tests.fakes import FakeRenderer, failed_page, partial_page
 
 REPO = Path(__file__).resolve().parents[2]

@@ -11,11 +11,11 @@ import pytest
 from capture.api import capture_urls, execute
 from capture.errors import UsageError
 from capture.options import CaptureOptions
+from capture.output.runfolder import RunFolder
 from capture.plan import plan
 from capture.progress import CaptureFinished, ProgressEvent
 from capture.run.lifecycle import RunSettings
 from capture.run.pipeline import Seams
-from capture.run.runfolder import RunFolder
 from capture.run.runner import RunPolicy
 from tests.fakes import FakeRenderer
 

@@ -21,10 +21,10 @@ from capture.config.job import Job
 from capture.errors import OutputError, UsageError
 from capture.models import CaptureRequest, CaptureState, PageCapture
 from capture.options import CaptureOptions
+from capture.output.runfolder import RunFolder
 from capture.plan import plan
 from capture.progress import CaptureRetrying, CaptureStarted, ProgressEvent
 from capture.run.pipeline import Seams
-from capture.run.runfolder import RunFolder
 from capture.run.runner import RunPolicy, run_captures
 from tests.fakes import (
     FAKE_MACHINE,

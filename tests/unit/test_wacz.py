@@ -20,10 +20,10 @@ from capture.errors import NothingToPackageError, OutputError, PackageError
 from capture.evidence.checks import Check
 from capture.evidence.verify import verify_path
 from capture.exchanges import Exchange, HttpRequest, HttpResponse
+from capture.output.cdxj import IndexLayout
 from capture.output.records import exchange_records, resource_record, warcinfo_record
+from capture.output.wacz import verify_wacz, write_wacz
 from capture.output.warc import WarcFile
-from capture.run.cdxj import IndexLayout
-from capture.run.wacz import verify_wacz, write_wacz
 
 CREATED = datetime(2026, 11, 27, 6, 45, 0, tzinfo=UTC)
 PAGES = {

@@ -2,7 +2,7 @@
 
 The package holds every capture's WARC under `archive/<slug>.warc.gz`, one sorted CDXJ index
 (plain `indexes/index.cdx`, or for large runs `indexes/index.cdx.gz` with its `indexes/index.idx`:
-see capture.run.cdxj), `pages/pages.jsonl` with each page's title and text,
+see capture.output.cdxj), `pages/pages.jsonl` with each page's title and text,
 `datapackage.json` with the SHA-256 and size of every file, and `datapackage-digest.json`.
 WARCs are streamed into the ZIP uncompressed (STORE) so readers can seek into them.
 """
@@ -29,8 +29,8 @@ from warcio.exceptions import ArchiveLoadFailed
 from capture import paths
 from capture._version import __version__
 from capture.errors import NothingToPackageError, PackageError
+from capture.output.cdxj import DEFAULT_LAYOUT, IndexLayout, index_files
 from capture.output.files import atomic_file, read_json_object, sha256_label
-from capture.run.cdxj import DEFAULT_LAYOUT, IndexLayout, index_files
 
 WACZ_VERSION = "1.1.1"
 PAGES_PATH = "pages/pages.jsonl"
