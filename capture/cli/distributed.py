@@ -153,7 +153,8 @@ def worker(args: argparse.Namespace) -> ExitCode:
 async def run_with_broker(args: argparse.Namespace, stop: asyncio.Event) -> ExitCode:
     """Run `capture run JOB --broker URL`: submit, show progress, write the run folder."""
     require_extra("distributed", "capture run --broker")
-    from capture.cli import Printer, exit_code_for, seams_for, site_matcher
+    from capture.cli.commands import exit_code_for, seams_for, site_matcher
+    from capture.cli.display import Printer
     from capture.cli.jobs import job_with_flags
     from capture.distributed.app import make_app
     from capture.distributed.broker import CeleryQueue
