@@ -38,7 +38,7 @@ setup-test: setup $(PYWB_STAMP) $(REPLAYWEB_STAMP)
 # A browser: one already found (CAPTURE_BROWSER, Playwright's, the system's), else Playwright's
 # own download, else the system package manager (closed networks such as CI reach only that).
 browser: $(STAMP)
-	@$(BIN)/python -m capture.setup_browser
+	@$(BIN)/python -m capture.browser.setup
 
 demo: setup
 	$(BIN)/capture demo

@@ -134,7 +134,7 @@ async def render_pages(pages: list[BenchPage], browser_path: str | None = None) 
     """Return the pages rendered offline in one Chromium with scripts off, four at a time."""
     from playwright.async_api import async_playwright
 
-    from capture import browser
+    from capture.browser import launch as browser
 
     limit = asyncio.Semaphore(4)
     async with async_playwright() as playwright:

@@ -27,7 +27,7 @@ from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
-from capture.browser import choose_browser
+from capture.browser.launch import choose_browser
 from capture.localsite import LocalSite, Reply, SiteRequest, html
 
 BIN = Path(sys.executable).parent

@@ -14,7 +14,7 @@ from capture.options import CaptureOptions as CaptureOptions  # noqa: PLC0414
 from capture.options import Viewport as Viewport  # noqa: PLC0414
 
 if TYPE_CHECKING:
-    from capture.verdict import PageFacts, Verdict
+    from capture.verdict.judge import PageFacts, Verdict
 
 Header = tuple[str, str]
 """One header line as sent or received, name and value, order and case kept."""
@@ -67,8 +67,8 @@ class CaptureRequest:
     site: Any = None
     """The site config that matched the URL (`capture.config.site.SiteConfig`), if any."""
     sessions: Any = None
-    """The run's shared sessions (`capture.sessions.SessionStore`): a site's `login` runs once
-    per run and every capture of the site starts from its state. None: each capture logs in."""
+    """The run's shared sessions (`capture.sessions.logins.SessionStore`): a site's `login` runs
+    once per run and every capture of the site starts from its state. None: each capture logs in."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,6 +17,7 @@ from datetime import UTC, datetime, timedelta
 
 from PIL import Image
 
+from capture.browser.recorder import ExchangeSink
 from capture.models import (
     BrowserInfo,
     CaptureRequest,
@@ -30,8 +31,7 @@ from capture.models import (
     TrafficSummary,
     Viewport,
 )
-from capture.provenance import Machine
-from capture.recorder import ExchangeSink
+from capture.output.provenance import Machine
 
 FIXED_TIME = datetime(2026, 11, 27, 6, 45, 0, 123456, tzinfo=UTC)
 """The moment every fake capture starts."""

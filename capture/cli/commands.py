@@ -21,8 +21,8 @@ if TYPE_CHECKING:
 
     from capture.api import RunResult
     from capture.evidence.checks import VerifyReport
-    from capture.pipeline import Seams
     from capture.plan import SiteFor
+    from capture.run.pipeline import Seams
 
 
 def exit_code_for(run: RunResult) -> ExitCode:
@@ -80,7 +80,7 @@ async def _capture(
 def seams_for(sign_key: Path | None, tsa_urls: Sequence[str]) -> Seams:
     """Return the seams of a run: the signing key is loaded (and checked) before anything starts."""
     from capture.evidence import load_signing_key
-    from capture.pipeline import Sealing, Seams
+    from capture.run.pipeline import Sealing, Seams
 
     key = load_signing_key(sign_key) if sign_key else None
     return Seams(sealing=Sealing(key=key, tsa_urls=tuple(tsa_urls)))
@@ -131,9 +131,9 @@ def verify(args: argparse.Namespace) -> ExitCode:
 async def _verify_pdf(report: VerifyReport, trusted: list[str], out: Path) -> None:
     from datetime import UTC, datetime
 
+    from capture.browser.renderer import open_renderer
     from capture.evidence.verify_html import verify_report_html
-    from capture.files import write_bytes
-    from capture.render import open_renderer
+    from capture.output.files import write_bytes
 
     html = verify_report_html(report, trusted=trusted, made_at=datetime.now(UTC))
     async with open_renderer() as renderer:
@@ -185,8 +185,8 @@ async def run_job(args: argparse.Namespace, stop: asyncio.Event) -> ExitCode:
 
 async def doctor(args: argparse.Namespace, stop: asyncio.Event) -> ExitCode:
     """Show the browser that will be used, its versions and the video encoder."""
-    from capture.render import open_renderer
-    from capture.video import choose_encoder
+    from capture.browser.renderer import open_renderer
+    from capture.output.video import choose_encoder
 
     print(f"capture {__version__}, Python {sys.version.split()[0]}")
     async with open_renderer(args.browser) as renderer:

@@ -19,7 +19,7 @@ from capture.config.selector import selector_problem
 from capture.errors import ConfigError
 
 if TYPE_CHECKING:
-    from capture.sites import SiteSet
+    from capture.config.match import SiteSet
 
 ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
@@ -392,7 +392,7 @@ def load_sites(folders: list[Path]) -> SiteSet:
     Two configs matching the same host glob with the same url_regex are equally specific;
     that is an error naming both files.
     """
-    from capture.sites import SiteSet
+    from capture.config.match import SiteSet
 
     sites: list[SiteConfig] = []
     for folder in folders:

@@ -14,8 +14,8 @@ from capture.distributed.redact import redact_url
 from capture.errors import UsageError
 from capture.models import CaptureRequest
 from capture.options import CaptureOptions
-from capture.pipeline import Sealing
-from capture.runner import RunPolicy
+from capture.run.pipeline import Sealing
+from capture.run.runner import RunPolicy
 
 PAYLOAD_FORMAT = "capture-task/3"
 """/2: tasks name who seals the capture and whether to replay it (`sealing`, `qa`). /3: the

@@ -32,12 +32,9 @@ from capture.distributed.payload import task_payload
 from capture.distributed.redact import redact_url
 from capture.distributed.sealing import Sealer, Unsealed
 from capture.models import CaptureRequest
-from capture.pipeline import Seams
 from capture.plan import SiteFor
 from capture.progress import CaptureFinished, RunStarted
-from capture.runfolder import RunFolder
-from capture.runner import OnEvent
-from capture.runs import (
+from capture.run.lifecycle import (
     RunResult,
     close_run,
     collect_results,
@@ -45,6 +42,9 @@ from capture.runs import (
     open_run,
     prepare_job,
 )
+from capture.run.pipeline import Seams
+from capture.run.runfolder import RunFolder
+from capture.run.runner import OnEvent
 
 log = logging.getLogger(__name__)
 

@@ -34,7 +34,7 @@ REASONS = {
     "needs_javascript": "a page whose scripts did not bring up its content",
     "blank": "a blank page",
 }
-"""What each verdict reason (`capture.verdict.Reason`) means, in plain words."""
+"""What each verdict reason (`capture.verdict.judge.Reason`) means, in plain words."""
 _STYLE = (
     "body{font:16px/1.5 Georgia,serif;max-width:60em;margin:2em auto;padding:0 1em;color:#111}"
     "h1{font-size:1.5em}h2{font-size:1.2em;margin-top:2em;border-bottom:1px solid #999}"

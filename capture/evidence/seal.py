@@ -24,7 +24,7 @@ from capture.errors import OutputError, TimestampError, UsageError
 from capture.evidence.keys import ALGORITHM, SigningKey
 from capture.evidence.signature import iso_time, signed_data
 from capture.evidence.tsa import Transport, post_query, request_token
-from capture.files import atomic_file, sha256_label, write_bytes, write_json
+from capture.output.files import atomic_file, sha256_label, write_bytes, write_json
 
 CAPTURE_JSON = "capture.json"
 SEAL = "seal.json"

@@ -1,4 +1,4 @@
-"""Verifying a WACZ: its fixity (capture.wacz), its index, every WARC record, its signature and
+"""Verifying a WACZ: its fixity (capture.run.wacz), its index, every WARC record, its signature and
 tokens."""
 
 from __future__ import annotations
@@ -12,12 +12,12 @@ import zlib
 from pathlib import Path
 from typing import Any
 
-from capture.cdxj import INDEXES, read_index
 from capture.evidence.checks import Check
 from capture.evidence.sealcheck import Expectations, signature_checks, timing_checks, token_check
 from capture.evidence.tokens import TokenCheck
 from capture.evidence.warcfixity import check_warc
-from capture.wacz import DATAPACKAGE, DIGEST, verify_wacz
+from capture.run.cdxj import INDEXES, read_index
+from capture.run.wacz import DATAPACKAGE, DIGEST, verify_wacz
 
 _CHUNK_BYTES = 1 << 20
 _DAMAGE = (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, KeyError)

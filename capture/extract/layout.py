@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from capture.devtools import SERIALIZE_JS
+from capture.browser.devtools import SERIALIZE_JS
 from capture.extract.model import RenderedPage
 
 if TYPE_CHECKING:

@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     from capture.config.site import SiteConfig
     from capture.models import CaptureOptions
     from capture.overlays.log import InterventionLog
-    from capture.sessions import Session
+    from capture.sessions.logins import Session
 
 CLEAR_BUDGET_S = 30.0
 """The most `clear` spends on a page before it stops and reports what it could not do."""

@@ -15,16 +15,16 @@ from typing import TYPE_CHECKING
 from capture.overlays import pagejs
 from capture.overlays.actions import Run, ms
 from capture.overlays.selectors import frame_url, scope
-from capture.redaction import REDACTED, redact_bytes
+from capture.sessions.redaction import REDACTED, redact_bytes
 
 __all__ = ["REDACTED", "credential_values", "log_in", "redact", "session_used"]
 
 redact = redact_bytes
-"""Replace a site's secrets in recorded bytes (see capture.redaction)."""
+"""Replace a site's secrets in recorded bytes (see capture.sessions.redaction)."""
 
 if TYPE_CHECKING:
     from capture.config.site import Login, SiteConfig
-    from capture.sessions import Session
+    from capture.sessions.logins import Session
 
 
 def credential_values(

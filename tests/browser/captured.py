@@ -14,7 +14,7 @@ from warcio.archiveiterator import ArchiveIterator
 
 from capture.api import capture_urls
 from capture.models import CaptureOptions
-from capture.pipeline import CaptureResult, Renderer
+from capture.run.pipeline import CaptureResult, Renderer
 
 
 @dataclass(frozen=True)

@@ -21,12 +21,13 @@ from typing import Any
 
 from PIL import Image
 
-from capture import overlays, screenshot
+from capture import overlays
+from capture.browser import screenshot
+from capture.browser.renderer import ChromiumRenderer
 from capture.config.site import SiteConfig, load_site
 from capture.localsite import LocalSite, Reply, SiteRequest, html, redirect, static_reply
 from capture.models import CaptureOptions, Intervention, Screenshot
 from capture.overlays.log import InterventionLog
-from capture.render import ChromiumRenderer
 
 PAGES = Path(__file__).resolve().parents[1] / "sites" / "overlays" / "site-configs"
 CONFIGS = PAGES.parent / "configs"

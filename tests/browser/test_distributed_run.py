@@ -29,7 +29,7 @@ import pytest
 from capture.evidence.keys import generate_key_pair
 from capture.evidence.verify import verify_path
 from capture.localsite import LocalSite, Reply, SiteRequest, html
-from capture.wacz import verify_wacz
+from capture.run.wacz import verify_wacz
 from tests.redis_server import redis_server
 
 pytestmark = pytest.mark.browser

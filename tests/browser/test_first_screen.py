@@ -9,11 +9,12 @@ from typing import Any
 
 import pytest
 
-from capture import images, screenshot
+from capture.browser import screenshot
+from capture.browser.pagerun import PageRun
+from capture.browser.renderer import ChromiumRenderer
 from capture.localsite import LocalSite
 from capture.models import CaptureOptions, CaptureRequest, Exchange, FirstScreen
-from capture.pagerun import PageRun
-from capture.render import ChromiumRenderer
+from capture.output import images
 
 pytestmark = [pytest.mark.browser, pytest.mark.asyncio(loop_scope="module")]
 

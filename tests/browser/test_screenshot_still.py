@@ -12,9 +12,9 @@ import io
 import pytest
 from PIL import Image
 
+from capture.browser.renderer import ChromiumRenderer
+from capture.browser.screenshot import _shoot, full_page
 from capture.localsite import LocalSite, html
-from capture.render import ChromiumRenderer
-from capture.screenshot import _shoot, full_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.asyncio(loop_scope="module")]
 

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from capture.browser.renderer import ChromiumRenderer
 from capture.localsite import LocalSite, Reply
 from capture.options import CaptureOptions
-from capture.render import ChromiumRenderer
 from tests.browser.captured import capture_one
 
 pytestmark = [pytest.mark.browser, pytest.mark.asyncio(loop_scope="module")]

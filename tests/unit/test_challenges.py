@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from capture.models import CaptureState
-from capture.verdict import Document, PageFacts, Reason, judge
+from capture.verdict.judge import Document, PageFacts, Reason, judge
 
 URL = "https://shop.example/product/42"
 NOTE = "Please wait while we check your connection."

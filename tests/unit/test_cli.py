@@ -17,7 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from capture import api, cli, render
+from capture import api, cli
+from capture.browser import renderer as render
 from capture.cli.logs import FORMAT, FactsFormatter
 from capture.errors import BrowserNotFoundError, ExitCode
 from tests.fakes import FakeRenderer, failed_page, partial_page
@@ -360,14 +361,14 @@ def test_readme_documents_every_command_and_option() -> None:
 
 def test_a_logged_warning_shows_its_facts_on_the_line() -> None:
     formatter = FactsFormatter(FORMAT)
-    record = logging.LogRecord("capture.pipeline", logging.WARNING, "x.py", 1, "timestamp failed",
-                               None, None)  # fmt: skip
+    record = logging.LogRecord("capture.run.pipeline", logging.WARNING, "x.py", 1,
+                               "timestamp failed", None, None)  # fmt: skip
     record.folder, record.error = "/archives/a", "Could not reach https://tsa.example (timed out)."
 
     line = formatter.format(record)
 
     assert line == (
-        "WARNING capture.pipeline: timestamp failed (folder=/archives/a, "
+        "WARNING capture.run.pipeline: timestamp failed (folder=/archives/a, "
         "error=Could not reach https://tsa.example (timed out).)"
     )
     plain = logging.LogRecord("capture", logging.WARNING, "x.py", 1, "no WACZ", None, None)
@@ -382,14 +383,14 @@ def test_a_logged_error_shows_its_facts_before_its_traceback_and_on_one_line() -
     try:
         raise ZeroDivisionError("division by zero")
     except ZeroDivisionError:
-        record = logging.LogRecord("capture.runner", logging.ERROR, "x.py", 1, "capture crashed",
-                                   None, sys.exc_info())  # fmt: skip
+        record = logging.LogRecord("capture.run.runner", logging.ERROR, "x.py", 1,
+                                   "capture crashed", None, sys.exc_info())  # fmt: skip
     record.url, record.error = "https://a.example/", "Timeout 30000ms exceeded.\nCall log:\n  - x"
 
     first, *rest = formatter.format(record).splitlines()
 
     assert first == (
-        "ERROR capture.runner: capture crashed (url=https://a.example/, "
+        "ERROR capture.run.runner: capture crashed (url=https://a.example/, "
         "error=Timeout 30000ms exceeded. Call log: - x)"
     )
     assert rest[0] == "Traceback (most recent call last):"

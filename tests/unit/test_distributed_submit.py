@@ -25,8 +25,8 @@ from capture.distributed.worker import Worker, WorkerSettings
 from capture.errors import ExitCode, OutputError
 from capture.evidence.keys import SigningKey, generate_key_pair
 from capture.evidence.verify import verify_path
-from capture.pipeline import Sealing, Seams
 from capture.progress import CaptureFinished, ProgressEvent, RunFinished, RunStarted
+from capture.run.pipeline import Sealing, Seams
 from tests.evidence_folder import make_capture
 from tests.fakes import FAKE_MACHINE
 from tests.unit.test_distributed_worker import MemoryCoordination, ReadyFake

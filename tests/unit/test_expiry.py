@@ -8,13 +8,6 @@ from pathlib import Path
 
 from capture import paths
 from capture.config.site import SiteConfig
-from capture.expiry import (
-    LOGGED_OUT_LIMIT,
-    STEP,
-    ExpiryWatch,
-    found_logged_out,
-    logged_out_reason,
-)
 from capture.models import (
     CaptureOptions,
     CaptureRequest,
@@ -23,8 +16,15 @@ from capture.models import (
     StepResult,
     StepState,
 )
-from capture.pipeline import CaptureResult, Seams
-from capture.runner import run_captures
+from capture.run.pipeline import CaptureResult, Seams
+from capture.run.runner import run_captures
+from capture.sessions.expiry import (
+    LOGGED_OUT_LIMIT,
+    STEP,
+    ExpiryWatch,
+    found_logged_out,
+    logged_out_reason,
+)
 from tests.fakes import FAKE_MACHINE, FakeRenderer, complete_page
 
 

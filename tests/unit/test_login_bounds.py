@@ -9,13 +9,14 @@ from typing import Any
 
 import pytest
 
-from capture import printing, sessions
+from capture.browser import printing
+from capture.browser.recorder import utc_now
 from capture.distributed.sessioncache import SessionStores
 from capture.errors import PrintError
 from capture.models import CaptureOptions
-from capture.recorder import utc_now
-from capture.sessions import SessionStore, log_in_once
-from capture.signin import check_session
+from capture.sessions import logins as sessions
+from capture.sessions.logins import SessionStore, log_in_once
+from capture.sessions.signin import check_session
 from tests.browser.session_site import members_config
 
 GUARDED = CaptureOptions(block_private_networks=True)

@@ -17,7 +17,7 @@ from capture.config.job import load_job
 from capture.distributed.payload import read_payload, task_payload
 from capture.models import CaptureRequest
 from capture.options import CaptureOptions, Option, Viewport, option_fields
-from capture.runner import RunPolicy
+from capture.run.runner import RunPolicy
 
 URL = "https://example.org/news/story"
 

@@ -6,8 +6,9 @@ import hashlib
 import json
 from pathlib import Path
 
-from capture import __version__, provenance
+from capture import __version__
 from capture.models import CaptureOptions, CaptureRequest, Viewport
+from capture.output import provenance
 from tests.fakes import (
     FAKE_BROWSER,
     FAKE_MACHINE,

@@ -17,7 +17,7 @@ from capture.models import (
     StepResult,
     StepState,
 )
-from capture.redaction import (
+from capture.sessions.redaction import (
     REDACTED,
     SESSION_MARK,
     Redactor,
@@ -25,8 +25,8 @@ from capture.redaction import (
     redact_exchange,
     redact_text,
 )
-from capture.scrub import without_secrets
-from capture.verdict import PageFacts, Reason, Verdict
+from capture.sessions.scrub import without_secrets
+from capture.verdict.judge import PageFacts, Reason, Verdict
 from tests.fakes import complete_page
 
 SECRETS = ("reader@x.org", "p&ss word")

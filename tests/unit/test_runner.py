@@ -16,15 +16,15 @@ from warcio.archiveiterator import ArchiveIterator
 
 from capture import api
 from capture.api import RunResult
+from capture.browser.recorder import ExchangeSink
 from capture.config.job import Job
 from capture.errors import OutputError, UsageError
 from capture.models import CaptureOptions, CaptureRequest, CaptureState, PageCapture
-from capture.pipeline import Seams
 from capture.plan import plan
 from capture.progress import CaptureRetrying, CaptureStarted, ProgressEvent
-from capture.recorder import ExchangeSink
-from capture.runfolder import RunFolder
-from capture.runner import RunPolicy, run_captures
+from capture.run.pipeline import Seams
+from capture.run.runfolder import RunFolder
+from capture.run.runner import RunPolicy, run_captures
 from tests.fakes import (
     FAKE_MACHINE,
     FakeRenderer,

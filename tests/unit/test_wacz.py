@@ -16,14 +16,14 @@ from pathlib import Path
 import pytest
 
 from capture import paths
-from capture.cdxj import IndexLayout
 from capture.errors import NothingToPackageError, OutputError, PackageError
 from capture.evidence.checks import Check
 from capture.evidence.verify import verify_path
 from capture.models import Exchange, HttpRequest, HttpResponse
-from capture.records import exchange_records, resource_record, warcinfo_record
-from capture.wacz import verify_wacz, write_wacz
-from capture.warc import WarcFile
+from capture.output.records import exchange_records, resource_record, warcinfo_record
+from capture.output.warc import WarcFile
+from capture.run.cdxj import IndexLayout
+from capture.run.wacz import verify_wacz, write_wacz
 
 CREATED = datetime(2026, 11, 27, 6, 45, 0, tzinfo=UTC)
 PAGES = {

@@ -1,0 +1,200 @@
+"""Writing a capture folder's files, each also stored in the WARC as a resource record."""
+
+from __future__ import annotations
+
+import json
+import logging
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from capture import paths
+from capture.errors import VideoError
+from capture.evidence.report_html import CONTENT_TYPE as PROVENANCE_TYPE
+from capture.evidence.report_html import PROVENANCE_HTML, PROVENANCE_URN, provenance_html
+from capture.extract import Article
+from capture.models import CaptureRequest, PageCapture
+from capture.output import images, provenance, video
+from capture.output.certificates import CERTIFICATE_CHAIN, chain_pem
+from capture.output.files import write_bytes, write_json
+from capture.output.records import resource_record
+from capture.output.warc import OPEN_SUFFIX, WarcFile
+
+if TYPE_CHECKING:
+    from capture.run.pipeline import Seams
+
+log = logging.getLogger(__name__)
+
+
+NEEDS_CONTENT = frozenset(
+    {
+        paths.SERVED_SCREENSHOT,
+        paths.SCREENSHOT,
+        paths.VIEWPORT,
+        paths.THUMBNAIL,
+        paths.DOM,
+        paths.PAGE_PDF,
+    }
+)
+"""Outputs that are only ever empty when they could not be made (an article may have no text)."""
+
+
+def files_so_far(folder: Path) -> list[str]:
+    """Return the names of the finished files in folder (not capture.json, temporaries, .open)."""
+    return [
+        path.name
+        for path in folder.iterdir()
+        if path.is_file()
+        and path.name != paths.CAPTURE_JSON
+        and not path.name.startswith(".")
+        and not path.name.endswith(OPEN_SUFFIX)
+    ]
+
+
+def provenance_page(
+    request: CaptureRequest,
+    *,
+    page: PageCapture,
+    summary: dict[str, Any] | None,
+    machine: provenance.Machine,
+    seams: Seams,
+) -> str:
+    """Return provenance.html (what happened, in plain words) for the files written so far."""
+    facts = provenance.record(
+        page, options=request.options, machine=machine, article=summary, files=[]
+    )
+    del facts["files"]
+    return provenance_html(
+        facts,
+        provenance.manifest(request.folder, files_so_far(request.folder)),
+        signer=seams.sealing.signer,
+        tsa_urls=seams.sealing.tsa_urls,
+    )
+
+
+def write_provenance_page(
+    request: CaptureRequest, page: PageCapture, html: str, warc: WarcFile, seams: Seams
+) -> None:
+    """Write provenance.html to the folder and the WARC."""
+    data = html.encode("utf-8")
+    write_bytes(request.folder / PROVENANCE_HTML, data)
+    url = page.final_url or page.url
+    warc.write(
+        resource_record(
+            f"{PROVENANCE_URN}{url}",
+            PROVENANCE_TYPE,
+            data,
+            date=seams.clock(),
+            record_id=seams.new_id(),
+        )
+    )
+
+
+def write_outputs(
+    request: CaptureRequest,
+    page: PageCapture,
+    article: Article | None,
+    warc: WarcFile,
+    seams: Seams,
+) -> tuple[str, ...]:
+    """Write the screenshots, DOM and article files the options ask for, each also to the WARC.
+
+    Returns the names of the files that could not be made: an output the page gave nothing
+    for (no DOM, no pixels) is left out rather than written empty. An article with no text
+    writes no article.txt or article.md (article.json says so: its word count is 0)."""
+    folder, options = request.folder, request.options
+    url = page.final_url or page.url
+    wants = options.wants
+    outputs: list[tuple[str, str, str, bytes]] = []  # (file name, urn kind, mime, data)
+    if page.served_screenshot is not None and wants("screenshot"):
+        outputs.append(
+            (
+                paths.SERVED_SCREENSHOT,
+                "screenshot-as-served",
+                "image/png",
+                page.served_screenshot.png,
+            )
+        )
+    if page.screenshot is not None:
+        first = page.screenshot.first_screen or images.first_screen_files(
+            page.screenshot.png,
+            page.viewport.height,
+            view=wants("viewport"),
+            thumbnail_too=wants("thumbnail"),
+        )
+        if wants("screenshot"):
+            outputs.append((paths.SCREENSHOT, "screenshot", "image/png", page.screenshot.png))
+        if wants("viewport") and first.png is not None:
+            outputs.append((paths.VIEWPORT, "view", "image/png", first.png))
+        if wants("thumbnail") and first.thumbnail_webp is not None:
+            outputs.append((paths.THUMBNAIL, "thumbnail", "image/webp", first.thumbnail_webp))
+    if page.dom_html is not None and wants("dom"):
+        outputs.append((paths.DOM, "dom", "text/html; charset=utf-8", page.dom_html.encode()))
+    if article is not None and wants("article"):
+        outputs += [
+            (paths.ARTICLE_TXT, "text", "text/plain; charset=utf-8", text_file(article.text)),
+            (
+                paths.ARTICLE_MD,
+                "markdown",
+                "text/markdown; charset=utf-8",
+                text_file(article.markdown),
+            ),
+        ]
+    outputs += _evidence_outputs(page)
+    missing = tuple(name for name, _, _, data in outputs if not data and name in NEEDS_CONTENT)
+    for name, kind, mime, data in outputs:
+        if not data:
+            continue
+        write_bytes(folder / name, data)
+        warc.write(
+            resource_record(
+                f"urn:{kind}:{url}", mime, data, date=seams.clock(), record_id=seams.new_id()
+            )
+        )
+    if page.interventions:
+        log_json = json.dumps([entry.to_json() for entry in page.interventions], indent=2)
+        warc.write(
+            resource_record(
+                f"urn:interventions:{url}",
+                "application/json",
+                log_json.encode("utf-8"),
+                date=seams.clock(),
+                record_id=seams.new_id(),
+                record_type="metadata",
+            )
+        )
+    if article is not None and wants("article"):
+        write_json(folder / paths.ARTICLE_JSON, article.to_json())
+    return missing
+
+
+def _evidence_outputs(page: PageCapture) -> list[tuple[str, str, str, bytes]]:
+    """Return the certificate chain and the page's print, when the capture has them."""
+    outputs = []
+    if page.certificate_chain:
+        pem = chain_pem(page.certificate_chain)
+        outputs.append((CERTIFICATE_CHAIN, "certificates", "application/x-pem-file", pem))
+    if page.page_pdf is not None:
+        outputs.append((paths.PAGE_PDF, "print", "application/pdf", page.page_pdf))
+    return outputs
+
+
+def write_video(request: CaptureRequest, page: PageCapture) -> dict[str, Any] | None:
+    """Write the capture's screencast as a video (`--video`); return capture.json's `video`.
+
+    None when no video was asked for; `{"error": ...}` when it could not be made (the capture
+    keeps everything else)."""
+    if not request.options.video:
+        return None
+    encoder = video.choose_encoder()
+    try:
+        data, record = video.encode(page.screencast, request.options.viewport, encoder)
+    except VideoError as exc:
+        log.warning("no video", extra={"url": request.url, "error": str(exc)})
+        return {"error": str(exc)}
+    write_bytes(request.folder / record.file, data)
+    return record.to_json()
+
+
+def text_file(text: str) -> bytes:
+    """Return text as the bytes of a text file: UTF-8, one final newline, empty when empty."""
+    return (text + "\n").encode("utf-8") if text else b""
