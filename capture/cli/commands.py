@@ -13,6 +13,7 @@ from capture._version import __version__
 from capture.cli.display import Printer
 from capture.cli.parser import options_from_args
 from capture.errors import ExitCode
+from capture.extras import require_extra
 from capture.models import CaptureState
 from capture.options import CONCURRENCY
 
@@ -20,6 +21,7 @@ if TYPE_CHECKING:
     import asyncio
 
     from capture.api import RunResult
+    from capture.config.job import Job
     from capture.evidence.checks import VerifyReport
     from capture.plan import SiteFor
     from capture.run.pipeline import Seams
@@ -159,28 +161,67 @@ async def demo(args: argparse.Namespace, stop: asyncio.Event) -> ExitCode:
 
 async def run_job(args: argparse.Namespace, stop: asyncio.Event) -> ExitCode:
     """Run a job file (`capture run JOB.yaml`), here or through a broker's workers."""
-    if getattr(args, "broker", None):
-        from capture.cli.distributed import run_with_broker
-
-        return await run_with_broker(args, stop)
-    from capture import api
+    if args.broker:
+        require_extra("distributed", "capture run --broker")
     from capture.cli.jobs import job_with_flags
 
     job, urls = job_with_flags(args)
+    seams = seams_for(job.sign_key, job.tsa)  # the key is loaded (and checked) here, and stays here
     resume: bool | Path = Path(args.resume) if isinstance(args.resume, str) else args.resume
-    seams = seams_for(job.sign_key, job.tsa)
-    result = await api.run_job(
-        job,
-        urls,
-        resume=resume,
-        on_event=Printer(args.json),
-        stop=stop,
-        seams=seams,
-        site_for=site_matcher(job.sites),
-    )
+    if args.broker:
+        result = await _run_with_broker(
+            args.broker,
+            job,
+            urls,
+            resume=resume,
+            as_json=args.json,
+            stop=stop,
+            seams=seams,
+        )
+    else:
+        from capture import api
+
+        result = await api.run_job(
+            job,
+            urls,
+            resume=resume,
+            on_event=Printer(args.json),
+            stop=stop,
+            seams=seams,
+            site_for=site_matcher(job.sites),
+        )
     if not args.json:
         print(f"run folder: {result.folder}")
     return exit_code_for(result)
+
+
+async def _run_with_broker(
+    given_url: str,
+    job: Job,
+    urls: list[str],
+    *,
+    resume: bool | Path,
+    as_json: bool,
+    stop: asyncio.Event,
+    seams: Seams,
+) -> RunResult:
+    from capture.cli.distributed import broker_queue, show_unsealed
+    from capture.distributed.submit import submit_job
+
+    queue, url = await broker_queue(given_url)
+    result = await submit_job(
+        job,
+        urls,
+        queue=queue,
+        broker_url=url,
+        resume=resume,
+        on_event=Printer(as_json),
+        stop=stop,
+        site_for=site_matcher(job.sites),
+        seams=seams,
+    )
+    show_unsealed(result)  # after the summary, which counts states only
+    return result
 
 
 async def doctor(args: argparse.Namespace, stop: asyncio.Event) -> ExitCode:
