@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import functools
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
 from capture.cli import arguments, commands
 from capture.cli.commands import exit_code_for, seams_for, site_matcher
 from capture.cli.display import Printer
-from capture.cli.interrupts import AsyncCommand, run_async
+from capture.cli.interrupts import in_event_loop
 from capture.cli.logs import show_log
 from capture.cli.parser import EXIT_CODES_HELP, Command, overview, parser_for
 from capture.errors import CaptureError, ExitCode
@@ -35,110 +34,105 @@ __all__ = [
 ]
 
 
-def _in_event_loop(command: AsyncCommand) -> Callable[[argparse.Namespace], ExitCode]:
-    """Return a handler that runs an async command, stopping it on Ctrl-C or SIGTERM."""
-    return functools.partial(run_async, command)
-
-
 COMMAND_TABLE: tuple[Command, ...] = (
     Command(
-        "run",
-        "JOB.yaml",
-        "run a job file into <output>/<job name>/<run id>/ (--resume continues)",
-        arguments.RUN_DESCRIPTION,
-        arguments.add_run_arguments,
-        _in_event_loop(commands.run_job),
+        name="run",
+        synopsis="JOB.yaml",
+        summary="run a job file into <output>/<job name>/<run id>/ (--resume continues)",
+        description=arguments.RUN_DESCRIPTION,
+        arguments=arguments.add_run_arguments,
+        handler=in_event_loop(commands.run_job),
     ),
     Command(
-        "worker",
-        "--broker URL",
-        "capture tasks of `capture run --broker` (on each machine)",
-        None,
-        arguments.add_worker_arguments,
-        commands.worker,
+        name="worker",
+        synopsis="--broker URL",
+        summary="capture tasks of `capture run --broker` (on each machine)",
+        description=None,  # its arguments function sets it
+        arguments=arguments.add_worker_arguments,
+        handler=commands.worker,
     ),
     Command(
-        "demo",
-        "",
-        "capture the bundled demo article (served on 127.0.0.1)",
-        arguments.DEMO_DESCRIPTION,
-        arguments.add_demo_arguments,
-        _in_event_loop(commands.demo),
+        name="demo",
+        synopsis="",
+        summary="capture the bundled demo article (served on 127.0.0.1)",
+        description=arguments.DEMO_DESCRIPTION,
+        arguments=arguments.add_demo_arguments,
+        handler=in_event_loop(commands.demo),
     ),
     Command(
-        "doctor",
-        "",
-        "show which browser will be used and what is missing",
-        arguments.DOCTOR_DESCRIPTION,
-        arguments.add_doctor_arguments,
-        _in_event_loop(commands.doctor),
+        name="doctor",
+        synopsis="",
+        summary="show which browser will be used and what is missing",
+        description=arguments.DOCTOR_DESCRIPTION,
+        arguments=arguments.add_doctor_arguments,
+        handler=in_event_loop(commands.doctor),
     ),
     Command(
-        "extract",
-        "PATH",
-        "re-extract the article from an HTML file, capture folder or WARC",
-        arguments.EXTRACT_DESCRIPTION,
-        arguments.add_extract_arguments,
-        commands.extract,
+        name="extract",
+        synopsis="PATH",
+        summary="re-extract the article from an HTML file, capture folder or WARC",
+        description=arguments.EXTRACT_DESCRIPTION,
+        arguments=arguments.add_extract_arguments,
+        handler=commands.extract,
     ),
     Command(
-        "check-config",
-        "PATH",
-        "validate job and site config files without capturing",
-        arguments.CHECK_CONFIG_DESCRIPTION,
-        arguments.add_check_config_arguments,
-        commands.check_config,
+        name="check-config",
+        synopsis="PATH",
+        summary="validate job and site config files without capturing",
+        description=arguments.CHECK_CONFIG_DESCRIPTION,
+        arguments=arguments.add_check_config_arguments,
+        handler=commands.check_config,
     ),
     Command(
-        "schema",
-        "",
-        "print the JSON Schema of job and site config files",
-        arguments.SCHEMA_DESCRIPTION,
-        arguments.add_schema_arguments,
-        commands.schema,
+        name="schema",
+        synopsis="",
+        summary="print the JSON Schema of job and site config files",
+        description=arguments.SCHEMA_DESCRIPTION,
+        arguments=arguments.add_schema_arguments,
+        handler=commands.schema,
     ),
     Command(
-        "keygen",
-        "KEY",
-        "make an Ed25519 key pair for signing (KEY and KEY.pub)",
-        arguments.KEYGEN_DESCRIPTION,
-        arguments.add_keygen_arguments,
-        commands.keygen,
+        name="keygen",
+        synopsis="KEY",
+        summary="make an Ed25519 key pair for signing (KEY and KEY.pub)",
+        description=arguments.KEYGEN_DESCRIPTION,
+        arguments=arguments.add_keygen_arguments,
+        handler=commands.keygen,
     ),
     Command(
-        "verify",
-        "PATH",
-        "check a capture folder, run folder or WACZ: hashes, signature, time",
-        arguments.VERIFY_DESCRIPTION,
-        arguments.add_verify_arguments,
-        commands.verify,
+        name="verify",
+        synopsis="PATH",
+        summary="check a capture folder, run folder or WACZ: hashes, signature, time",
+        description=arguments.VERIFY_DESCRIPTION,
+        arguments=arguments.add_verify_arguments,
+        handler=commands.verify,
     ),
     Command(
-        "qa",
-        "PATH",
-        "replay captures from their WARCs and score them against the capture",
-        None,
-        arguments.add_qa_arguments,
-        _in_event_loop(commands.qa),
+        name="qa",
+        synopsis="PATH",
+        summary="replay captures from their WARCs and score them against the capture",
+        description=None,  # its arguments function sets it
+        arguments=arguments.add_qa_arguments,
+        handler=in_event_loop(commands.qa),
     ),
     Command(
-        "login",
-        "--site S.yaml",
-        "make a session file once (by the config, by hand, from cookies)",
-        None,
-        arguments.add_login_arguments,
-        _in_event_loop(commands.login),
+        name="login",
+        synopsis="--site S.yaml",
+        summary="make a session file once (by the config, by hand, from cookies)",
+        description=None,  # its arguments function sets it
+        arguments=arguments.add_login_arguments,
+        handler=in_event_loop(commands.login),
     ),
 )
 """Every command after `capture`: its parser and its dispatch are both derived from here."""
 
 _CAPTURE_URLS = Command(
-    "",
-    "URL [URL ...]",
-    "capture pages into archives/<run id>/captures/<slug>/",
-    None,
-    arguments.add_urls_arguments,
-    _in_event_loop(commands.capture_pages),
+    name="",
+    synopsis="URL [URL ...]",
+    summary="capture pages into archives/<run id>/captures/<slug>/",
+    description=None,  # the overview of every command, put in below
+    arguments=arguments.add_urls_arguments,
+    handler=in_event_loop(commands.capture_pages),
 )
 CAPTURE_URLS = dataclasses.replace(
     _CAPTURE_URLS, description=overview((_CAPTURE_URLS, *COMMAND_TABLE))

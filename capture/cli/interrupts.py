@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import functools
 import sys
 from collections.abc import Callable, Coroutine
 from typing import TYPE_CHECKING, Any
@@ -66,3 +67,8 @@ def run_async(command: AsyncCommand, args: argparse.Namespace) -> ExitCode:
             file=sys.stderr,
         )
         return ExitCode.INTERRUPTED
+
+
+def in_event_loop(command: AsyncCommand) -> Callable[[argparse.Namespace], ExitCode]:
+    """Return a handler that runs an async command, stopping it on Ctrl-C or SIGTERM."""
+    return functools.partial(run_async, command)
