@@ -47,8 +47,9 @@ from playwright.async_api import Page, Request, ViewportSize
 
 from capture.browser.renderer import ChromiumRenderer, open_renderer
 from capture.demo import DEMO_ARTICLE_PATH, demo_site
-from capture.localsite import LocalSite, Reply, Route, SiteRequest, html
-from capture.models import CaptureOptions, CaptureRequest
+from capture.demo.localsite import LocalSite, Reply, Route, SiteRequest, html
+from capture.models import CaptureRequest
+from capture.options import CaptureOptions
 from capture.run.pipeline import capture_page
 
 TARGET_RATIO = 1.3

@@ -35,7 +35,8 @@ from pathlib import Path
 from capture.browser.recorder import ExchangeSink
 from capture.browser.renderer import ChromiumRenderer, open_renderer
 from capture.demo import DEMO_ARTICLE_PATH, demo_site
-from capture.models import BrowserInfo, CaptureOptions, CaptureRequest, PageCapture
+from capture.models import BrowserInfo, CaptureRequest, PageCapture
+from capture.options import CaptureOptions
 from capture.output import video
 from capture.run.pipeline import Renderer, capture_page
 

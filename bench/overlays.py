@@ -40,7 +40,7 @@ from playwright.async_api import Browser, Page, async_playwright
 from capture.browser.launch import choose_browser, launch
 from capture.browser.screenshot import full_page
 from capture.demo import DEMO_ARTICLE_PATH, demo_site
-from capture.localsite import LocalSite
+from capture.demo.localsite import LocalSite
 from capture.overlays.consent import clear_consent
 from capture.overlays.gating import detect_gating
 from capture.overlays.generic import clear_generic

@@ -19,7 +19,7 @@ from capture.evidence.report_html import (
     PROVENANCE_URN,
     provenance_html,
 )
-from capture.models import Exchange, HttpRequest, HttpResponse
+from capture.exchanges import Exchange, HttpRequest, HttpResponse
 from capture.output import provenance
 from capture.output.files import write_bytes, write_json
 from capture.output.records import exchange_records, resource_record, warcinfo_record

@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from capture.browser.background import Background
-from capture.models import TlsDetails
+from capture.exchanges import TlsDetails
 
 if TYPE_CHECKING:
     from playwright.async_api import BrowserContext, CDPSession, Page

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from capture.js import page_script
-from capture.verdict.judge import TEXT_CHARS, Document, PageFacts, Reason, Verdict, judge
+from capture.models import PageFacts, Reason, Verdict
+from capture.verdict.judge import TEXT_CHARS, Document, judge
 
 if TYPE_CHECKING:
     from playwright.async_api import Page, Response

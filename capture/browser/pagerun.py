@@ -13,15 +13,17 @@ from capture.browser.devtools import VIEWER_TYPES, rendered_dom, tls_details
 from capture.browser.pageevents import PageEvents
 from capture.browser.recorder import ExchangeSink, Recorder
 from capture.browser.screencast import Screencast
+from capture.browser.session import log_in_once
 from capture.browser.spare import open_page
 from capture.errors import NavigationError
-from capture.models import CaptureRequest, Exchange, FirstScreen, PageCapture, Screenshot
+from capture.exchanges import Exchange
+from capture.models import CaptureRequest, FirstScreen, PageCapture, Reason, Screenshot
 from capture.overlays.log import InterventionLog
 from capture.page import watch as pagewatch
 from capture.page.looking import Looking
 from capture.sessions import expiry
 from capture.steps import Budget, StepLog
-from capture.verdict.judge import Document, Reason, judge
+from capture.verdict.judge import Document, judge
 
 if TYPE_CHECKING:
     from playwright.async_api import BrowserContext, CDPSession, Page, Response
@@ -170,13 +172,18 @@ class PageRun:
             return None
         if not overlays.active(site, self.options):
             return None
+        url, browser, options = self.request.url, self.renderer.browser, self.options
         session: Session = await store.obtain(
             site,
-            self.request.url,
-            self.renderer.browser,
-            dict(context_options),
-            self.options,
-            policy=self.renderer._address_policy,
+            lambda: log_in_once(
+                site,
+                url,
+                browser,
+                dict(context_options),
+                options,
+                self.clock,
+                policy=self.renderer._address_policy,
+            ),
         )
         if session.state is not None:
             context_options["storage_state"] = session.state

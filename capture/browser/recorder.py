@@ -19,14 +19,8 @@ from urllib.parse import urldefrag, urlsplit
 from capture.browser.background import Background
 from capture.browser.devtools import VIEWER_TYPES, BufferedBodies, Connection
 from capture.browser.viewerfiles import ViewerFiles, with_body
-from capture.models import (
-    Exchange,
-    FailedRequest,
-    Header,
-    HttpRequest,
-    HttpResponse,
-    TrafficSummary,
-)
+from capture.exchanges import Exchange, FailedRequest, Header, HttpRequest, HttpResponse
+from capture.models import TrafficSummary
 from capture.page.activity import NetworkActivity
 
 if TYPE_CHECKING:

@@ -15,7 +15,8 @@ import contextlib
 import logging
 from typing import TYPE_CHECKING, Any
 
-from capture.models import ScreencastFrame, Viewport
+from capture.models import ScreencastFrame
+from capture.options import Viewport
 
 if TYPE_CHECKING:
     from playwright.async_api import CDPSession

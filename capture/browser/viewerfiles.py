@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import TypeVar
 
-from capture.models import Exchange
+from capture.exchanges import Exchange
 
 _T = TypeVar("_T")
 

@@ -92,7 +92,7 @@ def site_matcher(folders: Sequence[Path]) -> SiteFor | None:
     """Return the matcher of the site configs in folders (loaded and checked now), or None."""
     if not folders:
         return None
-    from capture.config.site import load_sites
+    from capture.config.match import load_sites
 
     return load_sites(list(folders)).match
 

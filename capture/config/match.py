@@ -1,4 +1,4 @@
-"""Pure: which site config applies to a URL.
+"""Which site config applies to a URL (pure), and the set of them loaded from folders.
 
 The most specific match wins: an exact host beats a glob, a longer glob (more literal characters)
 beats a shorter one, and a `url_regex` beats the same hosts without one. Two configs that tie
@@ -12,14 +12,14 @@ import fnmatch
 import re
 import urllib.parse
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING
 
+from capture.config.site import SiteConfig, load_site
 from capture.errors import ConfigError
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
-
-    from capture.config.site import SiteConfig
 
 Specificity = tuple[bool, int, bool]
 """(exact host, literal characters of the glob, has url_regex): compared in that order."""
@@ -108,3 +108,21 @@ def _tie_message(first: tuple[SiteConfig, int], second: tuple[SiteConfig, int], 
         f"{where(first)} (same host glob, same url_regex). Narrow one with a url_regex or "
         "merge the two configs."
     )
+
+
+def load_sites(folders: list[Path]) -> SiteSet:
+    """Return the SiteSet of every *.yaml and *.yml in folders (sorted), or raise ConfigError.
+
+    Two configs matching the same host glob with the same url_regex are equally specific;
+    that is an error naming both files.
+    """
+    sites: list[SiteConfig] = []
+    for folder in folders:
+        if folder.is_file():
+            sites.append(load_site(folder))
+            continue
+        if not folder.is_dir():
+            raise ConfigError(f"{folder}: no such folder of site configs. Fix the path.")
+        files = sorted([*folder.glob("*.yaml"), *folder.glob("*.yml")])
+        sites.extend(load_site(file) for file in files)
+    return SiteSet.of(sites)

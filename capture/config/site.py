@@ -10,16 +10,12 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import AfterValidator, Field, PrivateAttr, field_validator, model_validator
 
 from capture.config.loader import KeyPath, StrictModel, format_path, read_yaml, validate
 from capture.config.selector import selector_problem
-from capture.errors import ConfigError
-
-if TYPE_CHECKING:
-    from capture.config.match import SiteSet
 
 ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
@@ -384,26 +380,6 @@ def load_site(path: Path) -> SiteConfig:
     site._source = str(path)
     site._lines = lines
     return site
-
-
-def load_sites(folders: list[Path]) -> SiteSet:
-    """Return the SiteSet of every *.yaml and *.yml in folders (sorted), or raise ConfigError.
-
-    Two configs matching the same host glob with the same url_regex are equally specific;
-    that is an error naming both files.
-    """
-    from capture.config.match import SiteSet
-
-    sites: list[SiteConfig] = []
-    for folder in folders:
-        if folder.is_file():
-            sites.append(load_site(folder))
-            continue
-        if not folder.is_dir():
-            raise ConfigError(f"{folder}: no such folder of site configs. Fix the path.")
-        files = sorted([*folder.glob("*.yaml"), *folder.glob("*.yml")])
-        sites.extend(load_site(file) for file in files)
-    return SiteSet.of(sites)
 
 
 def site_schema() -> dict[str, Any]:

@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 from warcio.recordbuilder import RecordBuilder
 from warcio.statusandheaders import StatusAndHeaders
 
-from capture.models import Exchange, Header, HttpRequest, HttpResponse
+from capture.exchanges import Exchange, Header, HttpRequest, HttpResponse
 from capture.output.files import sha256_label
 
 WarcRecord = Any

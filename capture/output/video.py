@@ -23,7 +23,8 @@ from typing import Any, Literal
 from PIL import Image
 
 from capture.errors import VideoError
-from capture.models import ScreencastFrame, Viewport
+from capture.models import ScreencastFrame
+from capture.options import Viewport
 
 FPS = 10
 LAST_FRAME_S = 1.0

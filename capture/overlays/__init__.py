@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from playwright.async_api import BrowserContext, Page
 
     from capture.config.site import SiteConfig
-    from capture.models import CaptureOptions
+    from capture.options import CaptureOptions
     from capture.overlays.log import InterventionLog
     from capture.sessions.logins import Session
 

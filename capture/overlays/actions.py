@@ -39,7 +39,7 @@ from capture.overlays.selectors import frame_url, locate, locate_text
 if TYPE_CHECKING:
     from playwright.async_api import Locator, Page, Request
 
-    from capture.models import CaptureOptions
+    from capture.options import CaptureOptions
     from capture.overlays.log import InterventionLog
 
 

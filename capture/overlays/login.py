@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import urllib.parse
-from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from capture.overlays import pagejs
@@ -17,7 +16,7 @@ from capture.overlays.actions import Run, ms
 from capture.overlays.selectors import frame_url, scope
 from capture.sessions.redaction import REDACTED, redact_bytes
 
-__all__ = ["REDACTED", "credential_values", "log_in", "redact", "session_used"]
+__all__ = ["REDACTED", "log_in", "redact", "session_used"]
 
 redact = redact_bytes
 """Replace a site's secrets in recorded bytes (see capture.sessions.redaction)."""
@@ -25,26 +24,6 @@ redact = redact_bytes
 if TYPE_CHECKING:
     from capture.config.site import Login, SiteConfig
     from capture.sessions.logins import Session
-
-
-def credential_values(
-    site: SiteConfig | None, env: Mapping[str, str] | None = None
-) -> tuple[str, ...]:
-    """Return the secret values a site config uses: its login's, its cookies' `value_env` and
-    its `redact_env`.
-
-    Empty when there are none or they are unset. Every output is cleaned of these values.
-    """
-    if site is None:
-        return ()
-    source = os.environ if env is None else env
-    names: list[str] = []
-    if site.login is not None:
-        names += [site.login.username_env, site.login.password_env]
-    for item in site.before:
-        names += [cookie.value_env for cookie in item.cookies or () if cookie.value_env]
-    names += site.redact_env
-    return tuple(value for name in names if (value := source.get(name, "")))
 
 
 async def log_in(run: Run, *, back: bool = True) -> str | None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import time
 from typing import TYPE_CHECKING, Any
 
-from capture.models import CaptureOptions
+from capture.options import CaptureOptions
 from capture.page import scrolling, settle
 from capture.steps import Budget
 

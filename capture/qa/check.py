@@ -33,12 +33,12 @@ from capture.browser.recycle import RecyclingRenderer
 from capture.browser.renderer import ChromiumRenderer
 from capture.errors import UsageError
 from capture.extract import extract_article
-from capture.models import CaptureRequest, CaptureState, PageCapture
+from capture.models import CaptureRequest, CaptureResult, CaptureState, PageCapture
 from capture.options import CaptureOptions, parse_viewport
 from capture.output.files import sha256_file, write_bytes, write_json
 from capture.qa.replay import NOWHERE_PROXY, WarcIndex, WarcReplay
 from capture.qa.similarity import PixelScore, pixel_score, text_similarity
-from capture.run.pipeline import CaptureResult, Renderer
+from capture.run.pipeline import Renderer
 from capture.run.runner import AfterEach
 
 log = logging.getLogger(__name__)

@@ -18,14 +18,13 @@ from typing import TYPE_CHECKING, Any
 
 from capture._version import __version__
 from capture.errors import NothingToPackageError
-from capture.models import CaptureRequest, CaptureState
+from capture.models import CaptureRequest, CaptureResult, CaptureState, Verdict
 from capture.output.files import clear_folder
 from capture.plan import SiteFor, plan
 from capture.progress import RunFinished
-from capture.run.pipeline import CaptureResult, Seams
+from capture.run.pipeline import Seams
 from capture.run.runfolder import RunFolder, result_row
 from capture.run.runner import OnEvent, RunPolicy
-from capture.verdict.judge import Verdict
 
 if TYPE_CHECKING:
     from capture.config.job import Job

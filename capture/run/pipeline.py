@@ -18,13 +18,13 @@ from capture.browser.recorder import ExchangeSink, utc_now
 from capture.errors import OutputError, PageError, PrintError
 from capture.evidence.keys import SigningKey
 from capture.evidence.seal import seal_capture
+from capture.exchanges import Exchange
 from capture.extract import Article, extract_article
 from capture.models import (
     Attempt,
     BrowserInfo,
     CaptureRequest,
-    CaptureState,
-    Exchange,
+    CaptureResult,
     PageCapture,
     StepResult,
     StepState,
@@ -37,7 +37,7 @@ from capture.output.warc import WarcFile, new_record_id
 from capture.overlays.removed import recovered_article
 from capture.sessions.logins import redactor_for
 from capture.sessions.scrub import without_secrets
-from capture.verdict.judge import Verdict, judge_page
+from capture.verdict.judge import judge_page
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -51,46 +51,6 @@ class Renderer(Protocol):
     async def render(self, request: CaptureRequest, sink: ExchangeSink) -> PageCapture:
         """Return what the browser saw of request.url."""
         ...
-
-
-@dataclass(frozen=True, slots=True)
-class CaptureResult:
-    """What became of one URL: its state, its folder and, when it failed, why."""
-
-    url: str
-    state: CaptureState
-    folder: Path
-    error: str | None = None
-    title: str | None = None
-    exchanges: int = 0
-    bytes: int = 0
-    duration_s: float = 0.0
-    status: int | None = None
-    attempts: int = 1
-    verdict: Verdict | None = None
-    """Why the page is not the content asked for, when it is not (see `capture.verdict.judge`)."""
-
-    @property
-    def reason(self) -> str | None:
-        """Return the verdict's reason (`challenge`, `not_found`...), or None."""
-        return self.verdict.reason.value if self.verdict else None
-
-    def to_json(self) -> dict[str, Any]:
-        """Return the result as one JSON line's data."""
-        return {
-            "url": self.url,
-            "state": self.state.value,
-            "folder": str(self.folder),
-            "error": self.error,
-            "title": self.title,
-            "exchanges": self.exchanges,
-            "bytes": self.bytes,
-            "duration_s": round(self.duration_s, 3),
-            "status": self.status,
-            "attempts": self.attempts,
-            "reason": self.reason,
-            "verdict": self.verdict.to_json() if self.verdict else None,
-        }
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from capture.models import CaptureState
-from capture.verdict.judge import Reason, Verdict
+from capture.models import CaptureState, Reason, Verdict
 
 MAX_RETRY_AFTER_S = 600.0
 """The longest `Retry-After` a run waits for; a site asking for more is retried after this."""

@@ -13,13 +13,12 @@ from urllib.parse import urlsplit
 
 from capture import paths
 from capture.errors import OutputError
-from capture.models import Attempt, CaptureRequest, CaptureState
+from capture.models import Attempt, CaptureRequest, CaptureResult, CaptureState, Reason
 from capture.output.files import clear_folder, make_folder, write_json
 from capture.progress import CaptureFinished, CaptureRetrying, CaptureStarted, ProgressEvent
 from capture.run import retry
-from capture.run.pipeline import CaptureResult, Renderer, Seams, capture_page
+from capture.run.pipeline import Renderer, Seams, capture_page
 from capture.sessions.logins import SessionStore
-from capture.verdict.judge import Reason
 
 log = logging.getLogger(__name__)
 

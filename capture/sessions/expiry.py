@@ -17,8 +17,7 @@ if TYPE_CHECKING:
     from playwright.async_api import Page
 
     from capture.config.site import SiteConfig
-    from capture.models import CaptureRequest
-    from capture.run.pipeline import CaptureResult
+    from capture.models import CaptureRequest, CaptureResult
 
 log = logging.getLogger(__name__)
 

@@ -20,7 +20,7 @@ from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING, Any
 
 from capture.errors import UsageError
-from capture.models import CaptureOptions
+from capture.options import CaptureOptions
 from capture.sessions.signin import PAGE_TIMEOUT_S, context_options
 
 if TYPE_CHECKING:

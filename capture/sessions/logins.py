@@ -11,30 +11,22 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import time
 import urllib.parse
-from collections.abc import Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from capture.overlays.login import credential_values
 from capture.sessions.redaction import Redactor
-from capture.sessions.secrets import own_sites, session_secrets
+from capture.sessions.secrets import credential_values, own_sites, session_secrets
 
 if TYPE_CHECKING:
-    from playwright.async_api import Browser
-
-    from capture.browser.netguard import AddressPolicy, NetworkGuard
-    from capture.browser.recorder import Clock
     from capture.config.site import SiteConfig
-    from capture.models import CaptureOptions, CaptureRequest
+    from capture.models import CaptureRequest
 
 log = logging.getLogger(__name__)
-
-LOGIN_BUDGET_S = 45.0
-"""The most the one login of a run may take, from loading the page to seeing `success`."""
 
 
 def account_label(site: SiteConfig) -> str:
@@ -111,11 +103,10 @@ class SessionStore:
     """The sessions of one run, one per site config with a `login`, made at first need, and
     which sites' sessions the run has found gone (`expiry`)."""
 
-    def __init__(self, clock: Clock | None = None) -> None:
-        from capture.browser.recorder import utc_now
+    def __init__(self, clock: Callable[[], datetime] | None = None) -> None:
         from capture.sessions.expiry import ExpiryWatch
 
-        self._clock = clock or utc_now
+        self._clock = clock or partial(datetime.now, UTC)
         self.expiry = ExpiryWatch()
         """Counts the captures that found a site's session gone; stops the site after a few."""
         self._sessions: dict[str, Session] = {}
@@ -131,17 +122,8 @@ class SessionStore:
         session = self._sessions.get(site.rule("login"))
         return session.secrets(sites) if session else ()
 
-    async def obtain(
-        self,
-        site: SiteConfig,
-        url: str,
-        browser: Browser,
-        context_options: dict[str, Any],
-        options: CaptureOptions,
-        *,
-        policy: AddressPolicy | None = None,
-    ) -> Session:
-        """Return the site's session, logging in first when this run has not yet.
+    async def obtain(self, site: SiteConfig, log_in: Callable[[], Awaitable[Session]]) -> Session:
+        """Return the site's session, logging in first (by `log_in`) when this run has not yet.
 
         A session file the config names (`capture login` made it) is used instead of logging
         in, when it exists. Captures that ask meanwhile wait for the one login. A failed login
@@ -155,9 +137,7 @@ class SessionStore:
                 made = self._from_file(site)
                 if made is None:
                     self.logins += 1
-                    made = await log_in_once(
-                        site, url, browser, context_options, options, self._clock, policy=policy
-                    )
+                    made = await log_in()
                 self._sessions[key] = made
             return self._sessions[key]
 
@@ -176,96 +156,7 @@ class SessionStore:
             return Session(key, now, failure=f"{key}: {exc}", source=str(path))
 
 
-async def log_in_once(  # noqa: PLR0917 - one login's inputs, all needed
-    site: SiteConfig,
-    url: str,
-    browser: Browser,
-    context_options: dict[str, Any],
-    options: CaptureOptions,
-    clock: Clock,
-    *,
-    policy: AddressPolicy | None = None,
-) -> Session:
-    """Return the session of one login by the site's `login`, made in a context of its own
-    that nothing records; a failed login gives a Session with the failure.
-
-    With `block_private_networks`, the login is guarded as a capture is (`policy` decides which
-    addresses are refused): a start page on a non-public address is not loaded at all. The
-    whole login, its context's preparation and its storage state included, is bounded.
-    """
-    from playwright.async_api import Error as PlaywrightError
-
-    from capture.browser import netguard
-
-    key, started = site.rule("login"), clock()
-    start = _login_start(site, url)
-    refused: list[str] = []
-    guard = (
-        netguard.NetworkGuard(lambda blocked: refused.append(blocked.describe()), policy=policy)
-        if options.block_private_networks
-        else None
-    )
-    try:
-        async with asyncio.timeout(LOGIN_BUDGET_S + 10):
-            blocked = await guard.check(start) if guard is not None else None
-            if blocked is not None:
-                return Session(key, started, failure=_refused(key, blocked.describe()))
-            failure, state = await _log_in(
-                site, start, browser, context_options, options, clock, guard
-            )
-    except (PlaywrightError, TimeoutError) as exc:
-        first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
-        if refused:
-            return Session(key, started, failure=_refused(key, refused[0]))
-        reason = f"{key}: login not done ({first}). Check that {url} loads, then retry"
-        return Session(key, started, failure=reason)
-    if failure is not None:
-        return Session(key, started, failure=failure)
-    log.info("logged in", extra={"site": site.name})
-    return Session(key, started, state=state)
-
-
-async def _log_in(  # noqa: PLR0917 - one login's inputs, all needed
-    site: SiteConfig,
-    start: str,
-    browser: Browser,
-    context_options: dict[str, Any],
-    options: CaptureOptions,
-    clock: Clock,
-    guard: NetworkGuard | None,
-) -> tuple[str | None, dict[str, Any]]:
-    """Log in from start in a new context; return the failure, or None and the storage state."""
-    from capture import overlays
-    from capture.overlays.actions import Navigations, Run
-    from capture.overlays.log import InterventionLog
-    from capture.overlays.login import log_in
-
-    interventions = InterventionLog(clock)
-    context = await browser.new_context(**context_options)
-    try:
-        await overlays.prepare(context, site, options, interventions)
-        page = await context.new_page()
-        if guard is not None:  # last, so its route is asked first, as in a capture
-            await guard.install(context, page)
-        deadline = time.monotonic() + LOGIN_BUDGET_S
-        await page.goto(start, wait_until="load", timeout=LOGIN_BUDGET_S * 1000)
-        run = Run(page, site, options, interventions, deadline, Navigations(page))
-        failure = await log_in(run, back=False)
-        if failure is not None:
-            return failure, {}
-        return None, dict(await context.storage_state())
-    finally:
-        await context.close()
-
-
-def _refused(key: str, why: str) -> str:
-    return (
-        f"{key}: login refused: {why} (private networks are blocked). Log in on a public "
-        "address, or turn off --block-private-networks"
-    )
-
-
-def _login_start(site: SiteConfig, url: str) -> str:
+def login_start(site: SiteConfig, url: str) -> str:
     """Return where a run's one login starts: the login page when the config names one (no
     article is loaded for nothing, nor counted by a metered wall), else the article."""
     login = site.login
@@ -282,7 +173,7 @@ def redactor_for(request: CaptureRequest) -> Redactor:
     if not uses_session(site) or not site.redact_session:
         return Redactor(secrets)
     store: SessionStore | None = getattr(request, "sessions", None)
-    sites = own_sites([request.url, _login_start(site, request.url)])
+    sites = own_sites([request.url, login_start(site, request.url)])
     known: Iterable[str] = file_values(site, sites)
     return Redactor(
         secrets,

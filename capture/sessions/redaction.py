@@ -7,7 +7,7 @@ import urllib.parse
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 
-from capture.models import Exchange, Header
+from capture.exchanges import Exchange, Header
 from capture.sessions.secrets import LOGIN_SECRET_CHARS, login_secrets
 
 REDACTED = b"[redacted by capture: login credential]"

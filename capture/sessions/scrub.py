@@ -15,9 +15,8 @@ from dataclasses import fields, replace
 from datetime import datetime
 from typing import Any
 
-from capture.models import Intervention, PageCapture
+from capture.models import Intervention, PageCapture, PageFacts, Verdict
 from capture.sessions.redaction import Redactor
-from capture.verdict.judge import PageFacts, Verdict
 
 Clean = Callable[[str | None, str], str | None]
 

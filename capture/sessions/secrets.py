@@ -10,10 +10,11 @@ not a number, not a list of settings) and are not a known analytics or consent c
 from __future__ import annotations
 
 import ipaddress
+import os
 import re
 import urllib.parse
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any
 
 SECRET_CHARS = 16
 """Shorter values of a session file or storage state are masked in headers only."""
@@ -35,6 +36,9 @@ SETTINGS_LIKE = re.compile(r"[^&=]*=[^&]*&.*=")
 
 SECOND_LEVEL = frozenset({"co", "com", "net", "org", "gov", "edu", "ac", "or", "ne", "go"})
 """Labels under which a country's domains register (`example.co.uk`, `example.com.au`)."""
+
+if TYPE_CHECKING:
+    from capture.config.site import SiteConfig
 
 
 def looks_secret(value: str, min_chars: int = SECRET_CHARS) -> bool:
@@ -104,3 +108,23 @@ def login_secrets(values: Iterable[tuple[str, str]]) -> list[str]:
         for name, value in values
         if not is_tracking_name(name) and looks_secret(value, LOGIN_SECRET_CHARS)
     ]
+
+
+def credential_values(
+    site: SiteConfig | None, env: Mapping[str, str] | None = None
+) -> tuple[str, ...]:
+    """Return the secret values a site config uses: its login's, its cookies' `value_env` and
+    its `redact_env`.
+
+    Empty when there are none or they are unset. Every output is cleaned of these values.
+    """
+    if site is None:
+        return ()
+    source = os.environ if env is None else env
+    names: list[str] = []
+    if site.login is not None:
+        names += [site.login.username_env, site.login.password_env]
+    for item in site.before:
+        names += [cookie.value_env for cookie in item.cookies or () if cookie.value_env]
+    names += site.redact_env
+    return tuple(value for name in names if (value := source.get(name, "")))

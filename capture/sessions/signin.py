@@ -10,10 +10,10 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from capture.browser.recorder import utc_now
+from capture.browser.session import log_in_once
 from capture.errors import UsageError
-from capture.models import CaptureOptions
+from capture.options import CaptureOptions
 from capture.sessions.expiry import CHECK_S, session_gone
-from capture.sessions.logins import log_in_once
 
 if TYPE_CHECKING:
     from playwright.async_api import Browser

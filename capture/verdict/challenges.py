@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from capture.models import Header
+from capture.exchanges import Header
 
 
 @dataclass(frozen=True, slots=True)

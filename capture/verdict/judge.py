@@ -8,15 +8,14 @@ capture state it implies, or None when the page is what was asked for.
 
 from __future__ import annotations
 
-import enum
 import re
 from dataclasses import dataclass
 from datetime import datetime
 from email.utils import parsedate_to_datetime
-from typing import Any
 from urllib.parse import urlsplit
 
-from capture.models import CaptureState, Header, PageCapture
+from capture.exchanges import Header
+from capture.models import CaptureState, PageCapture, PageFacts, Reason, Verdict
 from capture.verdict.challenges import Seen, find_challenge
 
 SHORT_TEXT_CHARS = 1200
@@ -29,19 +28,6 @@ TEXT_CHARS = 4000
 """How much visible text the browser hands over for the verdict."""
 
 
-class Reason(enum.StrEnum):
-    """Why a capture holds something other than the content asked for."""
-
-    HTTP_STATUS = "http_status"
-    CHALLENGE = "challenge"
-    RATE_LIMITED = "rate_limited"
-    LOGIN_REQUIRED = "login_required"
-    NOT_FOUND = "not_found"
-    UNSUPPORTED_BROWSER = "unsupported_browser"
-    NEEDS_JAVASCRIPT = "needs_javascript"
-    BLANK = "blank"
-
-
 @dataclass(frozen=True, slots=True)
 class Document:
     """The main document after redirects, as the browser received it."""
@@ -52,91 +38,6 @@ class Document:
     headers: tuple[Header, ...] = ()
     content_type: str | None = None
     redirect_chain: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True, slots=True)
-class PageFacts:
-    """What the browser read from the rendered page, for the verdict."""
-
-    title: str = ""
-    headings: tuple[str, ...] = ()
-    text: str = ""
-    """The visible text, its first TEXT_CHARS characters."""
-    text_chars: int = 0
-    """The length of the whole visible text."""
-    urls: tuple[str, ...] = ()
-    """Addresses of the page's scripts, frames and loaded resources."""
-    inline: str = ""
-    """Inline script text, element ids and classes (a bounded sample)."""
-    password_fields: int = 0
-    """Visible password inputs (a hidden sign-in dropdown in the page's DOM does not count)."""
-    media: int = 0
-    """Visible images, drawings, videos and frames."""
-    frames: tuple[str, ...] = ()
-    """Addresses of the page's visible frames (a challenge's iframe is shown)."""
-    articles: int = 0
-    """`article` elements: the page carries content of its own."""
-
-    def to_json(self) -> dict[str, Any]:
-        """Return the facts as JSON-ready data (the sample of text and markers left out)."""
-        return {
-            "title": self.title,
-            "headings": list(self.headings),
-            "text_chars": self.text_chars,
-            "password_fields": self.password_fields,
-            "media": self.media,
-            "articles": self.articles,
-        }
-
-
-@dataclass(frozen=True, slots=True)
-class Verdict:
-    """Why the capture is not the content, what shows it, what to do, and the state it gives."""
-
-    reason: Reason
-    facts: tuple[str, ...]
-    remedy: str
-    state: CaptureState
-    """partial or failed; complete when the user asked to keep error pages."""
-    kept: bool = False
-    """The user asked to keep such pages as the capture (`keep_error_pages`)."""
-    vendor: str | None = None
-    """The vendor of a challenge, when known."""
-    retry_after_s: float | None = None
-    """How long the site asked to wait (`Retry-After`), when it said."""
-
-    def summary(self) -> str:
-        """Return one line: the reason, the vendor and the facts."""
-        vendor = f" ({self.vendor})" if self.vendor else ""
-        return f"{self.reason.value}{vendor}: " + "; ".join(self.facts)
-
-    def to_json(self) -> dict[str, Any]:
-        """Return the verdict as JSON-ready data."""
-        return {
-            "reason": self.reason.value,
-            "vendor": self.vendor,
-            "facts": list(self.facts),
-            "remedy": self.remedy,
-            "state": self.state.value,
-            "kept": self.kept,
-            "retry_after_s": self.retry_after_s,
-        }
-
-    @classmethod
-    def from_json(cls, data: Any) -> Verdict | None:
-        """Return the verdict `to_json` wrote, or None for anything else."""
-        if not isinstance(data, dict) or data.get("reason") not in set(Reason):
-            return None
-        after = data.get("retry_after_s")
-        return cls(
-            reason=Reason(data["reason"]),
-            facts=tuple(str(fact) for fact in data.get("facts") or ()),
-            remedy=str(data.get("remedy") or ""),
-            state=CaptureState(data.get("state") or CaptureState.FAILED.value),
-            kept=bool(data.get("kept")),
-            vendor=data.get("vendor"),
-            retry_after_s=float(after) if isinstance(after, int | float) else None,
-        )
 
 
 REMEDIES = {

@@ -21,8 +21,8 @@ from PIL import Image, ImageChops
 
 from capture.browser.launch import choose_browser, launch
 from capture.browser.screenshot import full_page
+from capture.demo.localsite import LocalSite
 from capture.errors import BrowserNotFoundError
-from capture.localsite import LocalSite
 from capture.overlays.consent import clear_consent
 from capture.overlays.gating import detect_gating
 from capture.overlays.generic import clear_generic

@@ -25,8 +25,9 @@ from capture import overlays
 from capture.browser import screenshot
 from capture.browser.renderer import ChromiumRenderer
 from capture.config.site import SiteConfig, load_site
-from capture.localsite import LocalSite, Reply, SiteRequest, html, redirect, static_reply
-from capture.models import CaptureOptions, Intervention, Screenshot
+from capture.demo.localsite import LocalSite, Reply, SiteRequest, html, redirect, static_reply
+from capture.models import Intervention, Screenshot
+from capture.options import CaptureOptions
 from capture.overlays.log import InterventionLog
 
 PAGES = Path(__file__).resolve().parents[1] / "sites" / "overlays" / "site-configs"

@@ -26,9 +26,9 @@ from pathlib import Path
 
 import pytest
 
+from capture.demo.localsite import LocalSite, Reply, SiteRequest, html
 from capture.evidence.keys import generate_key_pair
 from capture.evidence.verify import verify_path
-from capture.localsite import LocalSite, Reply, SiteRequest, html
 from capture.run.wacz import verify_wacz
 from tests.redis_server import redis_server
 

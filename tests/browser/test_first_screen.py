@@ -12,8 +12,10 @@ import pytest
 from capture.browser import screenshot
 from capture.browser.pagerun import PageRun
 from capture.browser.renderer import ChromiumRenderer
-from capture.localsite import LocalSite
-from capture.models import CaptureOptions, CaptureRequest, Exchange, FirstScreen
+from capture.demo.localsite import LocalSite
+from capture.exchanges import Exchange
+from capture.models import CaptureRequest, FirstScreen
+from capture.options import CaptureOptions
 from capture.output import images
 
 pytestmark = [pytest.mark.browser, pytest.mark.asyncio(loop_scope="module")]

@@ -21,8 +21,8 @@ from typing import Any
 import pytest
 from warcio.archiveiterator import ArchiveIterator
 
+from capture.demo.localsite import LocalSite, Reply, SiteRequest, html
 from capture.errors import ExitCode
-from capture.localsite import LocalSite, Reply, SiteRequest, html
 
 pytestmark = pytest.mark.browser
 

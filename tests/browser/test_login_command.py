@@ -18,7 +18,8 @@ from capture.browser.renderer import ChromiumRenderer
 from capture.cli import main
 from capture.config.site import SiteConfig, load_site
 from capture.errors import ExitCode, UsageError
-from capture.models import CaptureOptions, CaptureState
+from capture.models import CaptureState
+from capture.options import CaptureOptions
 from capture.sessions.interactive import ScreenServer, interactive_session
 from capture.sessions.signin import check_session, scripted_session
 from capture.sessions.statefile import write_session

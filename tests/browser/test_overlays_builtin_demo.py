@@ -12,7 +12,7 @@ from playwright.async_api import Browser, Page
 
 from capture.browser.screenshot import page_size
 from capture.demo import DEMO_ARTICLE_PATH, demo_site
-from capture.localsite import LocalSite
+from capture.demo.localsite import LocalSite
 from capture.overlays.gating import detect_gating
 from capture.overlays.generic import clear_generic
 from capture.overlays.log import InterventionLog

@@ -11,7 +11,7 @@ import pytest
 from PIL import Image
 
 from capture.browser.renderer import ChromiumRenderer
-from capture.localsite import LocalSite
+from capture.demo.localsite import LocalSite
 from tests.browser.builtin_overlays import FIXTURES, LAST_LINE, colour_pixels
 from tests.browser.captured import capture_one
 

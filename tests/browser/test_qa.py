@@ -10,8 +10,8 @@ import pytest
 
 from capture.browser.renderer import ChromiumRenderer
 from capture.demo import DEMO_ARTICLE_PATH, demo_site
-from capture.localsite import LocalSite
-from capture.models import CaptureOptions
+from capture.demo.localsite import LocalSite
+from capture.options import CaptureOptions
 from capture.output.files import sha256_file
 from capture.qa.check import QA_JSON, QA_SCREENSHOT, qa_capture
 from tests.browser.captured import capture_one

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from capture.browser.renderer import ChromiumRenderer
-from capture.localsite import LocalSite
+from capture.demo.localsite import LocalSite
 from tests.browser.captured import capture_one
 from tests.browser.core_site import REDIRECT_HOPS
 

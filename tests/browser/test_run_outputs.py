@@ -30,8 +30,8 @@ from capture import paths
 from capture.api import capture_urls
 from capture.browser import launch as browser
 from capture.demo import DEMO_ARTICLE_PATH, demo_site
+from capture.demo.localsite import LocalSite
 from capture.errors import BrowserNotFoundError
-from capture.localsite import LocalSite
 from capture.run.report import write_report
 from capture.run.wacz import verify_wacz, write_wacz
 from tests.pywb import pywb_bin

@@ -12,13 +12,13 @@ from capture import paths
 from capture.api import capture_urls
 from capture.browser.renderer import ChromiumRenderer
 from capture.evidence.report_html import PROVENANCE_HTML
-from capture.models import CaptureOptions, CaptureRequest, CaptureState
+from capture.models import CaptureRequest, CaptureState, Reason
+from capture.options import CaptureOptions
 from capture.run.pipeline import capture_page
 from capture.sessions.expiry import LOGGED_OUT_LIMIT
 from capture.sessions.redaction import REDACTED, SESSION_MARK
 from capture.sessions.signin import scripted_session
 from capture.sessions.statefile import write_session
-from capture.verdict.judge import Reason
 from tests.browser.session_site import (
     EMAIL,
     EMAIL_ENV,

@@ -17,8 +17,8 @@ import pytest
 from PIL import Image
 
 from capture.browser.renderer import ChromiumRenderer
-from capture.localsite import LocalSite, Reply, Route, SiteRequest, html
-from capture.models import CaptureOptions
+from capture.demo.localsite import LocalSite, Reply, Route, SiteRequest, html
+from capture.options import CaptureOptions
 from tests.browser.captured import Captured, capture_one
 
 pytestmark = [pytest.mark.browser, pytest.mark.asyncio(loop_scope="module")]

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from capture.browser.renderer import ChromiumRenderer
-from capture.localsite import LocalSite, Reply, SiteRequest
-from capture.models import CaptureOptions, Viewport
+from capture.demo.localsite import LocalSite, Reply, SiteRequest
+from capture.options import CaptureOptions, Viewport
 from tests.browser.captured import capture_one
 
 pytestmark = [pytest.mark.browser, pytest.mark.asyncio(loop_scope="module")]

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from capture.browser.renderer import ChromiumRenderer
-from capture.localsite import LocalSite, Reply
+from capture.demo.localsite import LocalSite, Reply
 from capture.options import CaptureOptions
 from tests.browser.captured import capture_one
 

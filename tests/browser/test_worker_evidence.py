@@ -17,13 +17,14 @@ import pytest
 
 from capture.browser.recycle import RecyclingRenderer
 from capture.browser.renderer import ChromiumRenderer
+from capture.demo.localsite import LocalSite
 from capture.distributed.payload import read_payload, task_payload
 from capture.distributed.sealing import seal_finished
 from capture.distributed.worker import Worker, WorkerSettings
 from capture.evidence.keys import generate_key_pair
 from capture.evidence.verify import verify_path
-from capture.localsite import LocalSite
-from capture.models import CaptureOptions, CaptureRequest
+from capture.models import CaptureRequest
+from capture.options import CaptureOptions
 from capture.qa.check import QA_JSON
 from capture.run.pipeline import Sealing
 from capture.run.runner import RunPolicy

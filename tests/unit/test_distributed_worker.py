@@ -18,7 +18,8 @@ from capture.browser.recycle import RecyclingRenderer
 from capture.distributed.payload import TaskSpec
 from capture.distributed.worker import Worker, WorkerSettings
 from capture.errors import NavigationError
-from capture.models import CaptureOptions, CaptureRequest, PageCapture
+from capture.models import CaptureRequest, PageCapture
+from capture.options import CaptureOptions
 from capture.run.pipeline import Seams, capture_page
 from capture.run.runner import RunPolicy
 from tests.fakes import FAKE_BROWSER, FAKE_MACHINE, FakeRenderer, small_viewport

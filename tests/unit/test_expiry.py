@@ -9,14 +9,15 @@ from pathlib import Path
 from capture import paths
 from capture.config.site import SiteConfig
 from capture.models import (
-    CaptureOptions,
     CaptureRequest,
+    CaptureResult,
     CaptureState,
     PageCapture,
     StepResult,
     StepState,
 )
-from capture.run.pipeline import CaptureResult, Seams
+from capture.options import CaptureOptions
+from capture.run.pipeline import Seams
 from capture.run.runner import run_captures
 from capture.sessions.expiry import (
     LOGGED_OUT_LIMIT,

@@ -10,7 +10,7 @@ import pytest
 
 from capture.config.job import Job, load_job
 from capture.errors import ConfigError, ExitCode
-from capture.models import Viewport
+from capture.options import Viewport
 
 REPO = Path(__file__).resolve().parents[2]
 JOBS = REPO / "tests" / "sites" / "jobs"

@@ -20,14 +20,9 @@ from capture import api
 from capture.api import capture_urls
 from capture.browser.recorder import ExchangeSink
 from capture.errors import NavigationError, OutputError, UsageError
-from capture.models import (
-    CaptureOptions,
-    CaptureRequest,
-    CaptureState,
-    Exchange,
-    FirstScreen,
-    PageCapture,
-)
+from capture.exchanges import Exchange
+from capture.models import CaptureRequest, CaptureState, FirstScreen, PageCapture
+from capture.options import CaptureOptions
 from capture.output import files
 from capture.output import folder as folder_files
 from capture.output.warc import WarcFile

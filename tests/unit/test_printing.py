@@ -15,7 +15,8 @@ from capture.browser.printing import Printer
 from capture.browser.recycle import RecyclingRenderer
 from capture.errors import PrintError
 from capture.evidence.verify import verify_path
-from capture.models import CaptureOptions, CaptureRequest, CaptureState
+from capture.models import CaptureRequest, CaptureState
+from capture.options import CaptureOptions
 from capture.run.pipeline import Seams, capture_page
 from tests.fakes import FAKE_MACHINE, FakeRenderer, counting_ids, fixed_clock, small_viewport
 

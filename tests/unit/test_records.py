@@ -14,7 +14,7 @@ import pytest
 from warcio.archiveiterator import ArchiveIterator
 from warcio.warcwriter import WARCWriter
 
-from capture.models import Exchange, HttpRequest, HttpResponse
+from capture.exchanges import Exchange, HttpRequest, HttpResponse
 from capture.output import records
 from capture.output.files import sha256_label
 from tests.fakes import counting_ids

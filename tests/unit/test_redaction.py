@@ -7,16 +7,17 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
+from capture.exchanges import Exchange, HttpRequest, HttpResponse
 from capture.models import (
-    CaptureOptions,
     CaptureRequest,
     CaptureState,
-    Exchange,
-    HttpRequest,
-    HttpResponse,
+    PageFacts,
+    Reason,
     StepResult,
     StepState,
+    Verdict,
 )
+from capture.options import CaptureOptions
 from capture.sessions.redaction import (
     REDACTED,
     SESSION_MARK,
@@ -26,7 +27,6 @@ from capture.sessions.redaction import (
     redact_text,
 )
 from capture.sessions.scrub import without_secrets
-from capture.verdict.judge import PageFacts, Reason, Verdict
 from tests.fakes import complete_page
 
 SECRETS = ("reader@x.org", "p&ss word")

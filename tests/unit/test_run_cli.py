@@ -385,8 +385,7 @@ def test_json_progress_is_one_json_object_a_line(
 
 def bar_output(finish: RunFinished | None) -> str:
     """Return what a progress bar printer writes for 4 URLs: 1 complete, 1 failed, then finish."""
-    from capture.models import CaptureState
-    from capture.run.pipeline import CaptureResult
+    from capture.models import CaptureResult, CaptureState
 
     out = io.StringIO()
     printer = Printer(False, out, bar=True)

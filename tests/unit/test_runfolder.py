@@ -10,7 +10,7 @@ import pytest
 
 from capture.api import capture_urls, execute
 from capture.errors import UsageError
-from capture.models import CaptureOptions
+from capture.options import CaptureOptions
 from capture.plan import plan
 from capture.progress import CaptureFinished, ProgressEvent
 from capture.run.lifecycle import RunSettings

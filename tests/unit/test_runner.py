@@ -19,7 +19,8 @@ from capture.api import RunResult
 from capture.browser.recorder import ExchangeSink
 from capture.config.job import Job
 from capture.errors import OutputError, UsageError
-from capture.models import CaptureOptions, CaptureRequest, CaptureState, PageCapture
+from capture.models import CaptureRequest, CaptureState, PageCapture
+from capture.options import CaptureOptions
 from capture.plan import plan
 from capture.progress import CaptureRetrying, CaptureStarted, ProgressEvent
 from capture.run.pipeline import Seams

@@ -6,7 +6,8 @@ import json
 from pathlib import Path
 
 from capture.config.site import load_site
-from capture.models import CaptureOptions, CaptureRequest
+from capture.models import CaptureRequest
+from capture.options import CaptureOptions
 from capture.sessions.logins import SessionStore, redactor_for
 from capture.sessions.redaction import SESSION_MARK
 from capture.sessions.secrets import looks_secret, own_sites, session_secrets, site_of

@@ -6,11 +6,12 @@ from pathlib import Path
 
 import pytest
 
-from capture.config.match import SiteSet
+from capture.config.match import SiteSet, load_sites
 from capture.config.selector import selector_problem
-from capture.config.site import load_site, load_sites, site_schema
+from capture.config.site import load_site, site_schema
 from capture.errors import ConfigError
-from capture.overlays.login import REDACTED, credential_values, redact
+from capture.overlays.login import REDACTED, redact
+from capture.sessions.secrets import credential_values
 
 ROOT = Path(__file__).resolve().parents[2]
 GOOD = """version: 1

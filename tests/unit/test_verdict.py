@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from capture.models import CaptureState
-from capture.verdict.judge import Document, PageFacts, Reason, Verdict, judge, retry_after_s
+from capture.models import CaptureState, PageFacts, Reason, Verdict
+from capture.verdict.judge import Document, judge, retry_after_s
 
 URL = "https://news.example/2026/11/harbour-wall"
 ARTICLE = PageFacts(

@@ -16,7 +16,8 @@ import pytest
 from PIL import Image
 
 from capture.errors import VideoError
-from capture.models import ScreencastFrame, Viewport
+from capture.models import ScreencastFrame
+from capture.options import Viewport
 from capture.output.video import FPS, LAST_FRAME_S, Encoder, choose_encoder, durations_s, encode
 
 VIEW = Viewport(320, 200)

@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from capture.browser.viewerfiles import STREAM_ABORTED, ViewerFiles
-from capture.models import Exchange, HttpRequest, HttpResponse
+from capture.exchanges import Exchange, HttpRequest, HttpResponse
 
 REPORT = "http://127.0.0.1:8000/report.pdf"
 ANNEX = "http://127.0.0.1:8000/annex.pdf"

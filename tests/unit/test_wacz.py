@@ -19,7 +19,7 @@ from capture import paths
 from capture.errors import NothingToPackageError, OutputError, PackageError
 from capture.evidence.checks import Check
 from capture.evidence.verify import verify_path
-from capture.models import Exchange, HttpRequest, HttpResponse
+from capture.exchanges import Exchange, HttpRequest, HttpResponse
 from capture.output.records import exchange_records, resource_record, warcinfo_record
 from capture.output.warc import WarcFile
 from capture.run.cdxj import IndexLayout

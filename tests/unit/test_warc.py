@@ -14,7 +14,7 @@ import pytest
 from warcio.archiveiterator import ArchiveIterator
 
 from capture.errors import OutputError
-from capture.models import HttpResponse
+from capture.exchanges import HttpResponse
 from capture.output.records import resource_record, response_record
 from capture.output.warc import (
     FAST_LEVEL,
