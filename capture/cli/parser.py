@@ -1,4 +1,5 @@
-"""The argument parsers of every command; flags are the config's snake_case names in kebab-case."""
+"""How a command's parser is made from its entry in the command table (`Command`), and the flags
+the capture commands share: one per capture option, its snake_case name in kebab-case."""
 
 from __future__ import annotations
 
@@ -33,7 +34,7 @@ SUMMARY_COLUMN = 27
 spaces after it)."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Command:
     """One command of the command line: how `capture --help` lists it, its parser, what runs it.
 
