@@ -8,6 +8,7 @@ the allowed ones. Scalars are shorthands for an action's main field: `- press: E
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated, Any, ClassVar, Literal
 
@@ -62,10 +63,11 @@ class ElementAction(Action):
     """An action on the elements a selector finds, maybe inside a frame chain."""
 
     shorthand: ClassVar[str] = "selector"
+    old_keys: ClassVar[Mapping[str, tuple[str, ...]]] = {"timeout_s": ("timeout",)}
     selector: Selector
     frame: Frames = Field(default_factory=list)
     required: bool = Field(default=False, description="a miss makes the capture partial")
-    timeout: Seconds = Field(default=1.0, description="seconds to wait for the element")
+    timeout_s: Seconds = Field(default=1.0, description="seconds to wait for the element")
 
 
 class Click(ElementAction):
@@ -73,7 +75,7 @@ class Click(ElementAction):
 
     selector: Selector | None = None  # type: ignore[assignment]
     text: str | None = Field(default=None, description="the element's exact visible text")
-    timeout: Seconds = 3.0
+    timeout_s: Seconds = 3.0
 
     @model_validator(mode="after")
     def _one_target(self) -> Click:
@@ -101,7 +103,7 @@ class WaitFor(ElementAction):
     """Wait until an element reaches a state."""
 
     state: Literal["visible", "hidden", "attached", "detached"] = "visible"
-    timeout: Seconds = 5.0
+    timeout_s: Seconds = 5.0
 
 
 class Wait(Action):
@@ -268,6 +270,7 @@ class WhenVisible(StrictModel):
 class Login(StrictModel):
     """Log in with credentials from environment variables, then prove it worked."""
 
+    old_keys: ClassVar[Mapping[str, tuple[str, ...]]] = {"timeout_s": ("timeout",)}
     url: str | None = Field(default=None, description="login page, relative to the article")
     open: Selector | None = Field(default=None, description="click this to open a login modal")
     frame: Frames = Field(default_factory=list)
@@ -277,7 +280,7 @@ class Login(StrictModel):
     password_env: EnvName
     submit: Selector | None = Field(default=None, description="default: press Enter")
     success: Selector = Field(description="appears only when logged in")
-    timeout: Seconds = 15.0
+    timeout_s: Seconds = 15.0
     back: bool = Field(default=True, description="return to the article after a login page")
 
 

@@ -89,7 +89,6 @@ async def submit_job(
     folder, requests, settings = prepare_job(
         job, urls, resume=resume, site_for=site_for, seams=seams
     )
-    policy = settings.policy
     with folder.locked():
         submission = uuid.uuid4().hex
         queue_info = {"broker": redact_url(broker_url), "submission": submission}
@@ -103,16 +102,13 @@ async def submit_job(
             payload_of = functools.partial(
                 task_payload,
                 root=job.output,
-                policy=policy,
+                policy=settings.policy,
                 submission=submission,
                 sealing=seams.sealing,
                 qa=settings.qa,
             )
             watch = _Watch(queue, folder, emit, requests, sealer=sealer, payload_of=payload_of)
-            for start in range(0, len(todo), SEND_BATCH):
-                if stop.is_set():
-                    break
-                await watch.send(todo[start : start + SEND_BATCH])
+            await watch.send_all(todo, stop)
             await watch.until_ended(stop, submission, poll_s, orphan_check_s)
             await _retire(queue, submission)
         finally:
@@ -151,6 +147,13 @@ class _Watch:
         self.pending: dict[str, _Sent] = {}
         self.suspects: set[str] = set()
         """Tasks found started without a lease at the last check."""
+
+    async def send_all(self, requests: Sequence[CaptureRequest], stop: asyncio.Event) -> None:
+        """Send the requests in batches of SEND_BATCH, until all are sent or stop is set."""
+        for start in range(0, len(requests), SEND_BATCH):
+            if stop.is_set():
+                return
+            await self.send(requests[start : start + SEND_BATCH])
 
     async def send(self, requests: Sequence[CaptureRequest]) -> None:
         """Send one task per request and watch them."""

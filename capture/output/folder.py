@@ -13,12 +13,13 @@ from capture import paths
 from capture.errors import VideoError
 from capture.extract import Article
 from capture.models import CaptureRequest, PageCapture
+from capture.options import CaptureOptions
 from capture.output import images, provenance, video
 from capture.output.certificates import CERTIFICATE_CHAIN, chain_pem
 from capture.output.files import write_bytes, write_json
 from capture.output.provenance_html import CONTENT_TYPE as PROVENANCE_TYPE
 from capture.output.provenance_html import PROVENANCE_HTML, PROVENANCE_URN, provenance_html
-from capture.output.records import resource_record
+from capture.output.records import WarcRecord, resource_record
 from capture.output.warc import OPEN_SUFFIX, WarcFile
 
 log = logging.getLogger(__name__)
@@ -103,6 +104,11 @@ def write_provenance_page(
     )
 
 
+Output = tuple[str, str, str, bytes]
+"""One file of a capture folder: its name, its kind in the WARC (`urn:<kind>:<url>`), its
+media type and its bytes."""
+
+
 def write_outputs(
     request: CaptureRequest,
     page: PageCapture,
@@ -117,43 +123,11 @@ def write_outputs(
     writes no article.txt or article.md (article.json says so: its word count is 0)."""
     folder, options = request.folder, request.options
     url = page.final_url or page.url
-    wants = options.wants
-    outputs: list[tuple[str, str, str, bytes]] = []  # (file name, urn kind, mime, data)
-    if page.served_screenshot is not None and wants("screenshot"):
-        outputs.append(
-            (
-                paths.SERVED_SCREENSHOT,
-                "screenshot-as-served",
-                "image/png",
-                page.served_screenshot.png,
-            )
-        )
-    if page.screenshot is not None:
-        first = page.screenshot.first_screen or images.first_screen_files(
-            page.screenshot.png,
-            page.viewport.height,
-            view=wants("viewport"),
-            thumbnail_too=wants("thumbnail"),
-        )
-        if wants("screenshot"):
-            outputs.append((paths.SCREENSHOT, "screenshot", "image/png", page.screenshot.png))
-        if wants("viewport") and first.png is not None:
-            outputs.append((paths.VIEWPORT, "view", "image/png", first.png))
-        if wants("thumbnail") and first.thumbnail_webp is not None:
-            outputs.append((paths.THUMBNAIL, "thumbnail", "image/webp", first.thumbnail_webp))
-    if page.dom_html is not None and wants("dom"):
-        outputs.append((paths.DOM, "dom", "text/html; charset=utf-8", page.dom_html.encode()))
-    if article is not None and wants("article"):
-        outputs += [
-            (paths.ARTICLE_TXT, "text", "text/plain; charset=utf-8", text_file(article.text)),
-            (
-                paths.ARTICLE_MD,
-                "markdown",
-                "text/markdown; charset=utf-8",
-                text_file(article.markdown),
-            ),
-        ]
-    outputs += _evidence_outputs(page)
+    outputs = [
+        *_image_outputs(page, options),
+        *_text_outputs(page, article, options),
+        *_evidence_outputs(page),
+    ]
     missing = tuple(name for name, _, _, data in outputs if not data and name in NEEDS_CONTENT)
     for name, kind, mime, data in outputs:
         if not data:
@@ -165,25 +139,66 @@ def write_outputs(
             )
         )
     if page.interventions:
-        log_json = json.dumps([entry.to_json() for entry in page.interventions], indent=2)
-        warc.write(
-            resource_record(
-                f"urn:interventions:{url}",
-                "application/json",
-                log_json.encode("utf-8"),
-                date=seams.clock(),
-                record_id=seams.new_id(),
-                record_type="metadata",
-            )
-        )
-    if article is not None and wants("article"):
+        warc.write(_interventions_record(page, url, seams))
+    if article is not None and options.wants("article"):
         write_json(folder / paths.ARTICLE_JSON, article.to_json())
     return missing
 
 
-def _evidence_outputs(page: PageCapture) -> list[tuple[str, str, str, bytes]]:
+def _image_outputs(page: PageCapture, options: CaptureOptions) -> list[Output]:
+    """Return the screenshots the options ask for: as served, full page, first screen, thumbnail."""
+    wants = options.wants
+    outputs: list[Output] = []
+    if page.served_screenshot is not None and wants("screenshot"):
+        png = page.served_screenshot.png
+        outputs.append((paths.SERVED_SCREENSHOT, "screenshot-as-served", "image/png", png))
+    if page.screenshot is None:
+        return outputs
+    first = page.screenshot.first_screen or images.first_screen_files(
+        page.screenshot.png,
+        page.viewport.height,
+        view=wants("viewport"),
+        thumbnail_too=wants("thumbnail"),
+    )
+    if wants("screenshot"):
+        outputs.append((paths.SCREENSHOT, "screenshot", "image/png", page.screenshot.png))
+    if wants("viewport") and first.png is not None:
+        outputs.append((paths.VIEWPORT, "view", "image/png", first.png))
+    if wants("thumbnail") and first.thumbnail_webp is not None:
+        outputs.append((paths.THUMBNAIL, "thumbnail", "image/webp", first.thumbnail_webp))
+    return outputs
+
+
+def _text_outputs(
+    page: PageCapture, article: Article | None, options: CaptureOptions
+) -> list[Output]:
+    """Return the DOM and the article's text and Markdown, as the options ask."""
+    outputs: list[Output] = []
+    if page.dom_html is not None and options.wants("dom"):
+        outputs.append((paths.DOM, "dom", "text/html; charset=utf-8", page.dom_html.encode()))
+    if article is not None and options.wants("article"):
+        text, markdown = text_file(article.text), text_file(article.markdown)
+        outputs.append((paths.ARTICLE_TXT, "text", "text/plain; charset=utf-8", text))
+        outputs.append((paths.ARTICLE_MD, "markdown", "text/markdown; charset=utf-8", markdown))
+    return outputs
+
+
+def _interventions_record(page: PageCapture, url: str, seams: Stamps) -> WarcRecord:
+    """Return the WARC metadata record of the page's intervention log."""
+    log_json = json.dumps([entry.to_json() for entry in page.interventions], indent=2)
+    return resource_record(
+        f"urn:interventions:{url}",
+        "application/json",
+        log_json.encode("utf-8"),
+        date=seams.clock(),
+        record_id=seams.new_id(),
+        record_type="metadata",
+    )
+
+
+def _evidence_outputs(page: PageCapture) -> list[Output]:
     """Return the certificate chain and the page's print, when the capture has them."""
-    outputs = []
+    outputs: list[Output] = []
     if page.certificate_chain:
         pem = chain_pem(page.certificate_chain)
         outputs.append((CERTIFICATE_CHAIN, "certificates", "application/x-pem-file", pem))

@@ -109,7 +109,6 @@ def record(
     files: list[dict[str, Any]],
 ) -> dict[str, Any]:
     """Return the capture.json document of one capture."""
-    shot = page.screenshot
     return {
         "format": FORMAT,
         "url": page.url,
@@ -143,23 +142,34 @@ def record(
             {"kind": e.kind, "message": e.message, "action": e.action, "at": e.at.isoformat()}
             for e in page.events
         ],
-        "traffic": {
-            "exchanges": page.traffic.exchanges,
-            "bytes": page.traffic.bytes,
-            "failed_requests": [
-                {"url": f.url, "method": f.method, "error": f.error, "type": f.resource_type}
-                for f in page.traffic.failed
-            ],
-        },
-        "screenshot": None
-        if shot is None
-        else {
-            "width_px": shot.width_px,
-            "height_px": shot.height_px,
-            "page_height_px": shot.page_height_px,
-            "tiles": shot.tiles,
-            "truncated": shot.truncated,
-        },
+        "traffic": _traffic(page),
+        "screenshot": _screenshot(page),
         "article": article,
         "files": files,
+    }
+
+
+def _traffic(page: PageCapture) -> dict[str, Any]:
+    """Return capture.json's `traffic`: how many exchanges and bytes, and the failed requests."""
+    return {
+        "exchanges": page.traffic.exchanges,
+        "bytes": page.traffic.bytes,
+        "failed_requests": [
+            {"url": f.url, "method": f.method, "error": f.error, "type": f.resource_type}
+            for f in page.traffic.failed
+        ],
+    }
+
+
+def _screenshot(page: PageCapture) -> dict[str, Any] | None:
+    """Return capture.json's `screenshot`: its size, tiles and whether it was cut (or None)."""
+    shot = page.screenshot
+    if shot is None:
+        return None
+    return {
+        "width_px": shot.width_px,
+        "height_px": shot.height_px,
+        "page_height_px": shot.page_height_px,
+        "tiles": shot.tiles,
+        "truncated": shot.truncated,
     }

@@ -49,10 +49,10 @@ async def log_in(run: Run, *, back: bool = True) -> str | None:
     try:
         await _submit(run, login)
         success = scope(run.page, login.frame).locator(login.success).first
-        await success.wait_for(state="visible", timeout=ms(run.remaining_s(login.timeout)))
+        await success.wait_for(state="visible", timeout=ms(run.remaining_s(login.timeout_s)))
     except (PlaywrightError, TimeoutError) as exc:
         reason = (
-            f"login did not work: {login.success} did not appear within {login.timeout:g} s "
+            f"login did not work: {login.success} did not appear within {login.timeout_s:g} s "
             f"({_first_line(exc)}). Check the credentials in ${login.username_env} and "
             f"${login.password_env}, and the selectors of `login`"
         )
@@ -112,10 +112,10 @@ async def _submit(run: Run, login: Login) -> None:
         await (
             scope(page, login.frame)
             .locator(login.open)
-            .first.click(timeout=ms(run.remaining_s(login.timeout)))
+            .first.click(timeout=ms(run.remaining_s(login.timeout_s)))
         )
     form = scope(page, login.frame)
-    timeout = ms(run.remaining_s(login.timeout))
+    timeout = ms(run.remaining_s(login.timeout_s))
     await form.locator(login.username_field).first.fill(
         os.environ[login.username_env], timeout=timeout
     )

@@ -93,7 +93,7 @@ def prepare_job(
     folder = resumed_folder(root, resume) or RunFolder.create(root, seams.clock)
     requests = plan(urls, folder.path, lambda url: job.settings_for(url).options(), site_for)
     settings = RunSettings(
-        RunPolicy(job.concurrency, job.retries, job.retry_backoff, job.host_delay),
+        RunPolicy(job.concurrency, job.retries, job.retry_backoff_s, job.host_delay_s),
         job.browser,
         wacz=job.wacz,
         title=job.name,

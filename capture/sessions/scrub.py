@@ -33,14 +33,23 @@ def without_secrets(page: PageCapture, redactor: Redactor, at: datetime) -> Page
             hits.append(where)
         return cleaned
 
+    cleaned = _cleaned_page(page, clean)
+    if not (redactor.exchanges or hits):
+        return cleaned
+    note = _redaction_note(redactor, hits, at)
+    return replace(cleaned, interventions=(*cleaned.interventions, note))
+
+
+def _cleaned_page(page: PageCapture, clean: Clean) -> PageCapture:
+    """Return the page with clean applied to every text of it that reaches a file."""
     dom = clean(page.dom_html, "the DOM")
-    cleaned = replace(
+    return replace(
         page,
         final_url=clean(page.final_url, "the URLs"),
         redirect_chain=tuple(clean(url, "the URLs") or "" for url in page.redirect_chain),
         dom_html=dom,
-        layout_html=clean(page.layout_html),
-        served_html=clean(page.served_html),
+        layout_html=clean(page.layout_html, ""),  # "": not named where secrets were found
+        served_html=clean(page.served_html, ""),
         error=clean(page.error, "the error"),
         events=tuple(
             replace(event, message=clean(event.message, "the page's events") or "")
@@ -68,20 +77,21 @@ def without_secrets(page: PageCapture, redactor: Redactor, at: datetime) -> Page
             ),
         ),
     )
-    if not (redactor.exchanges or hits):
-        return cleaned
+
+
+def _redaction_note(redactor: Redactor, hits: list[str], at: datetime) -> Intervention:
+    """Return the intervention that records what was redacted, and where."""
     what = "login credentials"
     if redactor.session:
         what += ", session cookie values, Authorization credentials and login tokens"
     places = [f"{redactor.exchanges} recorded exchange(s)", *hits]
-    note = Intervention(
+    return Intervention(
         action="redact",
         rule="capture:credentials",
         at=at,
         ok=True,
         detail=f"secrets replaced ({what}) in " + ", ".join(places),
     )
-    return replace(cleaned, interventions=(*cleaned.interventions, note))
 
 
 def _cleaned_value(value: Any, clean: Clean, where: str) -> Any:

@@ -93,7 +93,7 @@ def _stop(process: subprocess.Popen[bytes] | None) -> None:
 
 def _write_job(path: Path, output: Path, urls: list[str]) -> Path:
     path.write_text(
-        f"version: 1\nname: ferry\noutput: {output}\ndefaults:\n  timeout: 30\nurls:\n"
+        f"version: 1\nname: ferry\noutput: {output}\ndefaults:\n  timeout_s: 30\nurls:\n"
         + "".join(f"  - {url}\n" for url in urls),
         encoding="utf-8",
     )

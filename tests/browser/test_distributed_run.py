@@ -113,8 +113,8 @@ def _results_rows(output: Path) -> int:
 
 def _write_job(path: Path, output: Path, urls: list[str], key: Path) -> Path:
     path.write_text(
-        "version: 1\nname: dist\nretries: 1\nretry_backoff: 1\n"
-        f"output: {output}\nsign_key: {key}\ndefaults:\n  timeout: 30\nurls:\n"
+        "version: 1\nname: dist\nretries: 1\nretry_backoff_s: 1\n"
+        f"output: {output}\nsign_key: {key}\ndefaults:\n  timeout_s: 30\nurls:\n"
         + "".join(f"  - {url}\n" for url in urls),
         encoding="utf-8",
     )

@@ -58,7 +58,7 @@ def job(tmp_path: Path, slow_site: LocalSite) -> Path:
     path.write_text(
         "version: 1\nname: slow\nurls:\n"
         + urls
-        + "defaults:\n  viewport: 800x600\n  timeout: 30\n"
+        + "defaults:\n  viewport: 800x600\n  timeout_s: 30\n"
         + f"concurrency: 2\nretries: 0\nwacz: false\noutput: {tmp_path / 'archives'}\n",
         encoding="utf-8",
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import io
 import json
 import logging
@@ -221,6 +222,49 @@ def test_help_lists_every_command(capsys: pytest.CaptureFixture[str]) -> None:
     text = help_text(capsys)
     for command in cli.COMMANDS:
         assert f"capture {command}" in text
+
+
+MINIMAL_ARGV = {
+    "run": ["job.yaml"],
+    "worker": ["--broker", "redis://127.0.0.1:1/0"],
+    "extract": ["page.html"],
+    "keygen": ["key"],
+    "verify": ["folder"],
+    "qa": ["folder"],
+    "login": ["--site", "site.yaml"],
+}
+"""The fewest arguments each command accepts (none for those not listed)."""
+
+
+def test_each_command_runs_the_handler_of_its_table_entry(monkeypatch: pytest.MonkeyPatch) -> None:
+    ran: list[tuple[str, object]] = []
+
+    def handler_of(name: str) -> Callable[[object], ExitCode]:
+        def record(args: object) -> ExitCode:
+            ran.append((name, args))
+            return ExitCode.PARTIAL  # not OK, so the code is seen to come from the handler
+
+        return record
+
+    for command in cli.COMMAND_TABLE:
+        stub = dataclasses.replace(command, handler=handler_of(command.name))
+        monkeypatch.setitem(cli._BY_NAME, command.name, stub)
+        assert main(command.name, *MINIMAL_ARGV.get(command.name, [])) == ExitCode.PARTIAL
+    monkeypatch.setattr(
+        cli, "CAPTURE_URLS", dataclasses.replace(cli.CAPTURE_URLS, handler=handler_of(""))
+    )
+    assert main(A) == ExitCode.PARTIAL
+
+    assert [name for name, _ in ran] == [*cli.COMMANDS, ""]
+    assert vars(ran[0][1])["job"] == Path("job.yaml")  # parsed by its own parser
+    assert vars(ran[-1][1])["urls"] == [A]
+
+
+def test_help_lists_each_command_with_its_summary(capsys: pytest.CaptureFixture[str]) -> None:
+    text = help_text(capsys)
+    for command in cli.COMMAND_TABLE:
+        line = rf"^  capture {re.escape(command.name)}\b.* {re.escape(command.summary)}$"
+        assert re.search(line, text, re.M), command.name
 
 
 def test_version_exits_0(capsys: pytest.CaptureFixture[str]) -> None:

@@ -527,7 +527,7 @@ def test_schema_of_jobs_is_json_schema_that_forbids_unknown_keys(
     schema = json.loads(capsys.readouterr().out)
     assert schema["title"] == "Job"
     assert schema["additionalProperties"] is False
-    assert {"urls", "urls_file", "concurrency", "retries", "host_delay"} <= set(
+    assert {"urls", "urls_file", "concurrency", "retries", "host_delay_s"} <= set(
         schema["properties"]
     )
 

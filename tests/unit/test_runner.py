@@ -471,7 +471,7 @@ async def test_a_job_run_writes_one_result_row_per_url_in_order(tmp_path: Path) 
 
 
 async def test_run_json_holds_the_job_times_counts_and_versions(tmp_path: Path) -> None:
-    result = await run(job(tmp_path, URLS[:2], retries=1, host_delay=0.01), FakeRenderer())
+    result = await run(job(tmp_path, URLS[:2], retries=1, host_delay_s=0.01), FakeRenderer())
 
     info = run_json(result.folder)
     assert info["state"] == "finished"

@@ -55,9 +55,9 @@ def test_bad_selector_names_its_line_and_the_problem(tmp_path: Path) -> None:
 
 
 def test_wrong_type_names_key_path(tmp_path: Path) -> None:
-    text = GOOD + "  - wait_for:\n      selector: '#x'\n      timeout: soon\n"
+    text = GOOD + "  - wait_for:\n      selector: '#x'\n      timeout_s: soon\n"
     message = error_of(write(tmp_path, "c.yaml", text))
-    assert ":9: actions[1].wait_for.timeout:" in message and "number" in message
+    assert ":9: actions[1].wait_for.timeout_s:" in message and "number" in message
 
 
 def test_two_actions_in_one_item_are_refused(tmp_path: Path) -> None:
