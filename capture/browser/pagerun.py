@@ -28,7 +28,7 @@ from capture.verdict.judge import Document, judge
 if TYPE_CHECKING:
     from playwright.async_api import BrowserContext, CDPSession, Page, Response
 
-    from capture.browser.renderer import ChromiumRenderer
+    from capture.browser.settings import RenderSettings
     from capture.sessions.logins import Session
 
 log = logging.getLogger(__name__)
@@ -52,14 +52,14 @@ def ms(seconds: float) -> float:
 class PageRun:
     """The state of one page's capture while its steps run."""
 
-    def __init__(self, renderer: ChromiumRenderer, request: CaptureRequest, sink: ExchangeSink):
-        self.renderer = renderer
+    def __init__(self, settings: RenderSettings, request: CaptureRequest, sink: ExchangeSink):
+        self.settings = settings
         self.request = request
         self.options = request.options
-        self.clock = renderer._clock
+        self.clock = settings.clock
         self.sink = sink
         self.guard = (
-            netguard.NetworkGuard(self._on_blocked, policy=renderer._address_policy)
+            netguard.NetworkGuard(self._on_blocked, policy=settings.address_policy)
             if self.options.block_private_networks
             else None
         )
@@ -98,11 +98,11 @@ class PageRun:
         context, page = await self._new_page()
         facts: dict[str, Any] = {"final_url": None}
         try:
-            await self.recorder.watch_page(context, page, viewer=self.renderer.info.pdf_viewer)
+            await self.recorder.watch_page(context, page, viewer=self.settings.info.pdf_viewer)
             if self.guard is not None:
                 await self.guard.install(context, page)
-            if self.renderer._prepare is not None:
-                await self.renderer._prepare(context, page)
+            if self.settings.prepare is not None:
+                await self.settings.prepare(context, page)
             self.page_events.watch(page)
             self.documents = pagecheck.DocumentWatch(page)
             if self.options.video:
@@ -136,7 +136,7 @@ class PageRun:
             url=self.request.url,
             started_at=started,
             ended_at=self.clock(),
-            browser=self.renderer.info,
+            browser=self.settings.info,
             viewport=self.options.viewport,
             steps=tuple(self.steps.results),
             events=tuple(self.page_events.events),
@@ -150,11 +150,11 @@ class PageRun:
         page, listened to before anything loads in it."""
         self.context_options = self._context_options()
         self.session = await self._shared_session(self.context_options)
-        spare = self.renderer.spare
+        spare = self.settings.spare
         if spare is not None:
             context, page = await spare.take(self.context_options)
         else:
-            context, page = await open_page(self.renderer.browser, self.context_options)
+            context, page = await open_page(self.settings.browser, self.context_options)
         try:
             self.recorder.attach(context)
             await pagewatch.install(context)
@@ -172,7 +172,7 @@ class PageRun:
             return None
         if not overlays.active(site, self.options):
             return None
-        url, browser, options = self.request.url, self.renderer.browser, self.options
+        url, browser, options = self.request.url, self.settings.browser, self.options
         session: Session = await store.obtain(
             site,
             lambda: log_in_once(
@@ -182,7 +182,7 @@ class PageRun:
                 dict(context_options),
                 options,
                 self.clock,
-                policy=self.renderer._address_policy,
+                policy=self.settings.address_policy,
             ),
         )
         if session.state is not None:
@@ -202,7 +202,7 @@ class PageRun:
         if options.proxy:
             kwargs["proxy"] = {"server": options.proxy}
         kwargs.update(overlays.context_options(self.site, options))  # a site's user agent wins
-        kwargs.update(self.renderer._context_options)
+        kwargs.update(self.settings.context_options)
         return kwargs
 
     # -- steps --------------------------------------------------------------------------------
@@ -438,7 +438,7 @@ class PageRun:
 
     async def _screenshot(self, page: Page, name: str = "screenshot") -> Screenshot | None:
         self.shots += 1
-        target_s = self.renderer._first_shot_at_s
+        target_s = self.settings.first_shot_at_s
         if target_s is not None and self.shots == 1:
             # Waiting for a time, not hoping for an event: the replay matches the capture's clock.
             wait_s = target_s - (time.monotonic() - self.navigation_started)

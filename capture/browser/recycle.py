@@ -23,7 +23,10 @@ class _Browser(Protocol):
 class BrowserRenderer(Protocol):
     """A renderer on one running browser (`ChromiumRenderer`)."""
 
-    info: BrowserInfo
+    @property
+    def info(self) -> BrowserInfo:
+        """The browser's version and executable, as capture.json records them."""
+        ...
 
     @property
     def browser(self) -> _Browser: ...

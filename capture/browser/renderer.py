@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -13,6 +13,7 @@ from capture.browser import netguard, printing
 from capture.browser.launch import choose_browser, launch
 from capture.browser.pagerun import PageRun
 from capture.browser.recorder import Clock, ExchangeSink, utc_now
+from capture.browser.settings import PageHook, RenderSettings
 from capture.browser.spare import SparePage
 from capture.models import (
     BrowserInfo,
@@ -22,7 +23,7 @@ from capture.models import (
 from capture.output.files import sha256_file
 
 if TYPE_CHECKING:
-    from playwright.async_api import Browser, BrowserContext, Page
+    from playwright.async_api import Browser
 
 log = logging.getLogger(__name__)
 
@@ -33,7 +34,6 @@ def _playwright_version() -> str:
     return version("playwright")
 
 
-PageHook = Callable[["BrowserContext", "Page"], Awaitable[None]]
 """Prepares a fresh context and its page before navigation (replay installs its routes here)."""
 
 
@@ -52,19 +52,31 @@ class ChromiumRenderer:
         first_shot_at_s: float | None = None,
         spare: SparePage | None = None,
     ) -> None:
-        self.browser = browser
-        self.info = info
-        self._clock = clock
-        self._prepare = prepare
-        self._context_options = dict(context_options or {})
-        """Merged last into browser.new_context's arguments (replay's dead proxy)."""
-        self._address_policy = address_policy
-        """Which addresses block_private_networks refuses (default: every non-public one)."""
-        self._first_shot_at_s = first_shot_at_s
-        """Take the first screenshot no earlier than this long after navigation starts: a
-        replay keeps the capture's timing, so timers on the page have fired the same way."""
-        self.spare = spare
+        self.settings = RenderSettings(
+            browser,
+            info,
+            clock,
+            prepare=prepare,
+            context_options=dict(context_options or {}),
+            address_policy=address_policy,
+            first_shot_at_s=first_shot_at_s,
+            spare=spare,
+        )
+
+    @property
+    def browser(self) -> Browser:
+        """The running Chromium."""
+        return self.settings.browser
+
+    @property
+    def info(self) -> BrowserInfo:
+        """The browser's version and executable, as capture.json records them."""
+        return self.settings.info
+
+    @property
+    def spare(self) -> SparePage | None:
         """The next capture's context and page, made while the last one's files are written."""
+        return self.settings.spare
 
     def replaying(
         self,
@@ -76,30 +88,32 @@ class ChromiumRenderer:
         """Return a renderer on the same browser that runs prepare on each page before it
         navigates, its contexts made with context_options (capture.qa.check serves a WARC this way),
         shooting first no earlier than first_shot_at_s after navigation starts."""
+        settings = self.settings
         return ChromiumRenderer(
-            self.browser,
-            self.info,
-            self._clock,
+            settings.browser,
+            settings.info,
+            settings.clock,
             prepare=prepare,
             context_options=context_options,
-            address_policy=self._address_policy,
+            address_policy=settings.address_policy,
             first_shot_at_s=first_shot_at_s,
         )
 
     def with_address_policy(self, policy: netguard.AddressPolicy) -> ChromiumRenderer:
         """Return a renderer on the same browser that judges addresses by policy (tests)."""
+        settings = self.settings
         return ChromiumRenderer(
-            self.browser,
-            self.info,
-            self._clock,
-            prepare=self._prepare,
-            context_options=self._context_options,
+            settings.browser,
+            settings.info,
+            settings.clock,
+            prepare=settings.prepare,
+            context_options=dict(settings.context_options),
             address_policy=policy,
         )
 
     async def render(self, request: CaptureRequest, sink: ExchangeSink) -> PageCapture:
         """Return what the browser saw of request.url; exchanges go to sink as they finish."""
-        page_run = PageRun(self, request, sink)
+        page_run = PageRun(self.settings, request, sink)
         page = await page_run.run()
         if self.spare is not None and page_run.context_options is not None:
             self.spare.make(page_run.context_options)

@@ -46,7 +46,10 @@ T = TypeVar("T")
 class Renderer(Protocol):
     """The seam to the browser: renders one page, streaming its exchanges to sink."""
 
-    info: BrowserInfo
+    @property
+    def info(self) -> BrowserInfo:
+        """The browser's version and executable, as capture.json records them."""
+        ...
 
     async def render(self, request: CaptureRequest, sink: ExchangeSink) -> PageCapture:
         """Return what the browser saw of request.url."""
