@@ -35,6 +35,7 @@ GRID: dict[str, tuple[Any, ...]] = {
     "sibling_min_words": (5, 12),
     "flow_headings": (False,),
     "closing_paragraphs": (False,),
+    "credit_lines": (False,),
     "edge_blocks": (1, 5),
     "max_furniture_words": (25, 60),
 }

@@ -35,6 +35,12 @@ _CREDIT = re.compile(
     r"\u00a9|\u24d2|order reprints|print article|click here)",
     re.IGNORECASE,
 )
+_CONTRIBUTORS = re.compile(
+    r"^\(?(?:additional |with )?(?:reporting|editing|writing) by\b"
+    r"|\bcontributed (?:reporting|to this (?:report|story|article))\b",
+    re.IGNORECASE,
+)
+"""The newsroom's closing line that credits reporters and editors: not the story's text."""
 _SIGN_UP = re.compile(r"\b(?:subscribe to|sign up for|newsletter)", re.IGNORECASE)
 """A mention of signing up: furniture in a box, prose in the body's own closing paragraph."""
 
@@ -87,6 +93,21 @@ def is_furniture(
     return bool(_SIGN_UP.search(text)) and not (in_flow and rules.closing_paragraphs)
 
 
+def is_contributor_credit(block: Block, rules: ExtractionRules = DEFAULT_RULES) -> bool:
+    """Return True for a short line crediting reporters or editors ("Reporting by ...")."""
+    text = block.text.strip()
+    return (
+        rules.credit_lines
+        and len(_words(text)) <= rules.max_furniture_words
+        and _CONTRIBUTORS.search(text) is not None
+    )
+
+
+def _closing_furniture(block: Block, rules: ExtractionRules, in_flow: frozenset[str]) -> bool:
+    in_own_flow = " ".join(_words(block.text)) in in_flow
+    return is_furniture(block, rules, in_flow=in_own_flow) or is_contributor_credit(block, rules)
+
+
 def strip_furniture(
     blocks: list[Block],
     title: str | None,
@@ -109,9 +130,8 @@ def strip_furniture(
         or len(_words(block.text)) > rules.max_furniture_words
     ]
     # Credits and prompts sit at the edges; in the middle the same words may be quoted prose.
-    while kept and is_furniture(
-        kept[-1], rules, in_flow=" ".join(_words(kept[-1].text)) in in_flow
-    ):
+    # Contributor lines close a story; at its head the same words are a byline's business.
+    while kept and _closing_furniture(kept[-1], rules, in_flow):
         kept.pop()
     head = 0
     while head < min(rules.edge_blocks, len(kept)) and is_furniture(kept[head], rules):

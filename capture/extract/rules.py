@@ -34,6 +34,8 @@ class ExtractionRules:
     """Add the headings that stand between the body's paragraphs in their own container."""
     closing_paragraphs: bool = True
     """Keep a closing paragraph of the body's own flow that only mentions a newsletter."""
+    credit_lines: bool = True
+    """Drop closing lines that credit reporters and editors ("Additional reporting by ...")."""
     edge_blocks: int = 3
     """How many blocks at the head of the body count as its edge, where furniture collects."""
     max_furniture_words: int = 40
