@@ -20,7 +20,7 @@ from capture.extract.render import Block, join_markdown, join_text
 from capture.extract.rules import DEFAULT_RULES, ExtractionRules
 from capture.extract.siblings import add_chunk_siblings
 from capture.extract.verdict import judge
-from capture.extract.visibility import drop_unseen
+from capture.extract.visibility import drop_hover_cards, drop_unseen
 
 EXTRACTOR_MODE = "precision"
 
@@ -38,6 +38,9 @@ def _body_blocks(
             notes.append(f"layout: {pruning.skipped}")
     else:
         notes.append("layout: none (static HTML)")
+    cards = drop_hover_cards(tree, rules)
+    if cards:
+        notes.append(f"dropped {cards} hover cards from inside paragraphs")
     candidate = trafilatura_candidate(tree, url, mode=EXTRACTOR_MODE)
     notes.append(f"extractor: {candidate.name}")
     blocks, added = add_chunk_siblings(list(candidate.blocks), tree, rules)

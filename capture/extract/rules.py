@@ -26,6 +26,8 @@ class ExtractionRules:
     """Above this share of the page's words, hiding is a rendering accident: keep everything."""
     max_fixed_share: float = 0.3
     """A fixed element holding more of the page's words than this is a main column, not a bar."""
+    drop_hover_cards: bool = True
+    """Drop hover cards (a picture and links, shown on hover) from inside paragraphs."""
     chunk_siblings: bool = True
     """Add paragraphs that share the template chain of the extracted ones (split bodies)."""
     sibling_min_words: int = 8
