@@ -38,7 +38,7 @@ def test_a_hover_card_inside_a_sentence_goes_and_the_name_stays() -> None:
     )
 
 
-def test_an_inline_icon_link_and_a_linked_picture_with_prose_stay() -> None:
+def test_an_icon_link_a_picture_amid_prose_and_a_paragraph_of_links_stay() -> None:
     icon = (
         '<p>Send your questions to the <a href="/desk"><img src="/mail.svg" alt="">news desk</a>'
         ' or <a href="/form">use the form</a>, and we will answer them in next week\'s edition '
@@ -49,7 +49,11 @@ def test_an_inline_icon_link_and_a_linked_picture_with_prose_stay() -> None:
         '1890, and <a href="/survey">the survey</a> found its timbers sound after all '
         "those years.</span></p>"
     )
-    for html in (icon, prose):
+    links_only = (
+        '<p><span><img src="/pier.jpg" alt=""><a href="/pier">The history of the old pier'
+        '</a> <a href="/survey">and the survey of its timbers this spring</a></span></p>'
+    )
+    for html in (icon, prose, links_only):
         dropped, _ = _body_text(html)
         assert dropped == 0, html
 
