@@ -37,6 +37,7 @@ GRID: dict[str, tuple[Any, ...]] = {
     "flow_headings": (False,),
     "closing_paragraphs": (False,),
     "credit_lines": (False,),
+    "drop_standfirst": (False,),
     "edge_blocks": (1, 5),
     "max_furniture_words": (25, 60),
 }

@@ -52,7 +52,7 @@ def _body_blocks(
         blocks, headings = add_flow_headings(blocks, flow)
         if headings:
             notes.append(f"added {headings} headings standing between the body's paragraphs")
-    return meta, strip_furniture(blocks, meta.title, rules, in_flow), notes
+    return meta, strip_furniture(blocks, meta.title, rules, in_flow, meta.description), notes
 
 
 def _markdown(title: str | None, blocks: tuple[Block, ...]) -> str:

@@ -64,6 +64,21 @@ def is_headline(block: Block, title: str | None) -> bool:
     return text == head or (len(text) > 20 and (text in head or head.startswith(text)))
 
 
+def is_standfirst(block: Block, description: str | None) -> bool:
+    """Return True for a heading that repeats the page's description: the standfirst (dek).
+
+    The summary a page sets under its headline is what it declares as its description; set as a
+    heading above the body it introduces the article, it is not its text. A paragraph repeating
+    the description is the article's own first paragraph, which pages often reuse: it stays.
+    """
+    if block.kind != "head" or not description:
+        return False
+    text, summary = " ".join(_words(block.text)), " ".join(_words(description))
+    if not text or not summary:
+        return False
+    return text == summary or (len(text.split()) >= 5 and (text in summary or summary in text))
+
+
 def is_teaser_link(block: Block) -> bool:
     """Return True for a short block that is only a link to another story."""
     words = _words(block.text)
@@ -113,13 +128,22 @@ def strip_furniture(
     title: str | None,
     rules: ExtractionRules = DEFAULT_RULES,
     in_flow: frozenset[str] = frozenset(),
+    description: str | None = None,
 ) -> list[Block]:
-    """Return `blocks` without headline repeats, teaser links and edge furniture.
+    """Return `blocks` without headline repeats, the standfirst, teaser links and edge furniture.
 
     `in_flow` holds the text keys (`siblings.text_key`) of the prose paragraphs of the body's own
-    flow; a closing one that mentions a newsletter stays.
+    flow; a closing one that mentions a newsletter stays. `description` is the page's declared
+    summary: a heading above the first paragraph that repeats it is the standfirst.
     """
     kept = [block for block in blocks if not is_headline(block, title)]
+    if rules.drop_standfirst:
+        first = next((n for n, block in enumerate(kept) if block.kind == "p"), len(kept))
+        kept = [
+            block
+            for n, block in enumerate(kept)
+            if n >= first or not is_standfirst(block, description)
+        ]
     # Short blocks that recur (an interviewer's question, a source label) are kept: they are
     # the article's own; copies the reader never saw are gone with the layout.
     kept = [block for block in kept if not is_teaser_link(block)]

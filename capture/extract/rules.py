@@ -36,6 +36,8 @@ class ExtractionRules:
     """Add the headings that stand between the body's paragraphs in their own container."""
     closing_paragraphs: bool = True
     """Keep a closing paragraph of the body's own flow that only mentions a newsletter."""
+    drop_standfirst: bool = True
+    """Drop a heading above the body that repeats the page's description (the standfirst)."""
     credit_lines: bool = True
     """Drop closing lines that credit reporters and editors ("Additional reporting by ...")."""
     edge_blocks: int = 3

@@ -63,3 +63,27 @@ def test_reporting_inside_the_story_and_a_credit_not_at_the_end_stay() -> None:
 def test_the_credit_rule_can_be_switched_off_for_the_bench() -> None:
     blocks = _blocks(STORY, "Additional reporting by Jane Doe")
     assert strip_furniture(blocks, None, ExtractionRules(credit_lines=False)) == blocks
+
+
+SUMMARY = "The ferry timetable for winter starts a week late after the pier repairs ran over"
+
+
+def test_a_heading_above_the_body_that_repeats_the_description_goes() -> None:
+    blocks = [Block("head", f"{SUMMARY}.", f"## {SUMMARY}."), *_blocks(STORY)]
+    kept = strip_furniture(blocks, None, description=f"{SUMMARY}.")
+    assert [block.text for block in kept] == [STORY]
+
+
+def test_a_first_paragraph_repeating_the_description_and_later_headings_stay() -> None:
+    """Pages reuse their first paragraph as their description: it is still the article's."""
+    lede = _blocks(f"{SUMMARY}, the company said on Monday.")
+    heading = [Block("head", SUMMARY, f"## {SUMMARY}")]
+    for blocks in (lede + _blocks(STORY), lede + heading + _blocks(STORY)):
+        kept = strip_furniture(blocks, None, description=f"{SUMMARY}, the company said on Monday.")
+        assert kept == blocks
+
+
+def test_the_standfirst_rule_can_be_switched_off_for_the_bench() -> None:
+    blocks = [Block("head", SUMMARY, f"## {SUMMARY}"), *_blocks(STORY)]
+    rules = ExtractionRules(drop_standfirst=False)
+    assert strip_furniture(blocks, None, rules, description=SUMMARY) == blocks
