@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from capture.browser.background import Background
 from capture.exchanges import TlsDetails
+from capture.js import page_script
 
 if TYPE_CHECKING:
     from playwright.async_api import BrowserContext, CDPSession, Page
@@ -208,12 +209,6 @@ def _body(reply: dict[str, Any]) -> bytes:
     return base64.b64decode(body) if reply.get("base64Encoded") else body.encode()
 
 
-SERIALIZE_JS = (
-    "(document.doctype ? new XMLSerializer().serializeToString(document.doctype) : '')"
-    " + (document.documentElement ? document.documentElement.outerHTML : '')"
-)
-"""The DOM as Playwright's `page.content()` serializes it, doctype included."""
-
 DOM_WORLD = "capture-dom"
 
 
@@ -229,7 +224,7 @@ async def rendered_dom(session: CDPSession) -> str:
     result = await session.send(
         "Runtime.evaluate",
         {
-            "expression": SERIALIZE_JS,
+            "expression": page_script("serialize-dom.js"),  # as page.content() serializes it
             "contextId": world["executionContextId"],
             "returnByValue": True,
         },

@@ -588,6 +588,7 @@ def _navigation_reason(url: str, exc: BaseException) -> str:
 
 
 async def _collect_layout(page: Page) -> tuple[Any, str]:
-    from capture.extract import collect_layout
+    # Imported on first use: the layout's model pulls in the extraction stack (start-up time).
+    from capture.browser.layout import collect_layout
 
     return await collect_layout(page)

@@ -10,8 +10,7 @@ from dataclasses import dataclass
 
 from lxml.html import HtmlElement
 
-from capture.extract.layout import CAPTURE_ID_ATTRIBUTE
-from capture.extract.model import RenderedPage
+from capture.extract.model import CAPTURE_ID_ATTRIBUTE, RenderedPage
 from capture.extract.rules import DEFAULT_RULES, ExtractionRules
 
 

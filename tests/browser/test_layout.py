@@ -9,9 +9,9 @@ import pytest_asyncio
 from playwright.async_api import Page
 
 from capture.browser.devtools import rendered_dom
+from capture.browser.layout import collect_layout
 from capture.browser.renderer import ChromiumRenderer
 from capture.demo.localsite import LocalSite
-from capture.extract import collect_layout
 
 pytestmark = [pytest.mark.browser, pytest.mark.asyncio(loop_scope="module")]
 

@@ -1,23 +1,3 @@
-"""The browser side of extraction: a script that measures the rendered page, and its caller.
-
-`collect_layout(page)` runs `LAYOUT_SCRIPT` in the page. The script stamps a `data-capture-id`
-attribute on every element it reports, and the DOM serialized right after in the same call carries
-the ids, so each box can be matched to its element; the attribute changes nothing a reader sees.
-"""
-
-from __future__ import annotations
-
-from typing import TYPE_CHECKING, Any
-
-from capture.browser.devtools import SERIALIZE_JS
-from capture.extract.model import RenderedPage
-
-if TYPE_CHECKING:
-    from playwright.async_api import Page
-
-CAPTURE_ID_ATTRIBUTE = "data-capture-id"
-
-LAYOUT_SCRIPT = r"""
 () => {
   // Measures the rendered page for article extraction. Stamps data-capture-id on each element it
   // reports so the DOM serialized afterwards (STAMPED_SCRIPT) can be matched to these boxes.
@@ -80,29 +60,3 @@ LAYOUT_SCRIPT = r"""
   return {version: 1, viewport: [window.innerWidth, window.innerHeight], page: [pageW, pageH],
           columns: ["id", "x", "y", "w", "h", "flags", "font"], boxes};
 }
-"""
-"""JavaScript for `page.evaluate`: returns the data `RenderedPage.from_json` reads."""
-
-
-STAMPED_SCRIPT = (
-    "() => { const layout = ("
-    + LAYOUT_SCRIPT.strip()
-    + ")();\n"
-    + "  // The DOM as stamped, serialized as page.content() does, in the same turn of the page.\n"
-    + f"  layout.html = {SERIALIZE_JS};\n"
-    + "  return layout; }"
-)
-"""LAYOUT_SCRIPT, and the stamped DOM with it: one call to the page instead of two."""
-
-
-async def collect_layout(page: Page) -> tuple[RenderedPage, str]:
-    """Return the layout of the page now shown in `page` and its DOM with the ids stamped in.
-
-    The HTML is for extraction only: it is serialized in the page's own world, where the
-    page's scripts could change how it reads (dom.html is taken apart, by `page.content()`).
-    """
-    data: Any = await page.evaluate(STAMPED_SCRIPT)
-    if not isinstance(data, dict):
-        data = {}
-    html = data.pop("html", "")
-    return RenderedPage.from_json(data), html if isinstance(html, str) else ""
