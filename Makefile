@@ -53,6 +53,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check capture tests bench
 	$(BIN)/ruff format --check capture tests bench
 	$(BIN)/mypy capture
+	$(BIN)/lint-imports
 
 # A wheel in a fresh virtualenv without the test extras: every README command (CI runs it).
 install-check: browser
