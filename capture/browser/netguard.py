@@ -29,9 +29,13 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from capture.browser.background import Background
+from capture.errors import NavigationError
 
 if TYPE_CHECKING:
     from playwright.async_api import BrowserContext, CDPSession, Page, Route
+
+    from capture.exchanges import Exchange
+    from capture.overlays.log import InterventionLog
 
 log = logging.getLogger(__name__)
 
@@ -190,3 +194,62 @@ class NetworkGuard:
             )
         except Exception as exc:  # The page closed while the request was paused.
             log.info("paused request not answered", extra={"error": str(exc)})
+
+
+class PageGuard:
+    """One capture's guard: refuses to load a non-public address, drops exchanges that came
+    from one anyway (DNS rebinding), and logs each refusal once as an intervention."""
+
+    def __init__(
+        self,
+        enabled: bool,
+        interventions: InterventionLog,
+        sink: Callable[[Exchange], None],
+        policy: AddressPolicy | None = None,
+    ) -> None:
+        self.interventions = interventions
+        self.sink = sink
+        self.guard = NetworkGuard(self.on_blocked, policy=policy) if enabled else None
+        """None when private networks are not blocked."""
+
+    async def refuse(self, url: str) -> None:
+        """Raise NavigationError when url's host is, or resolves to, a non-public address."""
+        blocked = await self.guard.check(url) if self.guard else None
+        if blocked is not None:
+            self.on_blocked(blocked)
+            raise _refused(blocked)
+
+    def refuse_server(self, url: str, remote_ip: str | None) -> None:
+        """Raise NavigationError when the main document came from a non-public address anyway."""
+        if self.guard is None:
+            return
+        blocked = self.guard.check_address(url, remote_ip)
+        if blocked is not None:
+            raise _refused(blocked)
+
+    def on_blocked(self, blocked: Blocked) -> None:
+        """Log a refusal as an intervention, once per refused address."""
+        if any(entry.detail == blocked.describe() for entry in self.interventions.entries):
+            return
+        self.interventions.add("block", RULE, ok=True, detail=blocked.describe())
+
+    def keep(self, exchange: Exchange) -> None:
+        """Pass exchange on to the sink, unless it came from a non-public address."""
+        guard = self.guard
+        blocked = (
+            guard.check_address(exchange.request.url, exchange.response.remote_ip)
+            if guard is not None
+            else None
+        )
+        if blocked is not None:
+            self.on_blocked(blocked)
+            return
+        self.sink(exchange)
+
+
+def _refused(blocked: Blocked) -> NavigationError:
+
+    return NavigationError(
+        f"Refused to load {blocked.describe()} (private networks are blocked). "
+        "Capture public addresses only, or turn off --block-private-networks."
+    )

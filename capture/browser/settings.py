@@ -10,6 +10,7 @@ from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from capture import overlays
 from capture.browser.recorder import Clock, utc_now
 
 if TYPE_CHECKING:
@@ -17,7 +18,9 @@ if TYPE_CHECKING:
 
     from capture.browser.netguard import AddressPolicy
     from capture.browser.spare import SparePage
+    from capture.config.site import SiteConfig
     from capture.models import BrowserInfo
+    from capture.options import CaptureOptions
 
 PageHook = Callable[["BrowserContext", "Page"], Awaitable[None]]
 """Run on each page before it navigates (a replay routes the page to its WARC this way)."""
@@ -40,3 +43,23 @@ class RenderSettings:
     keeps the capture's timing, so timers on the page have fired the same way."""
     spare: SparePage | None = None
     """The next capture's context and page, made while the last one's files are written."""
+
+
+def context_options(
+    settings: RenderSettings, options: CaptureOptions, site: SiteConfig | None
+) -> dict[str, Any]:
+    """Return browser.new_context's arguments for one capture: the options', then the site
+    config's (its user agent wins), then the renderer's own (a replay's dead proxy) last."""
+    kwargs: dict[str, Any] = {
+        "viewport": {"width": options.viewport.width, "height": options.viewport.height},
+        "ignore_https_errors": options.ignore_https_errors,
+        "service_workers": "block",
+        "accept_downloads": True,
+    }
+    if options.user_agent:
+        kwargs["user_agent"] = options.user_agent
+    if options.proxy:
+        kwargs["proxy"] = {"server": options.proxy}
+    kwargs.update(overlays.context_options(site, options))
+    kwargs.update(settings.context_options)
+    return kwargs

@@ -62,7 +62,7 @@ async def test_a_page_that_fails_after_its_shot_leaves_no_first_screen_pending(
         made.append(start(*args, **kwargs))
         return made[-1]
 
-    async def broken(self: PageRun, page: Any, facts: Any) -> None:
+    async def broken(self: PageRun, page: Any) -> None:
         raise RuntimeError("the browser went away")
 
     monkeypatch.setattr(images, "first_screen_files", slow)
