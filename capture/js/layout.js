@@ -1,6 +1,6 @@
 () => {
   // Measures the rendered page for article extraction. Stamps data-capture-id on each element it
-  // reports so the DOM serialized afterwards (STAMPED_SCRIPT) can be matched to these boxes.
+  // reports so the DOM serialized afterwards (capture.browser.layout.stamped_script) can be matched to these boxes.
   const HIDDEN = 1, FIXED = 2, OFFSCREEN = 4;
   const SKIP = new Set(["SCRIPT", "STYLE", "NOSCRIPT", "TEMPLATE", "HEAD", "META", "LINK", "TITLE",
     "BR", "WBR", "svg", "SVG", "IFRAME", "OBJECT", "EMBED", "CANVAS", "VIDEO", "AUDIO", "SOURCE",

@@ -17,6 +17,7 @@ import logging
 import secrets
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from capture.errors import UsageError
@@ -35,50 +36,8 @@ WAIT_FOR_PERSON_S = 900.0
 
 Say = Callable[[str], None]
 
-CONTROL_PAGE = """<!doctype html><html lang=en><head><meta charset=utf-8>
-<title>capture login</title><style>
-body{margin:0;font:14px sans-serif;background:#333;color:#eee}
-header{padding:6px 10px} img{display:block;max-width:100%;cursor:crosshair;outline:none}
-</style></head><body>
-<header>Log in below: clicks and keys go to the browser. The session is saved once you are
-logged in. <button id=done>I am logged in: save the session</button></header>
-<img id=screen tabindex=0 alt="the browser's screen">
-<script>
-const img = document.getElementById("screen");
-let queue = Promise.resolve();
-const post = (what, data) => {
-  queue = queue.then(() => fetch(what, {method: "POST", body: JSON.stringify(data || {})}))
-               .catch(() => null);
-  return queue;
-};
-const refresh = () => {
-  const next = new Image();
-  next.onload = () => { img.src = next.src; setTimeout(refresh, 250); };
-  next.onerror = () => setTimeout(refresh, 1000);
-  next.src = "screen.png?" + Date.now();
-};
-refresh();
-img.addEventListener("click", (event) => {
-  const box = img.getBoundingClientRect();
-  post("click", {x: (event.clientX - box.left) * img.naturalWidth / box.width,
-                 y: (event.clientY - box.top) * img.naturalHeight / box.height});
-  img.focus();
-});
-img.addEventListener("keydown", (event) => {
-  event.preventDefault();
-  if (event.key.length === 1 && !event.ctrlKey && !event.metaKey) post("type", {text: event.key});
-  else post("key", {key: event.key});
-});
-img.addEventListener("wheel", (event) => {
-  event.preventDefault();
-  post("wheel", {dx: event.deltaX, dy: event.deltaY});
-}, {passive: false});
-document.addEventListener("paste", (event) => {
-  post("type", {text: event.clipboardData.getData("text")});
-});
-document.getElementById("done").addEventListener("click", () => post("done"));
-</script></body></html>
-"""
+CONTROL_PAGE = Path(__file__).with_name("control.html")
+"""The page a person logs in through: the browser's screen, their clicks and keys sent back."""
 
 
 def done_sign(site: SiteConfig) -> str:
@@ -141,7 +100,7 @@ class ScreenServer:
             return "404 Not Found", "text/plain", b"not here\n"
         route = path.removeprefix(prefix).partition("?")[0]
         if method == "GET" and route == "":
-            return "200 OK", "text/html; charset=utf-8", CONTROL_PAGE.encode()
+            return "200 OK", "text/html; charset=utf-8", CONTROL_PAGE.read_bytes()
         if method == "GET" and route == "screen.png":
             async with self._lock:
                 return "200 OK", "image/png", await self.page.screenshot(type="png")
