@@ -47,7 +47,8 @@ from playwright.async_api import Page, Request, ViewportSize
 
 from capture.browser.renderer import ChromiumRenderer, open_renderer
 from capture.demo import DEMO_ARTICLE_PATH, demo_site
-from capture.demo.localsite import LocalSite, Reply, Route, SiteRequest, html
+from capture.demo.localsite import LocalSite
+from capture.demo.replies import Reply, Route, SiteRequest, html
 from capture.models import CaptureRequest
 from capture.options import CaptureOptions
 from capture.run.pipeline import capture_page

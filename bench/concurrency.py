@@ -44,7 +44,8 @@ from PIL import Image
 
 from capture.api import capture_urls
 from capture.browser.renderer import ChromiumRenderer, open_renderer
-from capture.demo.localsite import LocalSite, Reply, Route, SiteRequest, html
+from capture.demo.localsite import LocalSite
+from capture.demo.replies import Reply, Route, SiteRequest, html
 from capture.options import CaptureOptions
 from capture.progress import CaptureFinished, ProgressEvent
 

@@ -82,7 +82,8 @@ async def _capture(
 def seams_for(sign_key: Path | None, tsa_urls: Sequence[str]) -> Seams:
     """Return the seams of a run: the signing key is loaded (and checked) before anything starts."""
     from capture.evidence import load_signing_key
-    from capture.run.pipeline import Sealing, Seams
+    from capture.evidence.seal import Sealing
+    from capture.run.pipeline import Seams
 
     key = load_signing_key(sign_key) if sign_key else None
     return Seams(sealing=Sealing(key=key, tsa_urls=tuple(tsa_urls)))

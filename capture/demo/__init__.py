@@ -13,7 +13,8 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from capture.demo.localsite import LocalSite, Reply, Route, SiteRequest, static_reply
+from capture.demo.localsite import LocalSite
+from capture.demo.replies import Reply, Route, SiteRequest, static_reply
 
 if TYPE_CHECKING:
     from capture.plan import SiteFor

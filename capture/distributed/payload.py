@@ -12,9 +12,9 @@ from typing import Any
 
 from capture.distributed.redact import redact_url
 from capture.errors import UsageError
+from capture.evidence.seal import Sealing
 from capture.models import CaptureRequest
 from capture.options import CaptureOptions
-from capture.run.pipeline import Sealing
 from capture.run.runner import RunPolicy
 
 PAYLOAD_FORMAT = "capture-task/3"

@@ -15,9 +15,10 @@ from typing import Any
 from capture.evidence.checks import Check
 from capture.evidence.sealcheck import Expectations, signature_checks, timing_checks, token_check
 from capture.evidence.tokens import TokenCheck
+from capture.evidence.waczfixity import verify_wacz
 from capture.evidence.warcfixity import check_warc
 from capture.output.cdxj import INDEXES, read_index
-from capture.output.wacz import DATAPACKAGE, DIGEST, verify_wacz
+from capture.output.wacz import DATAPACKAGE, DIGEST
 
 _CHUNK_BYTES = 1 << 20
 _DAMAGE = (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, KeyError)

@@ -16,8 +16,7 @@ from capture import paths
 from capture.browser.printing import Printer
 from capture.browser.recorder import ExchangeSink, utc_now
 from capture.errors import OutputError, PageError, PrintError
-from capture.evidence.keys import SigningKey
-from capture.evidence.seal import seal_capture
+from capture.evidence.seal import Sealing, seal_capture
 from capture.exchanges import Exchange
 from capture.extract import Article, extract_article
 from capture.models import (
@@ -36,6 +35,7 @@ from capture.output.records import exchange_records, warcinfo_record
 from capture.output.warc import WarcFile, new_record_id
 from capture.overlays.removed import recovered_article
 from capture.sessions.logins import redactor_for
+from capture.sessions.redaction import Redactor
 from capture.sessions.scrub import without_secrets
 from capture.verdict.judge import judge_page
 
@@ -54,53 +54,6 @@ class Renderer(Protocol):
     async def render(self, request: CaptureRequest, sink: ExchangeSink) -> PageCapture:
         """Return what the browser saw of request.url."""
         ...
-
-
-@dataclass(frozen=True, slots=True)
-class Sealing:
-    """How captures are sealed: an Ed25519 key and RFC 3161 time stamp authorities."""
-
-    key: SigningKey | None = None
-    tsa_urls: tuple[str, ...] = ()
-    sealed_elsewhere: bool = False
-    """Set on a worker of a run through a broker: the submitting machine, which alone holds the
-    key, seals each capture once its task ends. The capture names the signer and the TSAs, and
-    seals nothing itself."""
-    signer_fingerprint: str | None = None
-    """The fingerprint of the key that seals elsewhere (None: the captures are not signed)."""
-
-    @property
-    def active(self) -> bool:
-        """Return True when captures are sealed here, with anything to seal with."""
-        return not self.sealed_elsewhere and (self.key is not None or bool(self.tsa_urls))
-
-    @property
-    def signer(self) -> str | None:
-        """Return the fingerprint of the key that signs the captures (None: they are unsigned)."""
-        return self.key.fingerprint if self.key is not None else self.signer_fingerprint
-
-    def to_json(self) -> dict[str, object]:
-        """Return what a worker needs to know of this sealing: the signer's fingerprint and the
-        TSAs, never the key."""
-        return {"signer": self.signer, "tsa": list(self.tsa_urls)}
-
-    @classmethod
-    def from_json(cls, data: object) -> Sealing:
-        """Return, for a worker, the sealing that `to_json` described: done elsewhere.
-
-        Raises ValueError when data is not what `to_json` writes."""
-        if data is None:
-            return cls()
-        if not isinstance(data, dict) or not isinstance(data.get("tsa", []), list):
-            raise ValueError(f"sealing {data!r} is not {{'signer': ..., 'tsa': [...]}}")
-        signer, tsa = data.get("signer"), tuple(map(str, data.get("tsa") or []))
-        if not signer and not tsa:
-            return cls()
-        return cls(
-            tsa_urls=tsa,
-            sealed_elsewhere=True,
-            signer_fingerprint=str(signer) if signer else None,
-        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,25 +91,11 @@ async def capture_page(
                 record_id=seams.new_id(),
             )
         )
-
-        redactor = redactor_for(request)
-        disk_errors: list[OutputError] = []
-
-        def sink(exchange: Exchange) -> None:
-            if disk_errors:  # The disk failed: nothing more can be written.
-                raise disk_errors[0]
-            exchange = redactor.exchange(exchange)
-            try:
-                warc.write(*exchange_records(exchange, seams.new_id))
-            except OutputError as exc:
-                disk_errors.append(exc)  # The recorder swallows sink errors; the run must not.
-                raise
-
+        sink = _WarcSink(warc, redactor_for(request), seams.new_id)
         page = await _render(request, renderer, sink, seams)
-        if disk_errors:
-            raise disk_errors[0]
-        if redactor.active:  # first: the verdict's facts quote the page, its URLs and text
-            page = without_secrets(page, redactor, seams.clock())
+        sink.raise_failure()
+        if sink.redactor.active:  # first: the verdict's facts quote the page, its URLs and text
+            page = without_secrets(page, sink.redactor, seams.clock())
         page = replace(page, verdict=judge_page(page, keep=request.options.keep_error_pages))
         # Extraction, images, hashing and fsyncs run off the event loop: other pages' browser
         # events are served meanwhile (the C parts of this work also leave the GIL).
@@ -183,6 +122,32 @@ async def capture_page(
         seams=seams,
         video=made_video,
     )
+
+
+class _WarcSink:
+    """Where the recorder's exchanges go: redacted, then into the capture's WARC as records.
+
+    A disk failure is kept and raised again on every later exchange and by `raise_failure`:
+    the recorder swallows a sink's errors, and the capture must not."""
+
+    def __init__(self, warc: WarcFile, redactor: Redactor, new_id: Callable[[], str]) -> None:
+        self.warc = warc
+        self.redactor = redactor
+        self.new_id = new_id
+        self.failure: OutputError | None = None
+
+    def __call__(self, exchange: Exchange) -> None:
+        self.raise_failure()  # The disk failed: nothing more can be written.
+        try:
+            self.warc.write(*exchange_records(self.redactor.exchange(exchange), self.new_id))
+        except OutputError as exc:
+            self.failure = exc
+            raise
+
+    def raise_failure(self) -> None:
+        """Raise the disk failure met while writing an exchange, if any."""
+        if self.failure is not None:
+            raise self.failure
 
 
 async def _seal(folder: Path, document: bytes, seams: Seams) -> None:

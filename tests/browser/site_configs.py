@@ -25,7 +25,8 @@ from capture import overlays
 from capture.browser import screenshot
 from capture.browser.renderer import ChromiumRenderer
 from capture.config.site import SiteConfig, load_site
-from capture.demo.localsite import LocalSite, Reply, SiteRequest, html, redirect, static_reply
+from capture.demo.localsite import LocalSite
+from capture.demo.replies import Reply, SiteRequest, html, redirect, static_reply
 from capture.models import Intervention, Screenshot
 from capture.options import CaptureOptions
 from capture.overlays.log import InterventionLog

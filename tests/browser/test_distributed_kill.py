@@ -21,7 +21,8 @@ from pathlib import Path
 
 import pytest
 
-from capture.demo.localsite import LocalSite, Reply, SiteRequest, html
+from capture.demo.localsite import LocalSite
+from capture.demo.replies import Reply, SiteRequest, html
 from tests.redis_server import redis_server
 
 pytestmark = pytest.mark.browser

@@ -26,10 +26,11 @@ from pathlib import Path
 
 import pytest
 
-from capture.demo.localsite import LocalSite, Reply, SiteRequest, html
+from capture.demo.localsite import LocalSite
+from capture.demo.replies import Reply, SiteRequest, html
 from capture.evidence.keys import generate_key_pair
 from capture.evidence.verify import verify_path
-from capture.output.wacz import verify_wacz
+from capture.evidence.waczfixity import verify_wacz
 from tests.redis_server import redis_server
 
 pytestmark = pytest.mark.browser

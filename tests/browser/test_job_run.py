@@ -21,7 +21,8 @@ from typing import Any
 import pytest
 from warcio.archiveiterator import ArchiveIterator
 
-from capture.demo.localsite import LocalSite, Reply, SiteRequest, html
+from capture.demo.localsite import LocalSite
+from capture.demo.replies import Reply, SiteRequest, html
 from capture.errors import ExitCode
 
 pytestmark = pytest.mark.browser

@@ -23,7 +23,8 @@ from pytest import MonkeyPatch
 from capture.browser import devtools
 from capture.browser.recorder import Recorder
 from capture.browser.renderer import ChromiumRenderer, open_renderer
-from capture.demo.localsite import LocalSite, Reply
+from capture.demo.localsite import LocalSite
+from capture.demo.replies import Reply
 from tests.browser.captured import Captured, capture_one
 from tests.browser.core_site import ATTACHMENT_PATH, CORE_DIR, PDF_PATH
 

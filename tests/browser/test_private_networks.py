@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 
 from capture.browser.renderer import ChromiumRenderer
-from capture.demo.localsite import LocalSite, html, redirect
+from capture.demo.localsite import LocalSite
+from capture.demo.replies import html, redirect
 from capture.options import CaptureOptions
 from tests.browser.captured import capture_one
 

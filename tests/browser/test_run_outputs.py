@@ -32,7 +32,8 @@ from capture.browser import launch as browser
 from capture.demo import DEMO_ARTICLE_PATH, demo_site
 from capture.demo.localsite import LocalSite
 from capture.errors import BrowserNotFoundError
-from capture.output.wacz import verify_wacz, write_wacz
+from capture.evidence.waczfixity import verify_wacz
+from capture.output.wacz import write_wacz
 from capture.run.report import write_report
 from tests.pywb import pywb_bin
 

@@ -14,7 +14,8 @@ from PIL import Image
 
 from capture.browser.renderer import ChromiumRenderer
 from capture.browser.screenshot import _shoot, full_page
-from capture.demo.localsite import LocalSite, html
+from capture.demo.localsite import LocalSite
+from capture.demo.replies import html
 
 pytestmark = [pytest.mark.browser, pytest.mark.asyncio(loop_scope="module")]
 

@@ -17,7 +17,8 @@ import pytest
 from PIL import Image
 
 from capture.browser.renderer import ChromiumRenderer
-from capture.demo.localsite import LocalSite, Reply, Route, SiteRequest, html
+from capture.demo.localsite import LocalSite
+from capture.demo.replies import Reply, Route, SiteRequest, html
 from capture.options import CaptureOptions
 from tests.browser.captured import Captured, capture_one
 

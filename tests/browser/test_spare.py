@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from capture.browser.renderer import ChromiumRenderer
-from capture.demo.localsite import LocalSite, Reply, SiteRequest
+from capture.demo.localsite import LocalSite
+from capture.demo.replies import Reply, SiteRequest
 from capture.options import CaptureOptions, Viewport
 from tests.browser.captured import capture_one
 

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from capture.browser.renderer import ChromiumRenderer
-from capture.demo.localsite import LocalSite, Reply
+from capture.demo.localsite import LocalSite
+from capture.demo.replies import Reply
 from capture.options import CaptureOptions
 from tests.browser.captured import capture_one
 

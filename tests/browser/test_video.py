@@ -18,9 +18,10 @@ from capture.browser.renderer import ChromiumRenderer
 from capture.demo import DEMO_ARTICLE_PATH, demo_site
 from capture.demo.localsite import LocalSite
 from capture.evidence.keys import generate_key_pair, public_path
+from capture.evidence.seal import Sealing
 from capture.evidence.verify import verify_path
 from capture.options import CaptureOptions
-from capture.run.pipeline import Sealing, Seams
+from capture.run.pipeline import Seams
 from tests.browser.captured import capture_one
 from tests.evidence_tsa import Authority, make_authority, serve
 

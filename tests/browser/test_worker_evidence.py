@@ -22,11 +22,11 @@ from capture.distributed.payload import read_payload, task_payload
 from capture.distributed.sealing import seal_finished
 from capture.distributed.worker import Worker, WorkerSettings
 from capture.evidence.keys import generate_key_pair
+from capture.evidence.seal import Sealing
 from capture.evidence.verify import verify_path
 from capture.models import CaptureRequest
 from capture.options import CaptureOptions
 from capture.qa.check import QA_JSON
-from capture.run.pipeline import Sealing
 from capture.run.runner import RunPolicy
 from tests.unit.test_distributed_worker import MemoryCoordination
 

@@ -12,9 +12,9 @@ from capture.distributed.payload import read_payload, task_payload
 from capture.distributed.redact import password_of, redact_text, redact_url, with_password
 from capture.errors import UsageError
 from capture.evidence.keys import generate_key_pair
+from capture.evidence.seal import Sealing
 from capture.models import CaptureRequest
 from capture.options import CaptureOptions, Viewport
-from capture.run.pipeline import Sealing
 from capture.run.runner import RunPolicy
 from capture.sessions.logins import SessionStore, session_files
 

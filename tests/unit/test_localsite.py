@@ -16,7 +16,8 @@ import brotli
 import pytest
 
 from capture.demo import DEMO_ARTICLE_PATH, SITE_DIR, demo_site
-from capture.demo.localsite import LocalSite, Reply, SiteRequest, html, redirect
+from capture.demo.localsite import LocalSite
+from capture.demo.replies import Reply, SiteRequest, html, redirect
 
 GOLDEN = Path(__file__).parents[1] / "golden" / "demo-article.txt"
 PNG_BYTES = b"\x89PNG\r\n\x1a\n" + bytes(range(256))
