@@ -11,7 +11,7 @@ from pydantic import AfterValidator, Field, field_validator, model_validator
 
 from capture.config.loader import KeyPath, StrictModel, read_yaml, validate
 from capture.config.settings import CaptureSettings, OverrideBase, override_model
-from capture.errors import ConfigError
+from capture.errors import ConfigError, UsageError
 from capture.options import JOB_CONCURRENCY, checked_tsa_url, parse_viewport
 from capture.plan import normalise_url
 
@@ -28,8 +28,6 @@ NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 
 
 def _checked_url(value: str) -> str:
-    from capture.errors import UsageError
-
     try:
         return normalise_url(value)
     except UsageError as exc:

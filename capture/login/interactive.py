@@ -20,6 +20,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from capture.browser.launch import choose_browser, launch
 from capture.errors import UsageError
 from capture.login.signin import PAGE_TIMEOUT_S, context_options
 from capture.options import CaptureOptions
@@ -219,8 +220,6 @@ async def launch_and_log_in(
 ) -> dict[str, Any]:
     """Return the storage state of a login by hand, in a Chromium launched for it."""
     from playwright.async_api import async_playwright
-
-    from capture.browser.launch import choose_browser, launch
 
     async with async_playwright() as playwright:
         choice = choose_browser(playwright, browser_path)

@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from capture import overlays
+from capture.browser.netguard import NetworkGuard
 from capture.browser.recorder import utc_now
 from capture.browser.session import log_in_once
 from capture.errors import UsageError
@@ -44,8 +46,6 @@ def needs_signs(site: SiteConfig) -> None:
 
 def context_options(site: SiteConfig, options: CaptureOptions) -> dict[str, Any]:
     """Return new_context's arguments for a login context: the capture's, without a session."""
-    from capture import overlays
-
     kwargs: dict[str, Any] = {
         "viewport": {"width": options.viewport.width, "height": options.viewport.height},
         "ignore_https_errors": options.ignore_https_errors,
@@ -100,8 +100,6 @@ async def check_session(
     and the page may reach none (`policy` says which addresses are refused).
     """
     from playwright.async_api import Error as PlaywrightError
-
-    from capture.browser.netguard import NetworkGuard
 
     needs_signs(site)
     options = options or CaptureOptions()

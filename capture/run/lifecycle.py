@@ -248,6 +248,7 @@ def _outputs(
     folder: RunFolder, settings: RunSettings, seams: Seams
 ) -> tuple[Path | None, Path | None]:
     """Write index.html and the run WACZ (sealed when sealing is on); return their paths."""
+    # Imported when a run ends: the WACZ's indexer (cdxj-indexer, pyamf) costs start-up time.
     from capture.output.wacz import write_wacz
     from capture.run.report import write_report
 

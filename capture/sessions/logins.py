@@ -19,8 +19,11 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from capture.errors import UsageError
+from capture.sessions.expiry import ExpiryWatch
 from capture.sessions.redaction import Redactor
 from capture.sessions.secrets import credential_values, own_sites, session_secrets
+from capture.sessions.statefile import read_session
 
 if TYPE_CHECKING:
     from capture.config.site import SiteConfig
@@ -104,8 +107,6 @@ class SessionStore:
     which sites' sessions the run has found gone (`expiry`)."""
 
     def __init__(self, clock: Callable[[], datetime] | None = None) -> None:
-        from capture.sessions.expiry import ExpiryWatch
-
         self._clock = clock or partial(datetime.now, UTC)
         self.expiry = ExpiryWatch()
         """Counts the captures that found a site's session gone; stops the site after a few."""
@@ -143,9 +144,6 @@ class SessionStore:
 
     def _from_file(self, site: SiteConfig) -> Session | None:
         """Return the session in the site's session file, or None when there is no file."""
-        from capture.errors import UsageError
-        from capture.sessions.statefile import read_session
-
         path = next((path for path in session_files(site) if path.is_file()), None)
         if path is None:
             return None
