@@ -2,7 +2,7 @@
 
 The names below are imported from their modules when first used: the extractor (trafilatura
 and its kin, a quarter of a second) is loaded only by what extracts, and a capture loads it
-in the background while its page renders (`capture.pipeline`).
+in the background while its page renders (`capture.run.pipeline`).
 """
 
 from __future__ import annotations
@@ -12,26 +12,21 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from capture.extract.article import extract_article
-    from capture.extract.layout import LAYOUT_SCRIPT, collect_layout
     from capture.extract.model import Article, BlockBox, RenderedPage
     from capture.extract.rules import DEFAULT_RULES, ExtractionRules
 
 __all__ = [
     "DEFAULT_RULES",
-    "LAYOUT_SCRIPT",
     "Article",
     "BlockBox",
     "ExtractionRules",
     "RenderedPage",
-    "collect_layout",
     "extract_article",
 ]
 
 _HOMES = {
     "DEFAULT_RULES": "rules",
     "ExtractionRules": "rules",
-    "LAYOUT_SCRIPT": "layout",
-    "collect_layout": "layout",
     "Article": "model",
     "BlockBox": "model",
     "RenderedPage": "model",

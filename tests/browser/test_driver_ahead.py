@@ -10,8 +10,8 @@ import pytest
 from playwright.async_api import Browser
 from playwright.async_api import Error as PlaywrightError
 
-from capture import browser as browsers
-from capture.browser import (
+from capture.browser import launch as browsers
+from capture.browser.launch import (
     choose_browser,
     driver_ahead,
     launch,
@@ -19,7 +19,7 @@ from capture.browser import (
     launched_ahead,
     playwright_driver,
 )
-from capture.render import open_renderer
+from capture.browser.renderer import open_renderer
 
 pytestmark = pytest.mark.browser
 

@@ -8,7 +8,7 @@ from contextlib import asynccontextmanager
 
 import pytest
 
-from capture import browser
+from capture.browser import launch
 
 
 @asynccontextmanager
@@ -19,4 +19,4 @@ async def no_driver_ahead() -> AsyncIterator[None]:
 
 @pytest.fixture(autouse=True)
 def _no_driver_ahead(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(browser, "driver_ahead", no_driver_ahead)
+    monkeypatch.setattr(launch, "driver_ahead", no_driver_ahead)

@@ -11,8 +11,8 @@ from collections.abc import Callable
 import pytest
 from PIL import Image
 
-from capture import images
 from capture.models import FirstScreen
+from capture.output import images
 
 
 def page_png(width: int = 320, height: int = 2000, *, interlace: bool = False) -> bytes:

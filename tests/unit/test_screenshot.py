@@ -14,9 +14,7 @@ import pytest
 from PIL import Image
 from playwright.async_api import Error as PlaywrightError
 
-from capture import images
-from capture.models import Screenshot
-from capture.screenshot import (
+from capture.browser.screenshot import (
     SHOT_ATTEMPTS,
     _in_image_threads,
     _joined,
@@ -24,6 +22,8 @@ from capture.screenshot import (
     first_screen_later,
     with_first_screen,
 )
+from capture.models import Screenshot
+from capture.output import images
 from tests.fakes import png
 
 NO_FRAME = "Protocol error (Page.captureScreenshot): Unable to capture screenshot"
