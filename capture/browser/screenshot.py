@@ -8,6 +8,10 @@ around its shot is done here too: carets hidden, finite animations and transitio
 infinite ones cancelled for the shot and played again afterwards (in every frame), and web fonts
 waited for.
 
+A tall page's tiles are joined, not decoded and stitched: each tile's PNG rows are made into a
+piece of the joined image (`images.png_piece`) in a thread while the next tile is shot, and the
+pieces are concatenated once the last is made; no pixel is decoded.
+
 The final shot's first screen (viewport.png) and thumbnail are made from it in a thread while
 the browser finishes the page (`first_screen_later`).
 """
