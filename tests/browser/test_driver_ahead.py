@@ -20,6 +20,7 @@ from capture.browser.launch import (
     playwright_driver,
 )
 from capture.browser.renderer import open_renderer
+from capture.errors import BrowserNotFoundError
 
 pytestmark = pytest.mark.browser
 
@@ -88,3 +89,13 @@ async def test_outside_a_driver_ahead_nothing_is_launched_ahead(launched: list[B
 
     assert await launched_ahead(PATH) is None
     assert launched == []
+
+
+async def test_a_browser_that_cannot_launch_ahead_fails_where_it_is_taken() -> None:
+    async with driver_ahead():
+        launch_ahead("/no/such/browser")
+        with pytest.raises(BrowserNotFoundError, match="/no/such/browser"):
+            async with open_renderer("/no/such/browser"):
+                pass  # pragma: no cover - never reached
+    async with driver_ahead():
+        launch_ahead("/no/such/browser")  # nobody takes it: its failure is nobody's error
