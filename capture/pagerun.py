@@ -13,6 +13,7 @@ from capture.errors import NavigationError
 from capture.looking import Looking
 from capture.models import CaptureRequest, Exchange, FirstScreen, PageCapture, Screenshot
 from capture.overlays.log import InterventionLog
+from capture.overlays.login import credential_values
 from capture.pageevents import PageEvents
 from capture.recorder import ExchangeSink, Recorder
 from capture.screencast import Screencast
@@ -58,7 +59,12 @@ class PageRun:
             if self.options.block_private_networks
             else None
         )
-        self.recorder = Recorder(self._keep if self.guard else sink, self.clock)
+        # The login's credentials: exchanges wait behind a login in flight (see Recorder).
+        self.recorder = Recorder(
+            self._keep if self.guard else sink,
+            self.clock,
+            credentials=credential_values(request.site),
+        )
         self.steps = StepLog()
         self.budget = Budget(self.options.timeout_s)
         self.page_events = PageEvents(self.clock, self.recorder.record_download)

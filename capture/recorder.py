@@ -27,6 +27,7 @@ from capture.models import (
     HttpResponse,
     TrafficSummary,
 )
+from capture.redaction import LoginBarrier
 from capture.viewerfiles import ViewerFiles, with_body
 
 if TYPE_CHECKING:
@@ -79,11 +80,19 @@ def is_recordable(url: str) -> bool:
 
 
 class Recorder:
-    """Turns a browser context's network events into Exchanges handed to a sink."""
+    """Turns a browser context's network events into Exchanges handed to a sink.
 
-    def __init__(self, sink: ExchangeSink, clock: Clock = utc_now) -> None:
+    Exchanges reach the sink as their bodies are read, in no fixed order, except that none
+    passes a login in flight (a request whose body carries one of `credentials`): see
+    `capture.redaction.LoginBarrier`.
+    """
+
+    def __init__(
+        self, sink: ExchangeSink, clock: Clock = utc_now, *, credentials: Sequence[str] = ()
+    ) -> None:
         self._sink = sink
         self._clock = clock
+        self._logins = LoginBarrier(credentials, self._store)
         self._started: dict[Request, datetime] = {}
         self._tasks = Background()
         self._download_held: dict[str, Exchange] = {}
@@ -135,6 +144,7 @@ class Recorder:
             return
         self._started[request] = self._clock()
         self._waiting.add(request)
+        self._logins.started(request, request.post_data_buffer)
         self._touch()
 
     def _on_response(self, response: Response) -> None:
@@ -168,6 +178,7 @@ class Recorder:
         self._waiting.discard(request)
         self._streaming.pop(request, None)
         self.network.wake()
+        self._logins.ended(request)
 
     async def _finish(self, request: Request) -> None:
         try:
@@ -333,6 +344,9 @@ class Recorder:
             self._emit(with_body(exchange, self._downloaded.pop(url)))
 
     def _emit(self, exchange: Exchange) -> None:
+        self._logins.pass_on(exchange)  # now, or after the login in flight (see LoginBarrier)
+
+    def _store(self, exchange: Exchange) -> None:
         self._sink(exchange)  # Counted only once stored: a refused write is not recorded.
         self.exchanges += 1
         self.bytes += len(exchange.response.body)
@@ -382,6 +396,7 @@ class Recorder:
                 exchange, "the file's body never arrived (PDF viewer stream or download missing)"
             )
         self._download_held.clear()
+        self._logins.release()  # a login that never ended teaches nothing more
         self._stopped = True
         for request in self._waiting:
             self._failed.append(_failure(request, "no response when the capture ended"))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 import urllib.parse
 from collections.abc import Callable, Iterable, Sequence
@@ -9,6 +10,8 @@ from dataclasses import replace
 
 from capture.models import Exchange, Header
 from capture.sessionsecrets import LOGIN_SECRET_CHARS, login_secrets
+
+log = logging.getLogger(__name__)
 
 REDACTED = b"[redacted by capture: login credential]"
 """What replaces a credential in any recorded bytes."""
@@ -21,6 +24,13 @@ def _forms(secret: str) -> list[bytes]:
     """Return the ways a secret can appear on the wire, longest first."""
     forms = {secret, urllib.parse.quote(secret, safe=""), urllib.parse.quote_plus(secret)}
     return sorted((form.encode() for form in forms if form), key=len, reverse=True)
+
+
+def sends_credential(body: bytes | None, credentials: Sequence[str]) -> bool:
+    """Return True when a request body carries one of the credentials (as typed or
+    URL-encoded): the request is a login, and its response teaches the session's secrets."""
+    data = body or b""
+    return any(form in data for secret in credentials if secret for form in _forms(secret))
 
 
 def redact_bytes(
@@ -149,6 +159,61 @@ def _masked_header(header: Header) -> Header:
     return header
 
 
+class LoginBarrier:
+    """Passes exchanges on to `store`, except while a login is in flight: then they wait, and
+    go after the login's own exchange.
+
+    The redactor learns a session's secrets from a login's exchange (its Set-Cookie, its token
+    fields), and a page answered after the login may quote them in a body (a csrf field, a
+    token in a script). Bodies are read in no fixed order: without the barrier such a page
+    could be written before the login taught the redactor what to replace. A login is a
+    request whose body carries one of `credentials`; it is in flight from its start to its
+    end (recorded, failed, or abandoned by `release`).
+    """
+
+    def __init__(self, credentials: Sequence[str], store: Callable[[Exchange], None]) -> None:
+        self._credentials = tuple(value for value in credentials if value)
+        self._store = store
+        self._logins: set[object] = set()
+        self._held: list[Exchange] = []
+
+    def started(self, request: object, body: bytes | None) -> None:
+        """Note a request that started; one that sends a credential holds later exchanges."""
+        if self._credentials and sends_credential(body, self._credentials):
+            self._logins.add(request)
+
+    def ended(self, request: object) -> None:
+        """Note a request that ended (its exchange passed on, or none); when it was the last
+        login in flight, pass on what waited."""
+        if request in self._logins:
+            self._logins.discard(request)
+            self.release(everything=False)
+
+    def pass_on(self, exchange: Exchange) -> None:
+        """Store exchange now, or after the logins in flight (a login's own exchange goes at
+        once: it teaches what the held ones may carry)."""
+        if self._logins and not sends_credential(exchange.request.body, self._credentials):
+            self._held.append(exchange)
+            return
+        self._store(exchange)
+
+    def release(self, *, everything: bool = True) -> None:
+        """Store the held exchanges in the order they came, once no login is in flight;
+        everything=True gives up on the logins in flight (the capture is ending)."""
+        if everything:
+            self._logins.clear()
+        if self._logins:
+            return
+        held, self._held = self._held, []
+        for exchange in held:
+            try:
+                self._store(exchange)
+            except Exception as exc:  # One exchange the sink refused never stops the rest.
+                log.warning(
+                    "exchange not recorded", extra={"url": exchange.request.url, "error": str(exc)}
+                )
+
+
 class Redactor:
     """Removes one capture's secrets from what it stores, learning them as the capture goes.
 
@@ -228,8 +293,7 @@ class Redactor:
 
     def _is_login(self, exchange: Exchange) -> bool:
         """Return True when the request sent a credential: its response is a login's."""
-        body = exchange.request.body or b""
-        return any(form in body for secret in self.credentials for form in _forms(secret))
+        return sends_credential(exchange.request.body, self.credentials)
 
     @staticmethod
     def _masked_headers(exchange: Exchange) -> Exchange:
