@@ -35,6 +35,7 @@ from capture.recorder import ExchangeSink, utc_now
 from capture.records import exchange_records, warcinfo_record
 from capture.scrub import without_secrets
 from capture.sessions import redactor_for
+from capture.steps import SYSTEM_CLOCK, MonotonicClock
 from capture.verdict import Verdict, judge_page
 from capture.warc import WarcFile, new_record_id
 
@@ -144,6 +145,8 @@ class Seams:
     """What a capture needs from outside: the clock, record ids, the machine facts, sealing."""
 
     clock: Callable[[], datetime] = utc_now
+    monotonic: MonotonicClock = SYSTEM_CLOCK
+    """The time a run's policies wait on (host delays, retry back-offs); a test's is fake."""
     new_id: Callable[[], str] = new_record_id
     machine: provenance.Machine | None = None
     sealing: Sealing = field(default_factory=Sealing)
