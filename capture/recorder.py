@@ -144,7 +144,8 @@ class Recorder:
             return
         self._started[request] = self._clock()
         self._waiting.add(request)
-        self._logins.started(request, request.post_data_buffer)
+        if self._logins.watching:  # reads the body only when there is a login to see
+            self._logins.started(request, request.post_data_buffer)
         self._touch()
 
     def _on_response(self, response: Response) -> None:

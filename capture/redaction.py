@@ -177,6 +177,11 @@ class LoginBarrier:
         self._logins: set[object] = set()
         self._held: list[Exchange] = []
 
+    @property
+    def watching(self) -> bool:
+        """Return True when there are credentials to recognise a login by."""
+        return bool(self._credentials)
+
     def started(self, request: object, body: bytes | None) -> None:
         """Note a request that started; one that sends a credential holds later exchanges."""
         if self._credentials and sends_credential(body, self._credentials):
