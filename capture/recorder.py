@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import time
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
@@ -28,6 +27,7 @@ from capture.models import (
     TrafficSummary,
 )
 from capture.redaction import LoginBarrier
+from capture.steps import SYSTEM_CLOCK, MonotonicClock
 from capture.viewerfiles import ViewerFiles, with_body
 
 if TYPE_CHECKING:
@@ -88,7 +88,12 @@ class Recorder:
     """
 
     def __init__(
-        self, sink: ExchangeSink, clock: Clock = utc_now, *, credentials: Sequence[str] = ()
+        self,
+        sink: ExchangeSink,
+        clock: Clock = utc_now,
+        *,
+        credentials: Sequence[str] = (),
+        monotonic: MonotonicClock = SYSTEM_CLOCK,
     ) -> None:
         self._sink = sink
         self._clock = clock
@@ -107,7 +112,7 @@ class Recorder:
         self._waiting: set[Request] = set()
         """Requests with no response yet: they (and PDF bodies not yet streamed) keep it busy."""
         self._streaming: dict[Request, float] = {}
-        """Requests whose headers came (time.monotonic()) but whose body has not finished (or
+        """Requests whose headers came (on the monotonic clock) but whose body has not finished (or
         is never read)."""
         self._salvaged: set[Request] = set()
         self._stopped = False
@@ -117,7 +122,7 @@ class Recorder:
             self._emit_late, self._file_lost, self._buffered.holds_viewer_body
         )
         """PDF documents shown in the viewer, matched with the viewer's streams of their bytes."""
-        self.network = NetworkActivity(self._busy, self._arriving)
+        self.network = NetworkActivity(self._busy, self._arriving, monotonic)
         """The network's last events; waits for quiet (see `capture.settle`)."""
         self.exchanges = 0
         self.bytes = 0
@@ -152,7 +157,7 @@ class Recorder:
         request = response.request
         if request in self._waiting:
             self._waiting.discard(request)
-            self._streaming[request] = time.monotonic()
+            self._streaming[request] = self.network.clock.now()
         self._touch()
 
     def _on_finished(self, request: Request) -> None:

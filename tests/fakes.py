@@ -15,6 +15,7 @@ import asyncio
 import heapq
 import io
 import itertools
+import math
 from collections.abc import AsyncIterator, Callable, Iterator, Mapping, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field, replace
@@ -260,7 +261,10 @@ class FakeClock:
             await asyncio.sleep(0)
             return
         future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-        heapq.heappush(self._sleepers, (self.now_s + seconds, next(self._order), future))
+        # Never due now: a wait of a hair's breadth still moves the clock on (as a real clock
+        # does), or a loop that waits out the rest of a quiet would never see it end.
+        deadline = max(self.now_s + seconds, math.nextafter(self.now_s, math.inf))
+        heapq.heappush(self._sleepers, (deadline, next(self._order), future))
         if self._driver is None or self._driver.done():
             self._driver = asyncio.ensure_future(self._drive())
         await future
