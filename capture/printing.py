@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from capture.background import Background
 from capture.errors import PrintError
+from capture.steps import SYSTEM_CLOCK, MonotonicClock
 
 if TYPE_CHECKING:
     from playwright.async_api import Browser, BrowserContext, Page
@@ -38,7 +39,13 @@ class Printer(Protocol):
         ...
 
 
-async def print_html(browser: Browser, html: str, *, timeout_s: float = PRINT_TIMEOUT_S) -> bytes:
+async def print_html(
+    browser: Browser,
+    html: str,
+    *,
+    timeout_s: float = PRINT_TIMEOUT_S,
+    clock: MonotonicClock = SYSTEM_CLOCK,
+) -> bytes:
     """Return a self-contained HTML page printed to PDF in a fresh scriptless, offline context.
 
     Raises PrintError when the browser fails or takes longer than timeout_s.
@@ -46,7 +53,7 @@ async def print_html(browser: Browser, html: str, *, timeout_s: float = PRINT_TI
     from playwright.async_api import Error as PlaywrightError
 
     try:
-        async with asyncio.timeout(timeout_s):
+        async with clock.timeout(timeout_s):
             context = await _new_context(browser)
             try:
                 page = await context.new_page()

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 from capture.overlays.login import credential_values
 from capture.redaction import Redactor
 from capture.sessionsecrets import own_sites, session_secrets
+from capture.steps import SYSTEM_CLOCK, MonotonicClock
 
 if TYPE_CHECKING:
     from playwright.async_api import Browser
@@ -185,13 +186,15 @@ async def log_in_once(  # noqa: PLR0917 - one login's inputs, all needed
     clock: Clock,
     *,
     policy: AddressPolicy | None = None,
+    monotonic: MonotonicClock = SYSTEM_CLOCK,
 ) -> Session:
     """Return the session of one login by the site's `login`, made in a context of its own
     that nothing records; a failed login gives a Session with the failure.
 
     With `block_private_networks`, the login is guarded as a capture is (`policy` decides which
     addresses are refused): a start page on a non-public address is not loaded at all. The
-    whole login, its context's preparation and its storage state included, is bounded.
+    whole login, its context's preparation and its storage state included, is bounded (on
+    `monotonic`; the page's own steps keep Playwright's timeouts).
     """
     from playwright.async_api import Error as PlaywrightError
 
@@ -206,7 +209,7 @@ async def log_in_once(  # noqa: PLR0917 - one login's inputs, all needed
         else None
     )
     try:
-        async with asyncio.timeout(LOGIN_BUDGET_S + 10):
+        async with monotonic.timeout(LOGIN_BUDGET_S + 10):
             blocked = await guard.check(start) if guard is not None else None
             if blocked is not None:
                 return Session(key, started, failure=_refused(key, blocked.describe()))
