@@ -9,7 +9,13 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 
 from capture.models import Exchange, Header
-from capture.sessionsecrets import LOGIN_SECRET_CHARS, login_secrets
+from capture.sessionsecrets import (
+    LOGIN_SECRET_CHARS,
+    is_own,
+    is_tracking_name,
+    login_secrets,
+    looks_secret,
+)
 
 log = logging.getLogger(__name__)
 
@@ -227,9 +233,13 @@ class Redactor:
     Proxy-Authorization credential is masked in its header (names kept, a marker in place of
     each value), whatever the site. Inside URLs, bodies, the DOM and text, only the session's
     own secrets are replaced: `known` and `sources` (its own sites' cookies and storage, chosen
-    by `capture.sessionsecrets.session_secrets`), and the cookies and token fields of a login's
-    response (an exchange whose request sent a credential). A third party's cookie value is
-    never rewritten in a body: that would change the evidence.
+    by `capture.sessionsecrets.session_secrets`), the cookies and token fields of a login's
+    response (an exchange whose request sent a credential), and, with `sites`, the values the
+    browser sends to those sites (its Cookie and Authorization headers' values that look like
+    secrets). The last make the replacement independent of timing: whatever became of the
+    login's own exchange (its body unread, its exchange lost), an exchange that carries the
+    session has it replaced in its own body, and the DOM and texts after it. A third party's
+    cookie value is never rewritten in a body: that would change the evidence.
     """
 
     def __init__(
@@ -239,9 +249,13 @@ class Redactor:
         session: bool = False,
         known: Iterable[str] = (),
         sources: Sequence[Callable[[], Iterable[str]]] = (),
+        sites: frozenset[str] = frozenset(),
     ) -> None:
         self.credentials = tuple(value for value in credentials if value)
         self.session = session
+        self._sites = sites
+        """The capture's own sites (`capture.sessionsecrets.own_sites`): what is sent to them
+        is the session's."""
         self._learned: set[str] = set()
         self._sources = tuple(sources)
         """Asked for more values before each use (a run's session, once it is logged in)."""
@@ -275,6 +289,7 @@ class Redactor:
         masked = exchange
         if self.session:
             masked = self._masked_headers(exchange)
+            self.learn(self._sent_secrets(exchange))
         if self._is_login(exchange):
             tokens = [
                 (
@@ -295,6 +310,21 @@ class Redactor:
         text, found = redact_text(text, self.credentials)
         text, learned = redact_text(text, self._session_values(), SESSION_BYTES)
         return text, found or learned
+
+    def _sent_secrets(self, exchange: Exchange) -> list[str]:
+        """Return what the request sends one of the own sites that looks like the session's:
+        its cookies' values (tracking ones left out) and its Authorization credentials."""
+        host = urllib.parse.urlsplit(exchange.request.url).hostname or ""
+        if not is_own(host, self._sites):
+            return []
+        values = []
+        for name, value in exchange.request.headers:
+            lowered = name.lower()
+            if lowered == "cookie":
+                values += [v for n, v in cookie_pairs(value) if not is_tracking_name(n)]
+            elif lowered in AUTH_HEADERS:
+                values.append(value.strip().partition(" ")[2].strip() or value.strip())
+        return [value for value in values if looks_secret(value)]
 
     def _is_login(self, exchange: Exchange) -> bool:
         """Return True when the request sent a credential: its response is a login's."""
