@@ -38,7 +38,7 @@ setup-test: setup $(PYWB_STAMP) $(REPLAYWEB_STAMP)
 # A browser: one already found (CAPTURE_BROWSER, Playwright's, the system's), else Playwright's
 # own download, else the system package manager (closed networks such as CI reach only that).
 browser: $(STAMP)
-	@$(BIN)/python -m capture.setup_browser
+	@$(BIN)/python -m capture.browser.setup
 
 demo: setup
 	$(BIN)/capture demo
@@ -53,6 +53,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check capture tests bench
 	$(BIN)/ruff format --check capture tests bench
 	$(BIN)/mypy capture
+	$(BIN)/lint-imports
 
 # A wheel in a fresh virtualenv without the test extras: every README command (CI runs it).
 install-check: browser

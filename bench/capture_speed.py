@@ -3,7 +3,8 @@
 For the demo article and three fixture pages (a plain article, an image-heavy page, a page that
 loads its content by XHR), all served on 127.0.0.1, it times:
 
-- full: `capture.pipeline.capture_page` with a `capture.render.open_renderer()` renderer into a
+- full: `capture.run.pipeline.capture_page` with a `capture.browser.renderer.open_renderer()`
+  renderer into a
   temporary folder (render, steps, WARC, screenshots, extraction, every file, capture.json);
 - bare: the same browser, `new_context`, `goto` (waits for `load`), a full-page screenshot, close;
 - idle (for information): bare, but after `load` waiting for 500 ms in which no request waits for
@@ -44,11 +45,13 @@ from pathlib import Path
 from PIL import Image, ImageDraw
 from playwright.async_api import Page, Request, ViewportSize
 
+from capture.browser.renderer import ChromiumRenderer, open_renderer
 from capture.demo import DEMO_ARTICLE_PATH, demo_site
-from capture.localsite import LocalSite, Reply, Route, SiteRequest, html
-from capture.models import CaptureOptions, CaptureRequest
-from capture.pipeline import capture_page
-from capture.render import ChromiumRenderer, open_renderer
+from capture.demo.localsite import LocalSite
+from capture.demo.replies import Reply, Route, SiteRequest, html
+from capture.models import CaptureRequest
+from capture.options import CaptureOptions
+from capture.run.pipeline import capture_page
 
 TARGET_RATIO = 1.3
 IMAGE_COUNT = 12

@@ -43,10 +43,11 @@ from pathlib import Path
 from PIL import Image
 
 from capture.api import capture_urls
-from capture.localsite import LocalSite, Reply, Route, SiteRequest, html
-from capture.models import CaptureOptions
+from capture.browser.renderer import ChromiumRenderer, open_renderer
+from capture.demo.localsite import LocalSite
+from capture.demo.replies import Reply, Route, SiteRequest, html
+from capture.options import CaptureOptions
 from capture.progress import CaptureFinished, ProgressEvent
-from capture.render import ChromiumRenderer, open_renderer
 
 TARGET_SPEEDUP = 5.0
 TARGET_GROWTH = 0.10

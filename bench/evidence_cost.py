@@ -1,7 +1,7 @@
 """What the evidence extras cost per capture: provenance.pdf, `--pdf` and `--video`.
 
 For the demo article and the plain fixture article (bench/capture_speed.py's), all served on
-127.0.0.1, it times full captures (`capture.pipeline.capture_page`) in these variants, the
+127.0.0.1, it times full captures (`capture.run.pipeline.capture_page`) in these variants, the
 baseline measured in the same run and interleaved with the others (rotating which goes first),
 so machine noise hits all:
 
@@ -32,12 +32,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from capture import video
+from capture.browser.recorder import ExchangeSink
+from capture.browser.renderer import ChromiumRenderer, open_renderer
 from capture.demo import DEMO_ARTICLE_PATH, demo_site
-from capture.models import BrowserInfo, CaptureOptions, CaptureRequest, PageCapture
-from capture.pipeline import Renderer, capture_page
-from capture.recorder import ExchangeSink
-from capture.render import ChromiumRenderer, open_renderer
+from capture.models import BrowserInfo, CaptureRequest, PageCapture
+from capture.options import CaptureOptions
+from capture.output import video
+from capture.run.pipeline import Renderer, capture_page
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from capture_speed import fixture_site
@@ -59,7 +60,7 @@ class NotPrinting:
 
 @contextmanager
 def encoder_hidden(hide: bool) -> Iterator[None]:
-    """Make capture.video use Pillow's WebP (CAPTURE_FFMPEG=none) while active, when hide is set."""
+    """Make capture.output.video use Pillow's WebP (CAPTURE_FFMPEG=none) while active, if hide."""
     before = os.environ.get(video.FFMPEG_ENV)
     if hide:
         os.environ[video.FFMPEG_ENV] = "none"

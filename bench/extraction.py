@@ -1,8 +1,8 @@
 """Article extraction benchmark: our extractor beside trafilatura on the dev split.
 
 Renders each bench page offline in Chromium (scripts off, every request but the page's own
-aborted), collects its layout through `capture.extract.collect_layout` like a live capture does,
-caches the rendered (DOM, layout) pairs under OUT/rendered/, then times and scores:
+aborted), collects its layout through `capture.browser.layout.collect_layout` like a live capture
+does, caches the rendered (DOM, layout) pairs under OUT/rendered/, then times and scores:
 
 - ours: `extract_article(rendered DOM, url, rendered=layout)`
 - trafilatura: `trafilatura.extract(html, include_comments=False)` on the saved HTML and on the
@@ -39,14 +39,13 @@ from typing import Any
 
 import trafilatura
 
+from capture.browser.layout import collect_layout, stamped_script
 from capture.extract import (
     DEFAULT_RULES,
     ExtractionRules,
     RenderedPage,
-    collect_layout,
     extract_article,
 )
-from capture.extract.layout import STAMPED_SCRIPT
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))  # the bench's own modules sit beside it
@@ -63,7 +62,7 @@ from extraction_folds import (  # noqa: E402
 
 DEFAULT_BENCH = HERE.parent.parent / "shared" / "extraction-bench"
 DEFAULT_OUT = HERE / "out"
-RENDER_KEY = hashlib.sha256(STAMPED_SCRIPT.encode()).hexdigest()[:12]
+RENDER_KEY = hashlib.sha256(stamped_script().encode()).hexdigest()[:12]
 """Cached renders are keyed on the layout script, so changing it renders again."""
 
 
@@ -134,7 +133,7 @@ async def render_pages(pages: list[BenchPage], browser_path: str | None = None) 
     """Return the pages rendered offline in one Chromium with scripts off, four at a time."""
     from playwright.async_api import async_playwright
 
-    from capture import browser
+    from capture.browser import launch as browser
 
     limit = asyncio.Semaphore(4)
     async with async_playwright() as playwright:

@@ -31,10 +31,13 @@ GRID: dict[str, tuple[Any, ...]] = {
     "drop_fixed": (False,),
     "max_hidden_share": (0.3, 0.7),
     "max_fixed_share": (0.15, 0.5),
+    "drop_hover_cards": (False,),
     "chunk_siblings": (False,),
     "sibling_min_words": (5, 12),
     "flow_headings": (False,),
     "closing_paragraphs": (False,),
+    "credit_lines": (False,),
+    "drop_standfirst": (False,),
     "edge_blocks": (1, 5),
     "max_furniture_words": (25, 60),
 }

@@ -37,14 +37,14 @@ from typing import Any
 from PIL import Image, ImageChops
 from playwright.async_api import Browser, Page, async_playwright
 
-from capture.browser import choose_browser, launch
+from capture.browser.launch import choose_browser, launch
+from capture.browser.screenshot import full_page
 from capture.demo import DEMO_ARTICLE_PATH, demo_site
-from capture.localsite import LocalSite
+from capture.demo.localsite import LocalSite
 from capture.overlays.consent import clear_consent
 from capture.overlays.gating import detect_gating
 from capture.overlays.generic import clear_generic
 from capture.overlays.log import InterventionLog
-from capture.screenshot import full_page
 
 FIXTURES = Path(__file__).resolve().parents[1] / "tests" / "sites" / "overlays" / "builtin"
 VIEWPORT = {"width": 1280, "height": 800}

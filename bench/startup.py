@@ -27,8 +27,9 @@ from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
-from capture.browser import choose_browser
-from capture.localsite import LocalSite, Reply, SiteRequest, html
+from capture.browser.launch import choose_browser
+from capture.demo.localsite import LocalSite
+from capture.demo.replies import Reply, SiteRequest, html
 
 BIN = Path(sys.executable).parent
 CAPTURE = [str(BIN / "capture")]

@@ -8,16 +8,14 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from capture.browser.recycle import RecyclingRenderer
+from capture.browser.renderer import open_renderer
 from capture.models import CaptureRequest
 from capture.options import CONCURRENCY, CaptureOptions
-from capture.pipeline import Renderer, Seams
+from capture.output.runfolder import RunFolder
 from capture.plan import SiteFor, plan
 from capture.progress import CaptureFinished, ProgressEvent, RunStarted
-from capture.recycle import RecyclingRenderer
-from capture.render import open_renderer
-from capture.runfolder import RunFolder
-from capture.runner import AfterEach, OnEvent, RunPolicy, run_captures
-from capture.runs import (
+from capture.run.lifecycle import (
     RunResult,
     RunSettings,
     close_run,
@@ -26,6 +24,8 @@ from capture.runs import (
     open_run,
     prepare_job,
 )
+from capture.run.pipeline import Renderer, Seams
+from capture.run.runner import AfterEach, OnEvent, RunPolicy, run_captures
 
 if TYPE_CHECKING:
     from capture.config.job import Job
@@ -154,7 +154,7 @@ async def _capture_and_finish(  # noqa: PLR0917 - the private body of execute, s
 
 def _replay_check(renderer: Renderer) -> AfterEach:
     """Return the replay check run after each capture (imported only when --qa asks for it)."""
-    from capture.qa import replay_check
+    from capture.qa.check import replay_check
 
     return replay_check(renderer)
 

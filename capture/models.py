@@ -6,18 +6,10 @@ import enum
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-# Re-exported: the capture options are defined in capture.options, once.
-from capture.options import OUTPUTS as OUTPUTS  # noqa: PLC0414
-from capture.options import CaptureOptions as CaptureOptions  # noqa: PLC0414
-from capture.options import Viewport as Viewport  # noqa: PLC0414
-
-if TYPE_CHECKING:
-    from capture.verdict import PageFacts, Verdict
-
-Header = tuple[str, str]
-"""One header line as sent or received, name and value, order and case kept."""
+from capture.exchanges import FailedRequest, Header, TlsDetails
+from capture.options import CaptureOptions, Viewport
 
 
 class CaptureState(enum.StrEnum):
@@ -67,74 +59,8 @@ class CaptureRequest:
     site: Any = None
     """The site config that matched the URL (`capture.config.site.SiteConfig`), if any."""
     sessions: Any = None
-    """The run's shared sessions (`capture.sessions.SessionStore`): a site's `login` runs once
-    per run and every capture of the site starts from its state. None: each capture logs in."""
-
-
-@dataclass(frozen=True, slots=True)
-class HttpRequest:
-    """An HTTP request as the browser sent it."""
-
-    method: str
-    url: str
-    headers: tuple[Header, ...]
-    body: bytes | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class HttpResponse:
-    """An HTTP response as the browser received it; `body` is already decoded."""
-
-    status: int
-    reason: str
-    headers: tuple[Header, ...]
-    body: bytes
-    http_version: str = "HTTP/1.1"
-    """The protocol as the browser observed it, an ALPN id: `http/1.1`, `h2`, `h3`. The
-    default `HTTP/1.1` means it was not observed (the status line we store anyway)."""
-    remote_ip: str | None = None
-    remote_port: int | None = None
-    tls_version: str | None = None
-    """The TLS (or QUIC) version of the connection as Chromium names it (`TLS 1.3`, `QUIC`);
-    None for plain HTTP or when not observed."""
-    tls_cipher: str | None = None
-    """The cipher suite of the connection (`AES_128_GCM`), when observed."""
-
-    def header(self, wanted: str) -> str | None:
-        """Return the first value of header `wanted` (any case), or None."""
-        wanted = wanted.lower()
-        return next((value for name, value in self.headers if name.lower() == wanted), None)
-
-
-@dataclass(frozen=True, slots=True)
-class Exchange:
-    """One request and its response, as one WARC request/response pair."""
-
-    request: HttpRequest
-    response: HttpResponse
-    started_at: datetime
-    resource_type: str = "other"
-
-
-@dataclass(frozen=True, slots=True)
-class TlsDetails:
-    """What the browser reported of the TLS connection of one response."""
-
-    protocol: str | None
-    issuer: str | None
-    subject: str | None
-    valid_from: datetime | None
-    valid_to: datetime | None
-
-    def to_json(self) -> dict[str, Any]:
-        """Return the details as JSON-ready data."""
-        return {
-            "protocol": self.protocol,
-            "issuer": self.issuer,
-            "subject": self.subject,
-            "valid_from": self.valid_from.isoformat() if self.valid_from else None,
-            "valid_to": self.valid_to.isoformat() if self.valid_to else None,
-        }
+    """The run's shared sessions (`capture.sessions.logins.SessionStore`): a site's `login` runs
+    once per run and every capture of the site starts from its state. None: each capture logs in."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -202,16 +128,6 @@ class Intervention:
         if self.elements is not None:
             data["elements"] = self.elements
         return data
-
-
-@dataclass(frozen=True, slots=True)
-class FailedRequest:
-    """A request that got no response."""
-
-    url: str
-    method: str
-    error: str
-    resource_type: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -344,3 +260,141 @@ class PageCapture:
             for step in self.steps
             if step.state is StepState.FAILED
         )
+
+
+class Reason(enum.StrEnum):
+    """Why a capture holds something other than the content asked for."""
+
+    HTTP_STATUS = "http_status"
+    CHALLENGE = "challenge"
+    RATE_LIMITED = "rate_limited"
+    LOGIN_REQUIRED = "login_required"
+    NOT_FOUND = "not_found"
+    UNSUPPORTED_BROWSER = "unsupported_browser"
+    NEEDS_JAVASCRIPT = "needs_javascript"
+    BLANK = "blank"
+
+
+@dataclass(frozen=True, slots=True)
+class PageFacts:
+    """What the browser read from the rendered page, for the verdict."""
+
+    title: str = ""
+    headings: tuple[str, ...] = ()
+    text: str = ""
+    """The visible text, its first TEXT_CHARS characters."""
+    text_chars: int = 0
+    """The length of the whole visible text."""
+    urls: tuple[str, ...] = ()
+    """Addresses of the page's scripts, frames and loaded resources."""
+    inline: str = ""
+    """Inline script text, element ids and classes (a bounded sample)."""
+    password_fields: int = 0
+    """Visible password inputs (a hidden sign-in dropdown in the page's DOM does not count)."""
+    media: int = 0
+    """Visible images, drawings, videos and frames."""
+    frames: tuple[str, ...] = ()
+    """Addresses of the page's visible frames (a challenge's iframe is shown)."""
+    articles: int = 0
+    """`article` elements: the page carries content of its own."""
+
+    def to_json(self) -> dict[str, Any]:
+        """Return the facts as JSON-ready data (the sample of text and markers left out)."""
+        return {
+            "title": self.title,
+            "headings": list(self.headings),
+            "text_chars": self.text_chars,
+            "password_fields": self.password_fields,
+            "media": self.media,
+            "articles": self.articles,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    """Why the capture is not the content, what shows it, what to do, and the state it gives."""
+
+    reason: Reason
+    facts: tuple[str, ...]
+    remedy: str
+    state: CaptureState
+    """partial or failed; complete when the user asked to keep error pages."""
+    kept: bool = False
+    """The user asked to keep such pages as the capture (`keep_error_pages`)."""
+    vendor: str | None = None
+    """The vendor of a challenge, when known."""
+    retry_after_s: float | None = None
+    """How long the site asked to wait (`Retry-After`), when it said."""
+
+    def summary(self) -> str:
+        """Return one line: the reason, the vendor and the facts."""
+        vendor = f" ({self.vendor})" if self.vendor else ""
+        return f"{self.reason.value}{vendor}: " + "; ".join(self.facts)
+
+    def to_json(self) -> dict[str, Any]:
+        """Return the verdict as JSON-ready data."""
+        return {
+            "reason": self.reason.value,
+            "vendor": self.vendor,
+            "facts": list(self.facts),
+            "remedy": self.remedy,
+            "state": self.state.value,
+            "kept": self.kept,
+            "retry_after_s": self.retry_after_s,
+        }
+
+    @classmethod
+    def from_json(cls, data: Any) -> Verdict | None:
+        """Return the verdict `to_json` wrote, or None for anything else."""
+        if not isinstance(data, dict) or data.get("reason") not in set(Reason):
+            return None
+        after = data.get("retry_after_s")
+        return cls(
+            reason=Reason(data["reason"]),
+            facts=tuple(str(fact) for fact in data.get("facts") or ()),
+            remedy=str(data.get("remedy") or ""),
+            state=CaptureState(data.get("state") or CaptureState.FAILED.value),
+            kept=bool(data.get("kept")),
+            vendor=data.get("vendor"),
+            retry_after_s=float(after) if isinstance(after, int | float) else None,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class CaptureResult:
+    """What became of one URL: its state, its folder and, when it failed, why."""
+
+    url: str
+    state: CaptureState
+    folder: Path
+    error: str | None = None
+    title: str | None = None
+    exchanges: int = 0
+    bytes: int = 0
+    duration_s: float = 0.0
+    status: int | None = None
+    attempts: int = 1
+    verdict: Verdict | None = None
+    """Why the page is not the content asked for, when it is not (see `capture.verdict.judge`)."""
+
+    @property
+    def reason(self) -> str | None:
+        """Return the verdict's reason (`challenge`, `not_found`...), or None."""
+        return self.verdict.reason.value if self.verdict else None
+
+    def to_json(self) -> dict[str, Any]:
+        """Return the result as one JSON line's data."""
+        return {
+            "url": self.url,
+            "state": self.state.value,
+            "folder": str(self.folder),
+            "error": self.error,
+            "title": self.title,
+            "exchanges": self.exchanges,
+            "bytes": self.bytes,
+            "duration_s": round(self.duration_s, 3),
+            "status": self.status,
+            "attempts": self.attempts,
+            "reason": self.reason,
+            "verdict": self.verdict.to_json() if self.verdict else None,
+        }

@@ -11,7 +11,8 @@ from urllib.parse import urlsplit, urlunsplit
 
 from capture import paths
 from capture.errors import UsageError
-from capture.models import CaptureOptions, CaptureRequest
+from capture.models import CaptureRequest
+from capture.options import CaptureOptions
 
 OTHER_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:(?!\d)")
 """`mailto:`, `javascript:`, `data:`... but not `host:8080`."""

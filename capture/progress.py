@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from capture.pipeline import CaptureResult
+    from capture.models import CaptureResult
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,17 +12,18 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from capture import paths, provenance
-from capture.evidence.report_html import (
+from capture import paths
+from capture.exchanges import Exchange, HttpRequest, HttpResponse
+from capture.output import provenance
+from capture.output.files import write_bytes, write_json
+from capture.output.provenance_html import (
     CONTENT_TYPE,
     PROVENANCE_HTML,
     PROVENANCE_URN,
     provenance_html,
 )
-from capture.files import write_bytes, write_json
-from capture.models import Exchange, HttpRequest, HttpResponse
-from capture.records import exchange_records, resource_record, warcinfo_record
-from capture.warc import WarcFile
+from capture.output.records import exchange_records, resource_record, warcinfo_record
+from capture.output.warc import WarcFile
 
 MOMENT = datetime(2026, 11, 27, 6, 45, 0, tzinfo=UTC)
 URL = "https://example.org/news/story"

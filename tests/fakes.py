@@ -23,21 +23,19 @@ from datetime import UTC, datetime, timedelta
 
 from PIL import Image
 
+from capture.browser.recorder import ExchangeSink
+from capture.exchanges import Exchange, HttpRequest, HttpResponse
 from capture.models import (
     BrowserInfo,
     CaptureRequest,
-    Exchange,
-    HttpRequest,
-    HttpResponse,
     PageCapture,
     Screenshot,
     StepResult,
     StepState,
     TrafficSummary,
-    Viewport,
 )
-from capture.provenance import Machine
-from capture.recorder import ExchangeSink
+from capture.options import Viewport
+from capture.output.provenance import Machine
 
 FIXED_TIME = datetime(2026, 11, 27, 6, 45, 0, 123456, tzinfo=UTC)
 """The moment every fake capture starts."""

@@ -58,7 +58,7 @@ def check(paths: Sequence[Path]) -> ExitCode:
 
 
 def _check_overlaps(sites: list[Path]) -> int:
-    from capture.config.site import load_sites
+    from capture.config.match import load_sites
 
     try:
         load_sites(sorted({path.parent for path in sites}))

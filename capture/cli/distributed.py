@@ -13,12 +13,17 @@ import os
 import socket
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from capture.cli.parser import positive
 from capture.distributed.redact import redact_text, redact_url, with_password
 from capture.errors import ExitCode, UsageError
 from capture.extras import require_extra
+
+if TYPE_CHECKING:
+    from capture.distributed.broker import TaskQueue
+    from capture.run.lifecycle import RunResult
 
 PASSWORD_ENV = "CAPTURE_BROKER_PASSWORD"
 BROKER_SCHEMES = ("redis", "rediss")
@@ -150,38 +155,21 @@ def worker(args: argparse.Namespace) -> ExitCode:
     return ExitCode.OK if not celery_worker.exitcode else ExitCode.INTERNAL
 
 
-async def run_with_broker(args: argparse.Namespace, stop: asyncio.Event) -> ExitCode:
-    """Run `capture run JOB --broker URL`: submit, show progress, write the run folder."""
-    require_extra("distributed", "capture run --broker")
-    from capture.cli import Printer, exit_code_for, seams_for, site_matcher
-    from capture.cli.jobs import job_with_flags
+async def broker_queue(given: str) -> tuple[TaskQueue, str]:
+    """Return the queue of `capture run --broker URL` and its URL (the password put in), once
+    the broker answers; raise UsageError naming it (without its password) when it does not."""
     from capture.distributed.app import make_app
     from capture.distributed.broker import CeleryQueue
-    from capture.distributed.submit import submit_job
 
-    job, urls = job_with_flags(args)
-    seams = seams_for(job.sign_key, job.tsa)  # the key is loaded (and checked) here, and stays here
-    url = broker_url(args.broker)
+    url = broker_url(given)
     await asyncio.to_thread(check_broker, url)
-    resume: bool | Path = Path(args.resume) if isinstance(args.resume, str) else args.resume
-    queue = CeleryQueue(make_app(url))
-    result = await submit_job(
-        job,
-        urls,
-        queue=queue,
-        broker_url=url,
-        resume=resume,
-        on_event=Printer(args.json),
-        stop=stop,
-        site_for=site_matcher(job.sites),
-        seams=seams,
-    )
-    if result.unsealed:  # after the summary, which counts states only
-        print(
-            f"{len(result.unsealed)} capture(s) not sealed (run.json lists them):", file=sys.stderr
-        )
-        for message in result.unsealed:
-            print(f"  {message}", file=sys.stderr)
-    if not args.json:
-        print(f"run folder: {result.folder}")
-    return exit_code_for(result)
+    return CeleryQueue(make_app(url)), url
+
+
+def show_unsealed(result: RunResult) -> None:
+    """Print the captures a run through the broker could not seal, to stderr."""
+    if not result.unsealed:
+        return
+    print(f"{len(result.unsealed)} capture(s) not sealed (run.json lists them):", file=sys.stderr)
+    for message in result.unsealed:
+        print(f"  {message}", file=sys.stderr)

@@ -48,7 +48,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def session_path(args: argparse.Namespace, site: SiteConfig) -> Path:
     """Return where the session file goes: --session, else the site config's storage_state."""
-    from capture.sessions import session_files
+    from capture.sessions.logins import session_files
 
     if args.session is not None:
         return Path(args.session)
@@ -64,7 +64,7 @@ def session_path(args: argparse.Namespace, site: SiteConfig) -> Path:
 async def run_login(args: argparse.Namespace, stop: asyncio.Event) -> ExitCode:
     """Make or check the session file; return OK, or NOT_VERIFIED when --check finds it gone."""
     from capture.config.site import load_site
-    from capture.sessionfile import parse_cookies_txt, read_session, write_session
+    from capture.sessions.statefile import parse_cookies_txt, read_session, write_session
 
     site = load_site(args.site)
     path = session_path(args, site)
@@ -86,11 +86,11 @@ async def run_login(args: argparse.Namespace, stop: asyncio.Event) -> ExitCode:
 async def _log_in(
     args: argparse.Namespace, site: SiteConfig, stop: asyncio.Event
 ) -> dict[str, Any]:
-    from capture.render import open_renderer
-    from capture.signin import scripted_session
+    from capture.browser.renderer import open_renderer
+    from capture.login.signin import scripted_session
 
     if args.interactive:
-        from capture.interactive import launch_and_log_in
+        from capture.login.interactive import launch_and_log_in
 
         visible = bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
         return await launch_and_log_in(
@@ -107,8 +107,8 @@ async def _log_in(
 
 
 async def _check(args: argparse.Namespace, site: SiteConfig, state: dict[str, Any]) -> ExitCode:
-    from capture.render import open_renderer
-    from capture.signin import check_session
+    from capture.browser.renderer import open_renderer
+    from capture.login.signin import check_session
 
     async with open_renderer(args.browser) as renderer:
         result = await check_session(renderer.browser, site, args.url, state)

@@ -8,7 +8,7 @@ import json
 from pathlib import Path
 
 from capture.errors import ExitCode
-from capture.qa import TARGET_IDENTICAL_SHARE, capture_folders, qa_capture
+from capture.qa.check import TARGET_IDENTICAL_SHARE, capture_folders, qa_capture
 
 DESCRIPTION = (
     "Replay each capture's WARC in Chromium with no network, and score the replay against the "
@@ -27,7 +27,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 async def run_qa(args: argparse.Namespace, stop: asyncio.Event) -> ExitCode:
     """Replay every capture under args.paths; return OK only when every one reaches the target."""
-    from capture.render import open_renderer
+    from capture.browser.renderer import open_renderer
 
     folders = [folder for path in args.paths for folder in capture_folders(path)]
     passed = True

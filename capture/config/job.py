@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal
 
 from pydantic import AfterValidator, Field, field_validator, model_validator
 
 from capture.config.loader import KeyPath, StrictModel, read_yaml, validate
 from capture.config.settings import CaptureSettings, OverrideBase, override_model
-from capture.errors import ConfigError
+from capture.errors import ConfigError, UsageError
 from capture.options import JOB_CONCURRENCY, checked_tsa_url, parse_viewport
 from capture.plan import normalise_url
 
@@ -27,8 +28,6 @@ NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 
 
 def _checked_url(value: str) -> str:
-    from capture.errors import UsageError
-
     try:
         return normalise_url(value)
     except UsageError as exc:
@@ -54,6 +53,11 @@ else:
 class Job(StrictModel):
     """A batch of URLs and how to capture them."""
 
+    old_keys: ClassVar[Mapping[str, tuple[str, ...]]] = {
+        "retry_backoff_s": ("retry_backoff",),
+        "host_delay_s": ("host_delay",),
+    }
+
     version: Literal[1]
     name: str = Field(description="names the run folder: <output>/<name>/<run id>/")
     urls: list[Url] = Field(default_factory=list)
@@ -64,8 +68,8 @@ class Job(StrictModel):
     browser: str | None = None
     concurrency: int = Field(default=JOB_CONCURRENCY, ge=1, le=64)
     retries: int = Field(default=2, ge=0, le=10)
-    retry_backoff: float = Field(default=2.0, ge=0, le=600, description="seconds, doubled")
-    host_delay: float = Field(
+    retry_backoff_s: float = Field(default=2.0, ge=0, le=600, description="seconds, doubled")
+    host_delay_s: float = Field(
         default=0.0, ge=0, le=600, description="seconds between pages of a host"
     )
     output: Path = Path("archives")

@@ -6,23 +6,70 @@ The only code that reads YAML. A problem names the file, the line, the key path 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import logging
+from collections.abc import Iterator, Mapping
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, ClassVar, TypeVar
 
 import yaml
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict, ValidationError, ValidationInfo, model_validator
+from pydantic_core import PydanticCustomError
 
 from capture.errors import ConfigError
+
+log = logging.getLogger(__name__)
 
 KeyPath = tuple[str | int, ...]
 Model = TypeVar("Model", bound=BaseModel)
 
 
+def renamed_keys(data: Any, old_keys: Mapping[str, tuple[str, ...]], file: str = "") -> Any:
+    """Return data with the older spellings of keys renamed to their current names.
+
+    old_keys maps a current key to its older spellings (`timeout_s`: `timeout`). Each old
+    spelling found is logged as a warning naming the file, the key and its new name; a key given
+    in both spellings is an error (`key_twice`, located at the old key) saying which to keep."""
+    if not old_keys or not isinstance(data, dict):
+        return data
+    renamed = dict(data)
+    for name, olds in old_keys.items():
+        for old in olds:
+            if old not in renamed:
+                continue
+            if name in renamed:
+                raise PydanticCustomError(
+                    "key_twice",
+                    "`{old}` and `{name}` are the same key. Keep `{name}` only",
+                    {"old": old, "name": name},
+                )
+            log.warning(
+                "deprecated key",
+                extra={
+                    "file": file,
+                    "key": old,
+                    "use": name,
+                    "fix": f"rename `{old}:` to `{name}:`",
+                },
+            )
+            renamed[name] = renamed.pop(old)
+    return renamed
+
+
 class StrictModel(BaseModel):
-    """Base of every config model: unknown keys are errors, values are frozen."""
+    """Base of every config model: unknown keys are errors, values are frozen, and the older
+    spellings of keys in `old_keys` still load, with a warning."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+    old_keys: ClassVar[Mapping[str, tuple[str, ...]]] = {}
+    """The older spellings of this model's keys (`timeout_s`: (`timeout`,)), kept so that
+    files written before a key got its unit still load."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _current_keys(cls, data: Any, info: ValidationInfo) -> Any:
+        file = str((info.context or {}).get("file", ""))
+        return renamed_keys(data, cls.old_keys, file)
 
 
 class _LineLoader(yaml.SafeLoader):
@@ -138,7 +185,7 @@ def validate(model: type[Model], data: Any, path: Path, lines: dict[KeyPath, int
             f"{path}: expected a mapping of keys at the top level (start with `version: 1`)."
         )
     try:
-        return model.model_validate(data)
+        return model.model_validate(data, context={"file": str(path)})
     except ValidationError as exc:
         problems = []
         for error in exc.errors():
@@ -147,6 +194,8 @@ def validate(model: type[Model], data: Any, path: Path, lines: dict[KeyPath, int
                 for part in error["loc"]
                 if not isinstance(part, str) or not part.startswith("function-")
             )
+            if error["type"] == "key_twice":
+                loc = (*loc, error["ctx"]["old"])
             line = _line_for(loc, lines)
             where = f"{path}:{line}" if line else str(path)
             problem = _problem(error, model).rstrip(".")

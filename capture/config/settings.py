@@ -7,15 +7,13 @@ for `timeout_s`) are still read, with a warning that names the new one.
 
 from __future__ import annotations
 
-import logging
-from typing import TYPE_CHECKING, Annotated, Any, Literal
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal
 
-from pydantic import AfterValidator, Field, create_model, model_validator
+from pydantic import AfterValidator, Field, create_model
 
 from capture.config.loader import StrictModel
 from capture.options import OUTPUTS, CaptureOptions, Option, option_default, option_fields
-
-log = logging.getLogger(__name__)
 
 
 def _annotation(spec: Option) -> Any:
@@ -38,30 +36,10 @@ def _annotation(spec: Option) -> Any:
             return Annotated[str, check]
 
 
-def _renamed(data: Any) -> Any:
-    """Return data with older spellings of option keys renamed, warning about each."""
-    if not isinstance(data, dict):
-        return data
-    renamed = dict(data)
-    for name, spec in option_fields():
-        for alias in spec.aliases:
-            if alias not in renamed:
-                continue
-            if name in renamed:
-                raise ValueError(f"`{alias}` and `{name}` are the same key. Keep `{name}` only")
-            log.warning(
-                "deprecated key",
-                extra={"key": alias, "use": name, "fix": f"rename `{alias}:` to `{name}:`"},
-            )
-            renamed[name] = renamed.pop(alias)
-    return renamed
-
-
 class _SettingsBase(StrictModel):
-    @model_validator(mode="before")
-    @classmethod
-    def _old_keys(cls, data: Any) -> Any:
-        return _renamed(data)
+    old_keys: ClassVar[Mapping[str, tuple[str, ...]]] = {
+        name: spec.aliases for name, spec in option_fields() if spec.aliases
+    }
 
 
 class _SettingsMethods(_SettingsBase):

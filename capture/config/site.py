@@ -8,17 +8,14 @@ the allowed ones. Scalars are shorthands for an action's main field: `- press: E
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import AfterValidator, Field, PrivateAttr, field_validator, model_validator
 
 from capture.config.loader import KeyPath, StrictModel, format_path, read_yaml, validate
 from capture.config.selector import selector_problem
-from capture.errors import ConfigError
-
-if TYPE_CHECKING:
-    from capture.sites import SiteSet
 
 ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
@@ -66,10 +63,11 @@ class ElementAction(Action):
     """An action on the elements a selector finds, maybe inside a frame chain."""
 
     shorthand: ClassVar[str] = "selector"
+    old_keys: ClassVar[Mapping[str, tuple[str, ...]]] = {"timeout_s": ("timeout",)}
     selector: Selector
     frame: Frames = Field(default_factory=list)
     required: bool = Field(default=False, description="a miss makes the capture partial")
-    timeout: Seconds = Field(default=1.0, description="seconds to wait for the element")
+    timeout_s: Seconds = Field(default=1.0, description="seconds to wait for the element")
 
 
 class Click(ElementAction):
@@ -77,7 +75,7 @@ class Click(ElementAction):
 
     selector: Selector | None = None  # type: ignore[assignment]
     text: str | None = Field(default=None, description="the element's exact visible text")
-    timeout: Seconds = 3.0
+    timeout_s: Seconds = 3.0
 
     @model_validator(mode="after")
     def _one_target(self) -> Click:
@@ -105,7 +103,7 @@ class WaitFor(ElementAction):
     """Wait until an element reaches a state."""
 
     state: Literal["visible", "hidden", "attached", "detached"] = "visible"
-    timeout: Seconds = 5.0
+    timeout_s: Seconds = 5.0
 
 
 class Wait(Action):
@@ -272,6 +270,7 @@ class WhenVisible(StrictModel):
 class Login(StrictModel):
     """Log in with credentials from environment variables, then prove it worked."""
 
+    old_keys: ClassVar[Mapping[str, tuple[str, ...]]] = {"timeout_s": ("timeout",)}
     url: str | None = Field(default=None, description="login page, relative to the article")
     open: Selector | None = Field(default=None, description="click this to open a login modal")
     frame: Frames = Field(default_factory=list)
@@ -281,7 +280,7 @@ class Login(StrictModel):
     password_env: EnvName
     submit: Selector | None = Field(default=None, description="default: press Enter")
     success: Selector = Field(description="appears only when logged in")
-    timeout: Seconds = 15.0
+    timeout_s: Seconds = 15.0
     back: bool = Field(default=True, description="return to the article after a login page")
 
 
@@ -381,26 +380,6 @@ def load_site(path: Path) -> SiteConfig:
     site._source = str(path)
     site._lines = lines
     return site
-
-
-def load_sites(folders: list[Path]) -> SiteSet:
-    """Return the SiteSet of every *.yaml and *.yml in folders (sorted), or raise ConfigError.
-
-    Two configs matching the same host glob with the same url_regex are equally specific;
-    that is an error naming both files.
-    """
-    from capture.sites import SiteSet
-
-    sites: list[SiteConfig] = []
-    for folder in folders:
-        if folder.is_file():
-            sites.append(load_site(folder))
-            continue
-        if not folder.is_dir():
-            raise ConfigError(f"{folder}: no such folder of site configs. Fix the path.")
-        files = sorted([*folder.glob("*.yaml"), *folder.glob("*.yml")])
-        sites.extend(load_site(file) for file in files)
-    return SiteSet.of(sites)
 
 
 def site_schema() -> dict[str, Any]:

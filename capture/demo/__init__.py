@@ -13,7 +13,8 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from capture.localsite import LocalSite, Reply, Route, SiteRequest, static_reply
+from capture.demo.localsite import LocalSite
+from capture.demo.replies import Reply, Route, SiteRequest, static_reply
 
 if TYPE_CHECKING:
     from capture.plan import SiteFor
@@ -100,7 +101,7 @@ def demo_site_for(site_for: SiteFor | None = None) -> SiteFor:
     A site config of the user's for the demo article (configs/sites/ijr-demo.yaml in a checkout)
     wins; without one the demo still captures with its shipped rules, not the generic ones.
     """
-    from capture.config.site import load_sites
+    from capture.config.match import load_sites
 
     demo = load_sites([DEMO_SITE_CONFIG]).match
 

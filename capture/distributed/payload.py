@@ -10,12 +10,13 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from capture.config.site import SiteConfig
 from capture.distributed.redact import redact_url
 from capture.errors import UsageError
+from capture.evidence.seal import Sealing
 from capture.models import CaptureRequest
 from capture.options import CaptureOptions
-from capture.pipeline import Sealing
-from capture.runner import RunPolicy
+from capture.run.runner import RunPolicy
 
 PAYLOAD_FORMAT = "capture-task/3"
 """/2: tasks name who seals the capture and whether to replay it (`sealing`, `qa`). /3: the
@@ -132,8 +133,6 @@ def site_from_json(data: dict[str, Any] | None) -> Any:
     """Return the site config that `site_to_json` wrote, validated again, or None."""
     if data is None:
         return None
-    from capture.config.site import SiteConfig
-
     site = SiteConfig.model_validate(data["config"])
     site._source = str(data.get("source") or "")
     return site

@@ -24,11 +24,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from capture.background import Background
+from capture.browser.background import Background
 from capture.errors import CaptureError
-from capture.evidence.seal import CAPTURE_JSON, SEAL, TIMESTAMPS, seal_capture
+from capture.evidence.seal import CAPTURE_JSON, SEAL, TIMESTAMPS, Sealing, seal_capture
 from capture.evidence.verify import manifest_checks
-from capture.pipeline import Sealing
 
 log = logging.getLogger(__name__)
 

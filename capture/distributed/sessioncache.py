@@ -13,8 +13,8 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable
 
-from capture.recorder import Clock
-from capture.sessions import SessionStore
+from capture.browser.recorder import Clock
+from capture.sessions.logins import SessionStore
 
 STORES = 4
 """How many submissions' sessions a worker keeps at most."""

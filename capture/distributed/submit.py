@@ -32,12 +32,10 @@ from capture.distributed.payload import task_payload
 from capture.distributed.redact import redact_url
 from capture.distributed.sealing import Sealer, Unsealed
 from capture.models import CaptureRequest
-from capture.pipeline import Seams
+from capture.output.runfolder import RunFolder
 from capture.plan import SiteFor
 from capture.progress import CaptureFinished, RunStarted
-from capture.runfolder import RunFolder
-from capture.runner import OnEvent
-from capture.runs import (
+from capture.run.lifecycle import (
     RunResult,
     close_run,
     collect_results,
@@ -45,6 +43,8 @@ from capture.runs import (
     open_run,
     prepare_job,
 )
+from capture.run.pipeline import Seams
+from capture.run.runner import OnEvent
 
 log = logging.getLogger(__name__)
 
@@ -89,7 +89,6 @@ async def submit_job(
     folder, requests, settings = prepare_job(
         job, urls, resume=resume, site_for=site_for, seams=seams
     )
-    policy = settings.policy
     with folder.locked():
         submission = uuid.uuid4().hex
         queue_info = {"broker": redact_url(broker_url), "submission": submission}
@@ -103,16 +102,13 @@ async def submit_job(
             payload_of = functools.partial(
                 task_payload,
                 root=job.output,
-                policy=policy,
+                policy=settings.policy,
                 submission=submission,
                 sealing=seams.sealing,
                 qa=settings.qa,
             )
             watch = _Watch(queue, folder, emit, requests, sealer=sealer, payload_of=payload_of)
-            for start in range(0, len(todo), SEND_BATCH):
-                if stop.is_set():
-                    break
-                await watch.send(todo[start : start + SEND_BATCH])
+            await watch.send_all(todo, stop)
             await watch.until_ended(stop, submission, poll_s, orphan_check_s)
             await _retire(queue, submission)
         finally:
@@ -151,6 +147,13 @@ class _Watch:
         self.pending: dict[str, _Sent] = {}
         self.suspects: set[str] = set()
         """Tasks found started without a lease at the last check."""
+
+    async def send_all(self, requests: Sequence[CaptureRequest], stop: asyncio.Event) -> None:
+        """Send the requests in batches of SEND_BATCH, until all are sent or stop is set."""
+        for start in range(0, len(requests), SEND_BATCH):
+            if stop.is_set():
+                return
+            await self.send(requests[start : start + SEND_BATCH])
 
     async def send(self, requests: Sequence[CaptureRequest]) -> None:
         """Send one task per request and watch them."""

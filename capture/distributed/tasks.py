@@ -17,11 +17,11 @@ import asyncio
 import logging
 from typing import TYPE_CHECKING, Any
 
+from capture.browser.recycle import RecyclingRenderer
 from capture.distributed.lease import RedisCoordination
 from capture.distributed.payload import read_payload
 from capture.distributed.worker import Worker, WorkerSettings
 from capture.errors import UsageError
-from capture.recycle import RecyclingRenderer
 
 if TYPE_CHECKING:
     from celery import Celery  # type: ignore[import-untyped]
@@ -35,7 +35,7 @@ class ProcessEngine:
     """One worker process's event loop, browser and Worker, started on the first task."""
 
     def __init__(self, settings: WorkerSettings, broker_url: str) -> None:
-        from capture.render import open_renderer
+        from capture.browser.renderer import open_renderer
 
         self.loop = asyncio.new_event_loop()
         self.renderer = RecyclingRenderer(

@@ -22,11 +22,11 @@ from typing import Any, Protocol
 from capture.distributed.lease import Coordination
 from capture.distributed.payload import TaskSpec
 from capture.distributed.sessioncache import SessionStores
-from capture.files import clear_folder
-from capture.pipeline import Renderer, Seams
-from capture.qa import replay_check
-from capture.runfolder import RunFolder
-from capture.runner import host_key, run_captures
+from capture.output.files import clear_folder
+from capture.output.runfolder import RunFolder
+from capture.qa.check import replay_check
+from capture.run.pipeline import Renderer, Seams
+from capture.run.runner import host_key, run_captures
 
 log = logging.getLogger(__name__)
 

@@ -19,13 +19,13 @@ if TYPE_CHECKING:
         load_public_key,
         load_signing_key,
     )
-    from capture.evidence.report_html import PROVENANCE_HTML, PROVENANCE_URN, provenance_html
     from capture.evidence.seal import Seal, seal_capture, seal_wacz
     from capture.evidence.verify import verify_path
+    from capture.output.provenance_html import PROVENANCE_HTML, PROVENANCE_URN, provenance_html
 
 _WHERE = {
-    "PROVENANCE_HTML": "capture.evidence.report_html",
-    "PROVENANCE_URN": "capture.evidence.report_html",
+    "PROVENANCE_HTML": "capture.output.provenance_html",
+    "PROVENANCE_URN": "capture.output.provenance_html",
     "Check": "capture.evidence.checks",
     "KeyFileError": "capture.errors",
     "Seal": "capture.evidence.seal",
@@ -35,7 +35,7 @@ _WHERE = {
     "generate_key_pair": "capture.evidence.keys",
     "load_public_key": "capture.evidence.keys",
     "load_signing_key": "capture.evidence.keys",
-    "provenance_html": "capture.evidence.report_html",
+    "provenance_html": "capture.output.provenance_html",
     "seal_capture": "capture.evidence.seal",
     "seal_wacz": "capture.evidence.seal",
     "verify_path": "capture.evidence.verify",

@@ -17,7 +17,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from capture.errors import KeyFileError, OutputError
-from capture.files import sha256_label
+from capture.output.files import sha256_label
 
 ALGORITHM = "Ed25519"
 PUBLIC_SUFFIX = ".pub"

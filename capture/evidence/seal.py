@@ -24,7 +24,7 @@ from capture.errors import OutputError, TimestampError, UsageError
 from capture.evidence.keys import ALGORITHM, SigningKey
 from capture.evidence.signature import iso_time, signed_data
 from capture.evidence.tsa import Transport, post_query, request_token
-from capture.files import atomic_file, sha256_label, write_bytes, write_json
+from capture.output.files import atomic_file, sha256_label, write_bytes, write_json
 
 CAPTURE_JSON = "capture.json"
 SEAL = "seal.json"
@@ -233,3 +233,50 @@ def _copy_member(source: zipfile.ZipFile, target: zipfile.ZipFile, info: zipfile
     copy.file_size = info.file_size  # lets zipfile choose ZIP64 up front for big WARCs
     with source.open(info) as reader, target.open(copy, "w") as writer:
         shutil.copyfileobj(reader, writer, _CHUNK_BYTES)
+
+
+@dataclass(frozen=True, slots=True)
+class Sealing:
+    """How captures are sealed: an Ed25519 key and RFC 3161 time stamp authorities."""
+
+    key: SigningKey | None = None
+    tsa_urls: tuple[str, ...] = ()
+    sealed_elsewhere: bool = False
+    """Set on a worker of a run through a broker: the submitting machine, which alone holds the
+    key, seals each capture once its task ends. The capture names the signer and the TSAs, and
+    seals nothing itself."""
+    signer_fingerprint: str | None = None
+    """The fingerprint of the key that seals elsewhere (None: the captures are not signed)."""
+
+    @property
+    def active(self) -> bool:
+        """Return True when captures are sealed here, with anything to seal with."""
+        return not self.sealed_elsewhere and (self.key is not None or bool(self.tsa_urls))
+
+    @property
+    def signer(self) -> str | None:
+        """Return the fingerprint of the key that signs the captures (None: they are unsigned)."""
+        return self.key.fingerprint if self.key is not None else self.signer_fingerprint
+
+    def to_json(self) -> dict[str, object]:
+        """Return what a worker needs to know of this sealing: the signer's fingerprint and the
+        TSAs, never the key."""
+        return {"signer": self.signer, "tsa": list(self.tsa_urls)}
+
+    @classmethod
+    def from_json(cls, data: object) -> Sealing:
+        """Return, for a worker, the sealing that `to_json` described: done elsewhere.
+
+        Raises ValueError when data is not what `to_json` writes."""
+        if data is None:
+            return cls()
+        if not isinstance(data, dict) or not isinstance(data.get("tsa", []), list):
+            raise ValueError(f"sealing {data!r} is not {{'signer': ..., 'tsa': [...]}}")
+        signer, tsa = data.get("signer"), tuple(map(str, data.get("tsa") or []))
+        if not signer and not tsa:
+            return cls()
+        return cls(
+            tsa_urls=tsa,
+            sealed_elsewhere=True,
+            signer_fingerprint=str(signer) if signer else None,
+        )

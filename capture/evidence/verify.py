@@ -15,19 +15,19 @@ from pathlib import Path
 from typing import Any
 
 from capture import paths
-from capture.certificates import CERTIFICATE_CHAIN
 from capture.errors import UsageError
 from capture.evidence.checks import Check, VerifyReport
 from capture.evidence.keys import load_public_key
 from capture.evidence.mediacheck import media_checks
-from capture.evidence.report_html import PROVENANCE_HTML, PROVENANCE_URN
 from capture.evidence.seal import CAPTURE_JSON, SEAL, TIMESTAMPS
 from capture.evidence.sealcheck import Expectations, signature_checks, timing_checks, token_check
 from capture.evidence.tokens import TokenCheck, load_certificates
 from capture.evidence.wacz_checks import wacz_checks
 from capture.evidence.warcfixity import check_warc
-from capture.files import sha256_file, sha256_label
-from capture.runfolder import RunFolder
+from capture.output.certificates import CERTIFICATE_CHAIN
+from capture.output.files import sha256_file, sha256_label
+from capture.output.provenance_html import PROVENANCE_HTML, PROVENANCE_URN
+from capture.output.runfolder import RunFolder
 
 __all__ = ["Check", "VerifyReport", "verify_path"]
 

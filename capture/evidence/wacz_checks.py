@@ -1,5 +1,5 @@
-"""Verifying a WACZ: its fixity (capture.wacz), its index, every WARC record, its signature and
-tokens."""
+"""Verifying a WACZ: its fixity (capture.output.wacz), its index, every WARC record, its signature
+and tokens."""
 
 from __future__ import annotations
 
@@ -12,12 +12,13 @@ import zlib
 from pathlib import Path
 from typing import Any
 
-from capture.cdxj import INDEXES, read_index
 from capture.evidence.checks import Check
 from capture.evidence.sealcheck import Expectations, signature_checks, timing_checks, token_check
 from capture.evidence.tokens import TokenCheck
+from capture.evidence.waczfixity import verify_wacz
 from capture.evidence.warcfixity import check_warc
-from capture.wacz import DATAPACKAGE, DIGEST, verify_wacz
+from capture.output.cdxj import INDEXES, read_index
+from capture.output.wacz import DATAPACKAGE, DIGEST
 
 _CHUNK_BYTES = 1 << 20
 _DAMAGE = (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, KeyError)

@@ -20,7 +20,7 @@ from capture.extract.render import Block, join_markdown, join_text
 from capture.extract.rules import DEFAULT_RULES, ExtractionRules
 from capture.extract.siblings import add_chunk_siblings
 from capture.extract.verdict import judge
-from capture.extract.visibility import drop_unseen
+from capture.extract.visibility import drop_hover_cards, drop_unseen
 
 EXTRACTOR_MODE = "precision"
 
@@ -38,6 +38,9 @@ def _body_blocks(
             notes.append(f"layout: {pruning.skipped}")
     else:
         notes.append("layout: none (static HTML)")
+    cards = drop_hover_cards(tree, rules)
+    if cards:
+        notes.append(f"dropped {cards} hover cards from inside paragraphs")
     candidate = trafilatura_candidate(tree, url, mode=EXTRACTOR_MODE)
     notes.append(f"extractor: {candidate.name}")
     blocks, added = add_chunk_siblings(list(candidate.blocks), tree, rules)
@@ -49,7 +52,7 @@ def _body_blocks(
         blocks, headings = add_flow_headings(blocks, flow)
         if headings:
             notes.append(f"added {headings} headings standing between the body's paragraphs")
-    return meta, strip_furniture(blocks, meta.title, rules, in_flow), notes
+    return meta, strip_furniture(blocks, meta.title, rules, in_flow, meta.description), notes
 
 
 def _markdown(title: str | None, blocks: tuple[Block, ...]) -> str:

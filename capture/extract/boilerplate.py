@@ -35,6 +35,12 @@ _CREDIT = re.compile(
     r"\u00a9|\u24d2|order reprints|print article|click here)",
     re.IGNORECASE,
 )
+_CONTRIBUTORS = re.compile(
+    r"^\(?(?:additional |with )?(?:reporting|editing|writing) by\b"
+    r"|\bcontributed (?:reporting|to this (?:report|story|article))\b",
+    re.IGNORECASE,
+)
+"""The newsroom's closing line that credits reporters and editors: not the story's text."""
 _SIGN_UP = re.compile(r"\b(?:subscribe to|sign up for|newsletter)", re.IGNORECASE)
 """A mention of signing up: furniture in a box, prose in the body's own closing paragraph."""
 
@@ -56,6 +62,21 @@ def is_headline(block: Block, title: str | None) -> bool:
     if not text or not head:
         return False
     return text == head or (len(text) > 20 and (text in head or head.startswith(text)))
+
+
+def is_standfirst(block: Block, description: str | None) -> bool:
+    """Return True for a heading that repeats the page's description: the standfirst (dek).
+
+    The summary a page sets under its headline is what it declares as its description; set as a
+    heading above the body it introduces the article, it is not its text. A paragraph repeating
+    the description is the article's own first paragraph, which pages often reuse: it stays.
+    """
+    if block.kind != "head" or not description:
+        return False
+    text, summary = " ".join(_words(block.text)), " ".join(_words(description))
+    if not text or not summary:
+        return False
+    return text == summary or (len(text.split()) >= 5 and (text in summary or summary in text))
 
 
 def is_teaser_link(block: Block) -> bool:
@@ -87,18 +108,42 @@ def is_furniture(
     return bool(_SIGN_UP.search(text)) and not (in_flow and rules.closing_paragraphs)
 
 
+def is_contributor_credit(block: Block, rules: ExtractionRules = DEFAULT_RULES) -> bool:
+    """Return True for a short line crediting reporters or editors ("Reporting by ...")."""
+    text = block.text.strip()
+    return (
+        rules.credit_lines
+        and len(_words(text)) <= rules.max_furniture_words
+        and _CONTRIBUTORS.search(text) is not None
+    )
+
+
+def _closing_furniture(block: Block, rules: ExtractionRules, in_flow: frozenset[str]) -> bool:
+    in_own_flow = " ".join(_words(block.text)) in in_flow
+    return is_furniture(block, rules, in_flow=in_own_flow) or is_contributor_credit(block, rules)
+
+
 def strip_furniture(
     blocks: list[Block],
     title: str | None,
     rules: ExtractionRules = DEFAULT_RULES,
     in_flow: frozenset[str] = frozenset(),
+    description: str | None = None,
 ) -> list[Block]:
-    """Return `blocks` without headline repeats, teaser links and edge furniture.
+    """Return `blocks` without headline repeats, the standfirst, teaser links and edge furniture.
 
     `in_flow` holds the text keys (`siblings.text_key`) of the prose paragraphs of the body's own
-    flow; a closing one that mentions a newsletter stays.
+    flow; a closing one that mentions a newsletter stays. `description` is the page's declared
+    summary: a heading above the first paragraph that repeats it is the standfirst.
     """
     kept = [block for block in blocks if not is_headline(block, title)]
+    if rules.drop_standfirst:
+        first = next((n for n, block in enumerate(kept) if block.kind == "p"), len(kept))
+        kept = [
+            block
+            for n, block in enumerate(kept)
+            if n >= first or not is_standfirst(block, description)
+        ]
     # Short blocks that recur (an interviewer's question, a source label) are kept: they are
     # the article's own; copies the reader never saw are gone with the layout.
     kept = [block for block in kept if not is_teaser_link(block)]
@@ -109,9 +154,8 @@ def strip_furniture(
         or len(_words(block.text)) > rules.max_furniture_words
     ]
     # Credits and prompts sit at the edges; in the middle the same words may be quoted prose.
-    while kept and is_furniture(
-        kept[-1], rules, in_flow=" ".join(_words(kept[-1].text)) in in_flow
-    ):
+    # Contributor lines close a story; at its head the same words are a byline's business.
+    while kept and _closing_furniture(kept[-1], rules, in_flow):
         kept.pop()
     head = 0
     while head < min(rules.edge_blocks, len(kept)) and is_furniture(kept[head], rules):

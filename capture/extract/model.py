@@ -12,6 +12,9 @@ FLAG_FIXED = 2
 FLAG_OFFSCREEN = 4
 """The element lay wholly outside the page (left of it, above it, or clipped away)."""
 
+CAPTURE_ID_ATTRIBUTE = "data-capture-id"
+"""The attribute the layout script stamps on each element it measures (`capture.browser.layout`)."""
+
 
 @dataclass(frozen=True, slots=True)
 class BlockBox:

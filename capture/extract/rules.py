@@ -26,6 +26,8 @@ class ExtractionRules:
     """Above this share of the page's words, hiding is a rendering accident: keep everything."""
     max_fixed_share: float = 0.3
     """A fixed element holding more of the page's words than this is a main column, not a bar."""
+    drop_hover_cards: bool = True
+    """Drop hover cards (a picture and links, shown on hover) from inside paragraphs."""
     chunk_siblings: bool = True
     """Add paragraphs that share the template chain of the extracted ones (split bodies)."""
     sibling_min_words: int = 8
@@ -34,6 +36,10 @@ class ExtractionRules:
     """Add the headings that stand between the body's paragraphs in their own container."""
     closing_paragraphs: bool = True
     """Keep a closing paragraph of the body's own flow that only mentions a newsletter."""
+    drop_standfirst: bool = True
+    """Drop a heading above the body that repeats the page's description (the standfirst)."""
+    credit_lines: bool = True
+    """Drop closing lines that credit reporters and editors ("Additional reporting by ...")."""
     edge_blocks: int = 3
     """How many blocks at the head of the body count as its edge, where furniture collects."""
     max_furniture_words: int = 40

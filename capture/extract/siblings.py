@@ -5,6 +5,9 @@ Extractors then keep the biggest chunk only. Paragraphs of the other chunks sit 
 place in the page's template: the same chain of tags and classes above them. This module finds
 the paragraphs that share the chain of the paragraphs already extracted, and adds them in
 document order.
+
+A paragraph the extractor kept with a hole in it (an inline element it dropped) is still the same
+paragraph: one whose shingles are mostly in the extracted text already is not added again.
 """
 
 from __future__ import annotations
@@ -24,7 +27,13 @@ MAX_LINK_SHARE = 0.5
 _SENTENCE_END = re.compile('[.!?\u2026:;][\\s"\u201d\u2019\u00bb)]*$')
 """Body paragraphs end like sentences; a caption ends on its credit ("... New York. Reuters")."""
 
+SHINGLE = 4
+"""Words per shingle when texts are compared for overlap (as the bench's metric counts them)."""
+MAX_KNOWN_SHARE = 0.5
+"""A paragraph whose shingles are more than this share in the extracted text is a copy of it."""
+
 Chain = tuple[str, ...]
+Shingle = tuple[str, ...]
 
 
 def text_key(text: str) -> str:
@@ -41,6 +50,19 @@ def _chain(element: HtmlElement) -> Chain:
 
 _TEXT = "descendant-or-self::text()[not(ancestor::script or ancestor::style or ancestor::noscript)]"
 _UNWANTED = "ancestor::figure or ancestor::figcaption or ancestor::aside or ancestor::footer"
+
+
+def _words(text: str) -> list[str]:
+    return _WORD.findall(text.lower())
+
+
+def _shingles(words: list[str]) -> set[Shingle]:
+    return {tuple(words[i : i + SHINGLE]) for i in range(len(words) - SHINGLE + 1)}
+
+
+def _known_share(text: str, known: set[Shingle]) -> float:
+    own = _shingles(_words(text))
+    return len(own & known) / len(own) if own else 0.0
 
 
 def _text(element: HtmlElement) -> str:
@@ -78,6 +100,7 @@ def add_chunk_siblings(
     trusted = {chain for chain, count in chains.items() if count >= MIN_MATCHED}
     used = set(matched.values())
     known = " ".join(text_key(block.text) for block in blocks)
+    shingles = set().union(*(_shingles(_words(block.text)) for block in blocks))
     extra: list[tuple[int, Block]] = []
     for place, element in enumerate(paragraphs):
         if place in used or _chain(element) not in trusted or element.xpath(_UNWANTED):
@@ -88,6 +111,7 @@ def add_chunk_siblings(
             and _SENTENCE_END.search(block.text) is not None
             and block.link_share <= MAX_LINK_SHARE
             and text_key(block.text) not in known
+            and _known_share(block.text, shingles) <= MAX_KNOWN_SHARE
         ):
             extra.append((place, block))
     if not extra or not matched:

@@ -1,4 +1,8 @@
-"""Pure: drop from a parsed DOM what the reader never saw, using the rendered layout."""
+"""Pure: drop from a parsed DOM what the reader never saw, using the rendered layout.
+
+Also, with or without a layout: hover cards inside paragraphs (a name's card of picture and
+links that a page shows only while the pointer rests on the name).
+"""
 
 from __future__ import annotations
 
@@ -6,8 +10,7 @@ from dataclasses import dataclass
 
 from lxml.html import HtmlElement
 
-from capture.extract.layout import CAPTURE_ID_ATTRIBUTE
-from capture.extract.model import RenderedPage
+from capture.extract.model import CAPTURE_ID_ATTRIBUTE, RenderedPage
 from capture.extract.rules import DEFAULT_RULES, ExtractionRules
 
 
@@ -96,3 +99,46 @@ def _remove(element: HtmlElement) -> None:
         else:
             parent.text = (parent.text or "") + element.tail
     parent.remove(element)
+
+
+HOVER_CARD_MIN_WORDS = 8
+"""A card holds a few headlines; an inline link with an icon is shorter. A sentence around the
+card holds at least as many words outside it."""
+_HOVER_CARD = "//body//p//*[(.//img or .//picture) and count(.//a) >= 2 and not(ancestor::figure)]"
+
+
+def _link_share(element: HtmlElement) -> float:
+    words = _text_length(element)
+    linked = sum(_text_length(link) for link in element.iter("a"))
+    return linked / words if words else 0.0
+
+
+def _in_prose(card: HtmlElement) -> bool:
+    paragraph = next(card.iterancestors("p"))
+    return _text_length(paragraph) - _text_length(card) >= HOVER_CARD_MIN_WORDS
+
+
+def drop_hover_cards(tree: HtmlElement, rules: ExtractionRules = DEFAULT_RULES) -> int:
+    """Remove hover cards from the paragraphs of `tree` (the caller owns it); return how many.
+
+    A hover card is an element inside a paragraph that holds a picture and at least two links,
+    and whose words are (nearly) all link text; the innermost such element is removed, so the
+    linked name the card belongs to stays in the sentence. The paragraph must hold prose around
+    the card: a paragraph that is only a picture and links is what the reader saw there.
+    """
+    if not rules.drop_hover_cards:
+        return 0
+    cards = [
+        element
+        for element in tree.xpath(_HOVER_CARD)
+        if _text_length(element) >= HOVER_CARD_MIN_WORDS and _link_share(element) >= 0.9
+    ]
+    chosen = set(cards)
+    innermost = [
+        card
+        for card in cards
+        if not any(other in chosen for other in card.iterdescendants()) and _in_prose(card)
+    ]
+    for card in innermost:
+        _remove(card)
+    return len(innermost)

@@ -28,9 +28,9 @@ if TYPE_CHECKING:
     from playwright.async_api import BrowserContext, Page
 
     from capture.config.site import SiteConfig
-    from capture.models import CaptureOptions
+    from capture.options import CaptureOptions
     from capture.overlays.log import InterventionLog
-    from capture.sessions import Session
+    from capture.sessions.logins import Session
 
 CLEAR_BUDGET_S = 30.0
 """The most `clear` spends on a page before it stops and reports what it could not do."""

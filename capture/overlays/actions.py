@@ -39,7 +39,7 @@ from capture.overlays.selectors import frame_url, locate, locate_text
 if TYPE_CHECKING:
     from playwright.async_api import Locator, Page, Request
 
-    from capture.models import CaptureOptions
+    from capture.options import CaptureOptions
     from capture.overlays.log import InterventionLog
 
 
@@ -144,7 +144,7 @@ async def _present(run: Run, locator: Locator, action: ElementAction, state: str
     from playwright.async_api import Error as PlaywrightError
 
     try:
-        await locator.first.wait_for(state=state, timeout=ms(run.remaining_s(action.timeout)))  # type: ignore[arg-type]
+        await locator.first.wait_for(state=state, timeout=ms(run.remaining_s(action.timeout_s)))  # type: ignore[arg-type]
     except PlaywrightError:
         return False
     return True
@@ -159,15 +159,15 @@ async def _click(run: Run, action: Click) -> Done:
         locator = locate(run.page, action.selector, action.frame)
         label = action.selector
     if not await _present(run, locator, action, "visible"):
-        return Done(False, f"nothing visible to click within {action.timeout:g} s", label)
-    await locator.first.click(timeout=ms(run.remaining_s(action.timeout)))
+        return Done(False, f"nothing visible to click within {action.timeout_s:g} s", label)
+    await locator.first.click(timeout=ms(run.remaining_s(action.timeout_s)))
     return Done(True, "clicked", label)
 
 
 async def _each(run: Run, action: ElementAction, script: str, arg: Any = None) -> Done:
     locator = locate(run.page, action.selector, action.frame)
     if not await _present(run, locator, action, "attached"):
-        return Done(False, f"no element within {action.timeout:g} s", action.selector)
+        return Done(False, f"no element within {action.timeout_s:g} s", action.selector)
     count = await locator.evaluate_all(script, arg)
     return Done(count > 0, f"{count} element{'s' * (count != 1)}", action.selector)
 
@@ -200,7 +200,7 @@ async def _wait_for(run: Run, action: WaitFor) -> Done:
     locator = locate(run.page, action.selector, action.frame)
     if await _present(run, locator, action, action.state):
         return Done(True, action.state, action.selector)
-    return Done(False, f"not {action.state} within {action.timeout:g} s", action.selector)
+    return Done(False, f"not {action.state} within {action.timeout_s:g} s", action.selector)
 
 
 async def _wait(run: Run, action: Wait) -> Done:

@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from capture.js import page_script
+
 if TYPE_CHECKING:
     from playwright.async_api import Frame, Page
 
@@ -158,15 +160,6 @@ def gate(rule: dict[str, Any]) -> str | None:
     return selector
 
 
-PRESENT_JS = """(json) => JSON.parse(json).flatMap((selector, index) => {
-  try { return document.querySelector(selector) === null ? [] : [index]; }
-  catch (e) { return [index]; }
-})"""
-"""Which gates match in a frame, by index (a selector the browser rejects counts as matching).
-The selectors go as one JSON string and only the matches come back: a list of hundreds of
-values costs more to pass through Playwright than the lookups cost the page."""
-
-
 async def rules_present(frame: Frame, rules: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Return the rules that can detect their platform in frame: their gate matches or none.
 
@@ -178,7 +171,7 @@ async def rules_present(frame: Frame, rules: list[dict[str, Any]]) -> list[dict[
     selectors = tuple(sorted({selector for selector in gates if selector is not None}))
     if not selectors:
         return rules
-    matched = await frame.evaluate(PRESENT_JS, _as_json(selectors))
+    matched = await frame.evaluate(page_script("consent-present.js"), _as_json(selectors))
     found = {selectors[index] for index in matched}
     return [
         rule

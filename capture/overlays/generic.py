@@ -17,7 +17,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from capture import settle
 from capture.overlays.heuristics import (
     BLOCKING,
     Candidate,
@@ -29,6 +28,7 @@ from capture.overlays.heuristics import (
     paywalled,
     still_there,
 )
+from capture.page import settle
 
 if TYPE_CHECKING:
     from playwright.async_api import Page
@@ -165,7 +165,7 @@ async def clear_generic(
     new overlay shows, or for QUIET_MS, or, when the round made the page set timers due within
     ANSWER_TIMERS_S (a wall set off by the dismissal itself), until ANSWER_SLACK_MS after the
     last of them. Walls on a timer from load came before this pass: the page settled first,
-    the main frame's timers within `timers_s` included (`capture.settle`). Walls that come
+    the main frame's timers within `timers_s` included (`capture.page.settle`). Walls that come
     later, or from a timer in another frame, are not waited for.
     """
     await page.evaluate(generic_js())

@@ -9,42 +9,21 @@ from __future__ import annotations
 
 import os
 import urllib.parse
-from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from capture.overlays import pagejs
 from capture.overlays.actions import Run, ms
 from capture.overlays.selectors import frame_url, scope
-from capture.redaction import REDACTED, redact_bytes
+from capture.sessions.redaction import REDACTED, redact_bytes
 
-__all__ = ["REDACTED", "credential_values", "log_in", "redact", "session_used"]
+__all__ = ["REDACTED", "log_in", "redact", "session_used"]
 
 redact = redact_bytes
-"""Replace a site's secrets in recorded bytes (see capture.redaction)."""
+"""Replace a site's secrets in recorded bytes (see capture.sessions.redaction)."""
 
 if TYPE_CHECKING:
     from capture.config.site import Login, SiteConfig
-    from capture.sessions import Session
-
-
-def credential_values(
-    site: SiteConfig | None, env: Mapping[str, str] | None = None
-) -> tuple[str, ...]:
-    """Return the secret values a site config uses: its login's, its cookies' `value_env` and
-    its `redact_env`.
-
-    Empty when there are none or they are unset. Every output is cleaned of these values.
-    """
-    if site is None:
-        return ()
-    source = os.environ if env is None else env
-    names: list[str] = []
-    if site.login is not None:
-        names += [site.login.username_env, site.login.password_env]
-    for item in site.before:
-        names += [cookie.value_env for cookie in item.cookies or () if cookie.value_env]
-    names += site.redact_env
-    return tuple(value for name in names if (value := source.get(name, "")))
+    from capture.sessions.logins import Session
 
 
 async def log_in(run: Run, *, back: bool = True) -> str | None:
@@ -70,10 +49,10 @@ async def log_in(run: Run, *, back: bool = True) -> str | None:
     try:
         await _submit(run, login)
         success = scope(run.page, login.frame).locator(login.success).first
-        await success.wait_for(state="visible", timeout=ms(run.remaining_s(login.timeout)))
+        await success.wait_for(state="visible", timeout=ms(run.remaining_s(login.timeout_s)))
     except (PlaywrightError, TimeoutError) as exc:
         reason = (
-            f"login did not work: {login.success} did not appear within {login.timeout:g} s "
+            f"login did not work: {login.success} did not appear within {login.timeout_s:g} s "
             f"({_first_line(exc)}). Check the credentials in ${login.username_env} and "
             f"${login.password_env}, and the selectors of `login`"
         )
@@ -133,10 +112,10 @@ async def _submit(run: Run, login: Login) -> None:
         await (
             scope(page, login.frame)
             .locator(login.open)
-            .first.click(timeout=ms(run.remaining_s(login.timeout)))
+            .first.click(timeout=ms(run.remaining_s(login.timeout_s)))
         )
     form = scope(page, login.frame)
-    timeout = ms(run.remaining_s(login.timeout))
+    timeout = ms(run.remaining_s(login.timeout_s))
     await form.locator(login.username_field).first.fill(
         os.environ[login.username_env], timeout=timeout
     )

@@ -19,14 +19,14 @@ from typing import TYPE_CHECKING, Any
 import pytest
 from PIL import Image, ImageChops
 
-from capture.browser import choose_browser, launch
+from capture.browser.launch import choose_browser, launch
+from capture.browser.screenshot import full_page
+from capture.demo.localsite import LocalSite
 from capture.errors import BrowserNotFoundError
-from capture.localsite import LocalSite
 from capture.overlays.consent import clear_consent
 from capture.overlays.gating import detect_gating
 from capture.overlays.generic import clear_generic
 from capture.overlays.log import InterventionLog
-from capture.screenshot import full_page
 
 if TYPE_CHECKING:
     from playwright.async_api import Browser, Page

@@ -13,8 +13,9 @@ from typing import Any
 from warcio.archiveiterator import ArchiveIterator
 
 from capture.api import capture_urls
-from capture.models import CaptureOptions
-from capture.pipeline import CaptureResult, Renderer
+from capture.models import CaptureResult
+from capture.options import CaptureOptions
+from capture.run.pipeline import Renderer
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from capture.localsite import LocalSite, Reply, Route, SiteRequest
+from capture.demo.localsite import LocalSite
+from capture.demo.replies import Reply, Route, SiteRequest
 
 SHOP = "http://shop.test"
 CLEARED_TEXT = "The harbour council voted on Tuesday evening to build a new sea wall"

@@ -11,9 +11,9 @@ from collections.abc import AsyncIterator, Iterator
 import pytest
 import pytest_asyncio
 
+from capture.browser.renderer import ChromiumRenderer, open_renderer
+from capture.demo.localsite import LocalSite
 from capture.errors import BrowserNotFoundError
-from capture.localsite import LocalSite
-from capture.render import ChromiumRenderer, open_renderer
 from tests.browser.core_site import core_site, other_site
 
 pytestmark = pytest.mark.browser

@@ -8,7 +8,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from capture.localsite import LocalSite, Reply, Route, SiteRequest, redirect, static_reply
+from capture.demo.localsite import LocalSite
+from capture.demo.replies import Reply, Route, SiteRequest, redirect, static_reply
 
 CORE_DIR = Path(__file__).resolve().parents[1] / "sites" / "core"
 """The folder of the core fixture site's static files."""

@@ -19,7 +19,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from capture.config.site import SiteConfig, load_site
-from capture.localsite import LocalSite, Reply, SiteRequest, html, redirect
+from capture.demo.localsite import LocalSite
+from capture.demo.replies import Reply, SiteRequest, html, redirect
 
 CONFIG = Path(__file__).resolve().parents[1] / "sites" / "sessions" / "members.yaml"
 USER = "member-4c1b"

@@ -21,12 +21,15 @@ from typing import Any
 
 from PIL import Image
 
-from capture import overlays, screenshot
+from capture import overlays
+from capture.browser import screenshot
+from capture.browser.renderer import ChromiumRenderer
 from capture.config.site import SiteConfig, load_site
-from capture.localsite import LocalSite, Reply, SiteRequest, html, redirect, static_reply
-from capture.models import CaptureOptions, Intervention, Screenshot
+from capture.demo.localsite import LocalSite
+from capture.demo.replies import Reply, SiteRequest, html, redirect, static_reply
+from capture.models import Intervention, Screenshot
+from capture.options import CaptureOptions
 from capture.overlays.log import InterventionLog
-from capture.render import ChromiumRenderer
 
 PAGES = Path(__file__).resolve().parents[1] / "sites" / "overlays" / "site-configs"
 CONFIGS = PAGES.parent / "configs"

@@ -11,11 +11,11 @@ import pytest
 import pytest_asyncio
 
 from capture.api import capture_urls
-from capture.localsite import LocalSite
-from capture.models import CaptureOptions, CaptureState, Viewport
-from capture.pagecheck import CHALLENGE_WAIT_S, read_facts
-from capture.pipeline import CaptureResult
-from capture.render import ChromiumRenderer
+from capture.browser.pagecheck import CHALLENGE_WAIT_S, read_facts
+from capture.browser.renderer import ChromiumRenderer
+from capture.demo.localsite import LocalSite
+from capture.models import CaptureResult, CaptureState
+from capture.options import CaptureOptions, Viewport
 from tests.browser.challenge_site import CHALLENGES, CLEARED_TEXT, CLEARING, challenge_proxy
 
 pytestmark = [pytest.mark.browser, pytest.mark.asyncio(loop_scope="module")]

@@ -8,8 +8,8 @@ import sys
 import pytest
 import pytest_asyncio
 
-from capture.localsite import LocalSite
-from capture.render import ChromiumRenderer
+from capture.browser.renderer import ChromiumRenderer
+from capture.demo.localsite import LocalSite
 from tests.browser.captured import Captured, capture_one
 from tests.browser.core_site import CORE_DIR
 

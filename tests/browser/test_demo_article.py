@@ -8,10 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from capture import browser
+from capture.browser import launch as browser
+from capture.browser.layout import collect_layout
 from capture.demo import DEMO_ARTICLE_PATH, demo_site
 from capture.errors import BrowserNotFoundError
-from capture.extract import Article, collect_layout, extract_article
+from capture.extract import Article, extract_article
 
 pytestmark = pytest.mark.browser
 

@@ -8,9 +8,10 @@ from pathlib import Path
 
 import pytest
 
+from capture.browser.renderer import ChromiumRenderer
 from capture.demo import DEMO_ARTICLE_PATH, demo_site
-from capture.localsite import LocalSite, html
-from capture.render import ChromiumRenderer
+from capture.demo.localsite import LocalSite
+from capture.demo.replies import html
 from tests.browser.captured import capture_one
 
 pytestmark = [pytest.mark.browser, pytest.mark.asyncio(loop_scope="module")]

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from capture.localsite import LocalSite
-from capture.render import ChromiumRenderer
+from capture.browser.renderer import ChromiumRenderer
+from capture.demo.localsite import LocalSite
 from tests.browser.captured import capture_one
 
 pytestmark = [pytest.mark.browser, pytest.mark.asyncio(loop_scope="module")]

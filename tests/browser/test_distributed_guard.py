@@ -16,7 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from capture.localsite import LocalSite, html
+from capture.demo.localsite import LocalSite
+from capture.demo.replies import html
 from tests.redis_server import redis_server
 
 pytestmark = pytest.mark.browser

@@ -21,7 +21,8 @@ from pathlib import Path
 
 import pytest
 
-from capture.localsite import LocalSite, Reply, SiteRequest, html
+from capture.demo.localsite import LocalSite
+from capture.demo.replies import Reply, SiteRequest, html
 from tests.redis_server import redis_server
 
 pytestmark = pytest.mark.browser
@@ -93,7 +94,7 @@ def _stop(process: subprocess.Popen[bytes] | None) -> None:
 
 def _write_job(path: Path, output: Path, urls: list[str]) -> Path:
     path.write_text(
-        f"version: 1\nname: ferry\noutput: {output}\ndefaults:\n  timeout: 30\nurls:\n"
+        f"version: 1\nname: ferry\noutput: {output}\ndefaults:\n  timeout_s: 30\nurls:\n"
         + "".join(f"  - {url}\n" for url in urls),
         encoding="utf-8",
     )

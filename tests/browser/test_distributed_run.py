@@ -26,10 +26,11 @@ from pathlib import Path
 
 import pytest
 
+from capture.demo.localsite import LocalSite
+from capture.demo.replies import Reply, SiteRequest, html
 from capture.evidence.keys import generate_key_pair
 from capture.evidence.verify import verify_path
-from capture.localsite import LocalSite, Reply, SiteRequest, html
-from capture.wacz import verify_wacz
+from capture.evidence.waczfixity import verify_wacz
 from tests.redis_server import redis_server
 
 pytestmark = pytest.mark.browser
@@ -113,8 +114,8 @@ def _results_rows(output: Path) -> int:
 
 def _write_job(path: Path, output: Path, urls: list[str], key: Path) -> Path:
     path.write_text(
-        "version: 1\nname: dist\nretries: 1\nretry_backoff: 1\n"
-        f"output: {output}\nsign_key: {key}\ndefaults:\n  timeout: 30\nurls:\n"
+        "version: 1\nname: dist\nretries: 1\nretry_backoff_s: 1\n"
+        f"output: {output}\nsign_key: {key}\ndefaults:\n  timeout_s: 30\nurls:\n"
         + "".join(f"  - {url}\n" for url in urls),
         encoding="utf-8",
     )

@@ -9,11 +9,14 @@ from typing import Any
 
 import pytest
 
-from capture import images, screenshot
-from capture.localsite import LocalSite
-from capture.models import CaptureOptions, CaptureRequest, Exchange, FirstScreen
-from capture.pagerun import PageRun
-from capture.render import ChromiumRenderer
+from capture.browser import screenshot
+from capture.browser.pagerun import PageRun
+from capture.browser.renderer import ChromiumRenderer
+from capture.demo.localsite import LocalSite
+from capture.exchanges import Exchange
+from capture.models import CaptureRequest, FirstScreen
+from capture.options import CaptureOptions
+from capture.output import images
 
 pytestmark = [pytest.mark.browser, pytest.mark.asyncio(loop_scope="module")]
 
@@ -59,7 +62,7 @@ async def test_a_page_that_fails_after_its_shot_leaves_no_first_screen_pending(
         made.append(start(*args, **kwargs))
         return made[-1]
 
-    async def broken(self: PageRun, page: Any, facts: Any) -> None:
+    async def broken(self: PageRun, page: Any) -> None:
         raise RuntimeError("the browser went away")
 
     monkeypatch.setattr(images, "first_screen_files", slow)

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from capture.localsite import LocalSite
-from capture.render import ChromiumRenderer
+from capture.browser.renderer import ChromiumRenderer
+from capture.demo.localsite import LocalSite
 from tests.browser.captured import capture_one
 from tests.browser.core_site import CORE_DIR
 

@@ -21,8 +21,9 @@ from typing import Any
 import pytest
 from warcio.archiveiterator import ArchiveIterator
 
+from capture.demo.localsite import LocalSite
+from capture.demo.replies import Reply, SiteRequest, html
 from capture.errors import ExitCode
-from capture.localsite import LocalSite, Reply, SiteRequest, html
 
 pytestmark = pytest.mark.browser
 
@@ -58,7 +59,7 @@ def job(tmp_path: Path, slow_site: LocalSite) -> Path:
     path.write_text(
         "version: 1\nname: slow\nurls:\n"
         + urls
-        + "defaults:\n  viewport: 800x600\n  timeout: 30\n"
+        + "defaults:\n  viewport: 800x600\n  timeout_s: 30\n"
         + f"concurrency: 2\nretries: 0\nwacz: false\noutput: {tmp_path / 'archives'}\n",
         encoding="utf-8",
     )

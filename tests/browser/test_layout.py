@@ -8,10 +8,10 @@ import pytest
 import pytest_asyncio
 from playwright.async_api import Page
 
-from capture.devtools import rendered_dom
-from capture.extract import collect_layout
-from capture.localsite import LocalSite
-from capture.render import ChromiumRenderer
+from capture.browser.devtools import rendered_dom
+from capture.browser.layout import collect_layout
+from capture.browser.renderer import ChromiumRenderer
+from capture.demo.localsite import LocalSite
 
 pytestmark = [pytest.mark.browser, pytest.mark.asyncio(loop_scope="module")]
 

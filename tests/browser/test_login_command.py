@@ -14,14 +14,15 @@ import pytest
 
 from capture import paths
 from capture.api import capture_urls
+from capture.browser.renderer import ChromiumRenderer
 from capture.cli import main
 from capture.config.site import SiteConfig, load_site
 from capture.errors import ExitCode, UsageError
-from capture.interactive import ScreenServer, interactive_session
-from capture.models import CaptureOptions, CaptureState
-from capture.render import ChromiumRenderer
-from capture.sessionfile import write_session
-from capture.signin import check_session, scripted_session
+from capture.login.interactive import ScreenServer, interactive_session
+from capture.login.signin import check_session, scripted_session
+from capture.models import CaptureState
+from capture.options import CaptureOptions
+from capture.sessions.statefile import write_session
 from tests.browser import site_configs
 from tests.browser.session_site import (
     CODE,

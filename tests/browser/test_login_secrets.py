@@ -11,10 +11,11 @@ from pathlib import Path
 import pytest
 
 from capture.api import capture_urls
-from capture.models import CaptureOptions, CaptureRequest, CaptureState
-from capture.pipeline import capture_page
-from capture.redaction import REDACTED, SESSION_MARK
-from capture.render import ChromiumRenderer
+from capture.browser.renderer import ChromiumRenderer
+from capture.models import CaptureRequest, CaptureState
+from capture.options import CaptureOptions
+from capture.run.pipeline import capture_page
+from capture.sessions.redaction import REDACTED, SESSION_MARK
 from tests.browser.site_configs import PASSWORD, PASSWORD_ENV, USER, USER_ENV, config, fixture_sites
 
 pytestmark = pytest.mark.browser

@@ -10,7 +10,7 @@ import pytest
 import pytest_asyncio
 from playwright.async_api import Browser
 
-from capture.localsite import LocalSite
+from capture.demo.localsite import LocalSite
 from capture.overlays.consent import clear_consent, rules_for, rules_present
 from capture.overlays.log import InterventionLog
 from tests.browser.builtin_overlays import (

@@ -10,12 +10,12 @@ import pytest_asyncio
 from PIL import Image, ImageChops
 from playwright.async_api import Browser, Page
 
+from capture.browser.screenshot import page_size
 from capture.demo import DEMO_ARTICLE_PATH, demo_site
-from capture.localsite import LocalSite
+from capture.demo.localsite import LocalSite
 from capture.overlays.gating import detect_gating
 from capture.overlays.generic import clear_generic
 from capture.overlays.log import InterventionLog
-from capture.screenshot import page_size
 from tests.browser.builtin_overlays import VIEWPORT, open_browser, scrolls, viewport_shot
 
 pytestmark = [pytest.mark.browser, pytest.mark.asyncio(loop_scope="module")]

@@ -9,7 +9,7 @@ import pytest_asyncio
 from PIL import ImageChops
 from playwright.async_api import Browser
 
-from capture.localsite import LocalSite
+from capture.demo.localsite import LocalSite
 from tests.browser.builtin_overlays import (
     CASES,
     FIXTURES,

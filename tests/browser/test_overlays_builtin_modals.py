@@ -8,7 +8,7 @@ import pytest
 import pytest_asyncio
 from playwright.async_api import Browser
 
-from capture.localsite import LocalSite
+from capture.demo.localsite import LocalSite
 from tests.browser.builtin_overlays import (
     CASES,
     FIXTURES,

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from capture.localsite import LocalSite
-from capture.render import ChromiumRenderer
+from capture.browser.renderer import ChromiumRenderer
+from capture.demo.localsite import LocalSite
 from tests.browser.builtin_overlays import FIXTURES, LAST_LINE, colour_pixels
 from tests.browser.captured import capture_one
 

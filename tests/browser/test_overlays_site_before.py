@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from capture.browser.renderer import ChromiumRenderer
 from capture.config.site import SiteConfig, load_site
-from capture.models import CaptureOptions
-from capture.render import ChromiumRenderer
+from capture.options import CaptureOptions
 from tests.browser.site_configs import assert_cleared, config, fixture_sites, run_page
 
 pytestmark = pytest.mark.browser

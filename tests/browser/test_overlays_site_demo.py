@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from capture.config.site import load_sites
+from capture.browser.renderer import ChromiumRenderer
+from capture.config.match import load_sites
 from capture.demo import DEMO_ARTICLE_PATH, demo_site
-from capture.render import ChromiumRenderer
 from tests.browser.site_configs import assert_readable, centre_colour, colour_share, run_page
 
 pytestmark = pytest.mark.browser

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from capture.render import ChromiumRenderer
+from capture.browser.renderer import ChromiumRenderer
 from tests.browser.site_configs import (
     assert_cleared,
     assert_readable,

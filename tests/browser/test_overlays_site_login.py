@@ -7,8 +7,9 @@ import logging
 
 import pytest
 
-from capture.overlays.login import REDACTED, credential_values, redact
-from capture.render import ChromiumRenderer
+from capture.browser.renderer import ChromiumRenderer
+from capture.overlays.login import REDACTED, redact
+from capture.sessions.secrets import credential_values
 from tests.browser.site_configs import (
     PASSWORD,
     PASSWORD_ENV,

@@ -20,10 +20,11 @@ import pytest_asyncio
 from playwright.async_api import Request
 from pytest import MonkeyPatch
 
-from capture import devtools
-from capture.localsite import LocalSite, Reply
-from capture.recorder import Recorder
-from capture.render import ChromiumRenderer, open_renderer
+from capture.browser import devtools
+from capture.browser.recorder import Recorder
+from capture.browser.renderer import ChromiumRenderer, open_renderer
+from capture.demo.localsite import LocalSite
+from capture.demo.replies import Reply
 from tests.browser.captured import Captured, capture_one
 from tests.browser.core_site import ATTACHMENT_PATH, CORE_DIR, PDF_PATH
 

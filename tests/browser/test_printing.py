@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
+from capture.browser.renderer import ChromiumRenderer
 from capture.demo import DEMO_ARTICLE_PATH, demo_site
+from capture.demo.localsite import LocalSite
 from capture.evidence.verify import verify_path
-from capture.localsite import LocalSite
-from capture.models import CaptureOptions
-from capture.render import ChromiumRenderer
+from capture.options import CaptureOptions
 from tests.browser.captured import capture_one, run_tool
 from tests.evidence_folder import make_run
 

@@ -12,9 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from capture.localsite import LocalSite, html, redirect
-from capture.models import CaptureOptions
-from capture.render import ChromiumRenderer
+from capture.browser.renderer import ChromiumRenderer
+from capture.demo.localsite import LocalSite
+from capture.demo.replies import html, redirect
+from capture.options import CaptureOptions
 from tests.browser.captured import capture_one
 
 pytestmark = [pytest.mark.browser, pytest.mark.asyncio(loop_scope="module")]

@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 
+from capture.browser.renderer import ChromiumRenderer
 from capture.demo import DEMO_ARTICLE_PATH, demo_site
-from capture.files import sha256_file
-from capture.localsite import LocalSite
-from capture.models import CaptureOptions
-from capture.qa import QA_JSON, QA_SCREENSHOT, qa_capture
-from capture.render import ChromiumRenderer
+from capture.demo.localsite import LocalSite
+from capture.options import CaptureOptions
+from capture.output.files import sha256_file
+from capture.qa.check import QA_JSON, QA_SCREENSHOT, qa_capture
 from tests.browser.captured import capture_one
 
 pytestmark = [pytest.mark.browser, pytest.mark.asyncio(loop_scope="module")]

@@ -12,8 +12,9 @@ from pathlib import Path
 import pytest
 import pytest_asyncio
 
-from capture.localsite import LocalSite, encode_body
-from capture.render import ChromiumRenderer
+from capture.browser.renderer import ChromiumRenderer
+from capture.demo.localsite import LocalSite
+from capture.demo.replies import encode_body
 from tests.browser.captured import Captured, capture_one, run_tool
 from tests.browser.core_site import CORE_DIR
 from tests.pywb import pywb_tool

@@ -23,12 +23,13 @@ from typing import Any, NoReturn
 
 import pytest
 
-from capture import browser, paths
+from capture import paths
 from capture.api import capture_urls
-from capture.cdxj import IndexLayout
+from capture.browser import launch as browser
 from capture.demo import DEMO_ARTICLE_PATH, demo_site
 from capture.errors import BrowserNotFoundError
-from capture.wacz import write_wacz
+from capture.output.cdxj import IndexLayout
+from capture.output.wacz import write_wacz
 from tests.replayweb import PAGE, REPLAYWEB_VERSION, ReplayWebSite, embed_page, replayweb_dir
 
 pytestmark = pytest.mark.browser

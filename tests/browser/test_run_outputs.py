@@ -26,13 +26,15 @@ from urllib.request import url2pathname
 
 import pytest
 
-from capture import browser, paths
+from capture import paths
 from capture.api import capture_urls
+from capture.browser import launch as browser
 from capture.demo import DEMO_ARTICLE_PATH, demo_site
+from capture.demo.localsite import LocalSite
 from capture.errors import BrowserNotFoundError
-from capture.localsite import LocalSite
-from capture.report import write_report
-from capture.wacz import verify_wacz, write_wacz
+from capture.evidence.waczfixity import verify_wacz
+from capture.output.wacz import write_wacz
+from capture.run.report import write_report
 from tests.pywb import pywb_bin
 
 pytestmark = pytest.mark.browser

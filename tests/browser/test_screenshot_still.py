@@ -12,9 +12,10 @@ import io
 import pytest
 from PIL import Image
 
-from capture.localsite import LocalSite, html
-from capture.render import ChromiumRenderer
-from capture.screenshot import _shoot, full_page
+from capture.browser.renderer import ChromiumRenderer
+from capture.browser.screenshot import _shoot, full_page
+from capture.demo.localsite import LocalSite
+from capture.demo.replies import html
 
 pytestmark = [pytest.mark.browser, pytest.mark.asyncio(loop_scope="module")]
 

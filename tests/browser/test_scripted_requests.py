@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from capture.localsite import LocalSite
-from capture.models import CaptureOptions
-from capture.render import ChromiumRenderer
+from capture.browser.renderer import ChromiumRenderer
+from capture.demo.localsite import LocalSite
+from capture.options import CaptureOptions
 from tests.browser.captured import capture_one
 from tests.browser.core_site import FETCH_WORD, XHR_WORD
 

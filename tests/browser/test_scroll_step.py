@@ -7,10 +7,10 @@ from typing import Any
 
 import pytest
 
-from capture import looking, scrolling
-from capture.localsite import LocalSite
-from capture.models import CaptureOptions
-from capture.render import ChromiumRenderer
+from capture.browser.renderer import ChromiumRenderer
+from capture.demo.localsite import LocalSite
+from capture.options import CaptureOptions
+from capture.page import looking, scrolling
 from tests.browser.captured import Captured, capture_one
 from tests.browser.core_site import CORE_DIR
 

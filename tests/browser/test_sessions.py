@@ -10,15 +10,15 @@ import pytest
 
 from capture import paths
 from capture.api import capture_urls
-from capture.evidence.report_html import PROVENANCE_HTML
-from capture.expiry import LOGGED_OUT_LIMIT
-from capture.models import CaptureOptions, CaptureRequest, CaptureState
-from capture.pipeline import capture_page
-from capture.redaction import REDACTED, SESSION_MARK
-from capture.render import ChromiumRenderer
-from capture.sessionfile import write_session
-from capture.signin import scripted_session
-from capture.verdict import Reason
+from capture.browser.renderer import ChromiumRenderer
+from capture.login.signin import scripted_session
+from capture.models import CaptureRequest, CaptureState, Reason
+from capture.options import CaptureOptions
+from capture.output.provenance_html import PROVENANCE_HTML
+from capture.run.pipeline import capture_page
+from capture.sessions.expiry import LOGGED_OUT_LIMIT
+from capture.sessions.redaction import REDACTED, SESSION_MARK
+from capture.sessions.statefile import write_session
 from tests.browser.session_site import (
     EMAIL,
     EMAIL_ENV,

@@ -16,9 +16,10 @@ from typing import Any
 import pytest
 from PIL import Image
 
-from capture.localsite import LocalSite, Reply, Route, SiteRequest, html
-from capture.models import CaptureOptions
-from capture.render import ChromiumRenderer
+from capture.browser.renderer import ChromiumRenderer
+from capture.demo.localsite import LocalSite
+from capture.demo.replies import Reply, Route, SiteRequest, html
+from capture.options import CaptureOptions
 from tests.browser.captured import Captured, capture_one
 
 pytestmark = [pytest.mark.browser, pytest.mark.asyncio(loop_scope="module")]

@@ -1,4 +1,4 @@
-"""Captures in a row start on a context and page made ahead (capture.spare), still fresh."""
+"""Captures in a row start on a context and page made ahead (capture.browser.spare), still fresh."""
 
 from __future__ import annotations
 
@@ -8,9 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from capture.localsite import LocalSite, Reply, SiteRequest
-from capture.models import CaptureOptions, Viewport
-from capture.render import ChromiumRenderer
+from capture.browser.renderer import ChromiumRenderer
+from capture.demo.localsite import LocalSite
+from capture.demo.replies import Reply, SiteRequest
+from capture.options import CaptureOptions, Viewport
 from tests.browser.captured import capture_one
 
 pytestmark = [pytest.mark.browser, pytest.mark.asyncio(loop_scope="module")]

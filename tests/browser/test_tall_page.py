@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from capture.localsite import LocalSite
-from capture.render import ChromiumRenderer
+from capture.browser.renderer import ChromiumRenderer
+from capture.demo.localsite import LocalSite
 from tests.browser.captured import capture_one
 
 pytestmark = [pytest.mark.browser, pytest.mark.asyncio(loop_scope="module")]

@@ -15,10 +15,12 @@ from pathlib import Path
 
 import pytest
 
-from capture.certificates import chain_pem, chain_summary
-from capture.localsite import LocalSite
-from capture.models import CaptureOptions, CaptureRequest, Exchange
-from capture.render import ChromiumRenderer
+from capture.browser.renderer import ChromiumRenderer
+from capture.demo.localsite import LocalSite
+from capture.exchanges import Exchange
+from capture.models import CaptureRequest
+from capture.options import CaptureOptions
+from capture.output.certificates import chain_pem, chain_summary
 from tests.browser.captured import capture_one
 from tests.browser.core_site import CORE_DIR
 

@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from capture.localsite import LocalSite, Reply
+from capture.browser.renderer import ChromiumRenderer
+from capture.demo.localsite import LocalSite
+from capture.demo.replies import Reply
 from capture.options import CaptureOptions
-from capture.render import ChromiumRenderer
 from tests.browser.captured import capture_one
 
 pytestmark = [pytest.mark.browser, pytest.mark.asyncio(loop_scope="module")]

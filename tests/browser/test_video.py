@@ -14,13 +14,14 @@ import pytest
 from PIL import Image, ImageChops
 
 from capture.api import capture_urls
+from capture.browser.renderer import ChromiumRenderer
 from capture.demo import DEMO_ARTICLE_PATH, demo_site
+from capture.demo.localsite import LocalSite
 from capture.evidence.keys import generate_key_pair, public_path
+from capture.evidence.seal import Sealing
 from capture.evidence.verify import verify_path
-from capture.localsite import LocalSite
-from capture.models import CaptureOptions
-from capture.pipeline import Sealing, Seams
-from capture.render import ChromiumRenderer
+from capture.options import CaptureOptions
+from capture.run.pipeline import Seams
 from tests.browser.captured import capture_one
 from tests.evidence_tsa import Authority, make_authority, serve
 

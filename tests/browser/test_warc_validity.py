@@ -8,8 +8,8 @@ import json
 import pytest
 import pytest_asyncio
 
-from capture.localsite import LocalSite
-from capture.render import ChromiumRenderer
+from capture.browser.renderer import ChromiumRenderer
+from capture.demo.localsite import LocalSite
 from tests.browser.captured import Captured, capture_one, run_tool, tool
 
 pytestmark = [pytest.mark.browser, pytest.mark.asyncio(loop_scope="module")]

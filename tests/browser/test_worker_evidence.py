@@ -15,18 +15,19 @@ from pathlib import Path
 
 import pytest
 
+from capture.browser.recycle import RecyclingRenderer
+from capture.browser.renderer import ChromiumRenderer
+from capture.demo.localsite import LocalSite
 from capture.distributed.payload import read_payload, task_payload
 from capture.distributed.sealing import seal_finished
 from capture.distributed.worker import Worker, WorkerSettings
 from capture.evidence.keys import generate_key_pair
+from capture.evidence.seal import Sealing
 from capture.evidence.verify import verify_path
-from capture.localsite import LocalSite
-from capture.models import CaptureOptions, CaptureRequest
-from capture.pipeline import Sealing
-from capture.qa import QA_JSON
-from capture.recycle import RecyclingRenderer
-from capture.render import ChromiumRenderer
-from capture.runner import RunPolicy
+from capture.models import CaptureRequest
+from capture.options import CaptureOptions
+from capture.qa.check import QA_JSON
+from capture.run.runner import RunPolicy
 from tests.unit.test_distributed_worker import MemoryCoordination
 
 pytestmark = [pytest.mark.browser, pytest.mark.asyncio(loop_scope="module")]

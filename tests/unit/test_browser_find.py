@@ -6,7 +6,7 @@ from collections.abc import Callable, Mapping
 
 import pytest
 
-from capture.browser import INSTALL_HINT, BrowserChoice, find_browser, launch_args
+from capture.browser.launch import INSTALL_HINT, BrowserChoice, find_browser, launch_args
 from capture.errors import BrowserNotFoundError, ExitCode
 
 PLAYWRIGHT = "/root/.cache/ms-playwright/chromium-1200/chrome-linux/chrome"

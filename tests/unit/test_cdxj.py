@@ -5,7 +5,7 @@ from __future__ import annotations
 import gzip
 import json
 
-from capture.cdxj import IndexLayout, IndexState, index_files, read_index
+from capture.output.cdxj import IndexLayout, IndexState, index_files, read_index
 
 ARCHIVE = "archive/a.warc.gz"
 

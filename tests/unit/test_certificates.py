@@ -9,7 +9,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
-from capture.certificates import CERTIFICATE_CHAIN, chain_pem, chain_summary
+from capture.output.certificates import CERTIFICATE_CHAIN, chain_pem, chain_summary
 
 NOT_BEFORE = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
 NOT_AFTER = dt.datetime(2026, 4, 1, tzinfo=dt.UTC)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from capture.models import CaptureState
-from capture.verdict import Document, PageFacts, Reason, judge
+from capture.models import CaptureState, PageFacts, Reason
+from capture.verdict.judge import Document, judge
 
 URL = "https://shop.example/product/42"
 NOTE = "Please wait while we check your connection."

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import io
 import json
 import logging
@@ -16,7 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from capture import api, cli, render
+from capture import api, cli
+from capture.browser import renderer as render
 from capture.cli.logs import FORMAT, FactsFormatter
 from capture.errors import BrowserNotFoundError, ExitCode
 from tests.fakes import FakeRenderer, failed_page, partial_page
@@ -222,6 +224,49 @@ def test_help_lists_every_command(capsys: pytest.CaptureFixture[str]) -> None:
         assert f"capture {command}" in text
 
 
+MINIMAL_ARGV = {
+    "run": ["job.yaml"],
+    "worker": ["--broker", "redis://127.0.0.1:1/0"],
+    "extract": ["page.html"],
+    "keygen": ["key"],
+    "verify": ["folder"],
+    "qa": ["folder"],
+    "login": ["--site", "site.yaml"],
+}
+"""The fewest arguments each command accepts (none for those not listed)."""
+
+
+def test_each_command_runs_the_handler_of_its_table_entry(monkeypatch: pytest.MonkeyPatch) -> None:
+    ran: list[tuple[str, object]] = []
+
+    def handler_of(name: str) -> Callable[[object], ExitCode]:
+        def record(args: object) -> ExitCode:
+            ran.append((name, args))
+            return ExitCode.PARTIAL  # not OK, so the code is seen to come from the handler
+
+        return record
+
+    for command in cli.COMMAND_TABLE:
+        stub = dataclasses.replace(command, handler=handler_of(command.name))
+        monkeypatch.setitem(cli._BY_NAME, command.name, stub)
+        assert main(command.name, *MINIMAL_ARGV.get(command.name, [])) == ExitCode.PARTIAL
+    monkeypatch.setattr(
+        cli, "CAPTURE_URLS", dataclasses.replace(cli.CAPTURE_URLS, handler=handler_of(""))
+    )
+    assert main(A) == ExitCode.PARTIAL
+
+    assert [name for name, _ in ran] == [*cli.COMMANDS, ""]
+    assert vars(ran[0][1])["job"] == Path("job.yaml")  # parsed by its own parser
+    assert vars(ran[-1][1])["urls"] == [A]
+
+
+def test_help_lists_each_command_with_its_summary(capsys: pytest.CaptureFixture[str]) -> None:
+    text = help_text(capsys)
+    for command in cli.COMMAND_TABLE:
+        line = rf"^  capture {re.escape(command.name)}\b.* {re.escape(command.summary)}$"
+        assert re.search(line, text, re.M), command.name
+
+
 def test_version_exits_0(capsys: pytest.CaptureFixture[str]) -> None:
     assert main("--version") == ExitCode.OK
     assert capsys.readouterr().out.startswith("capture ")
@@ -316,14 +361,14 @@ def test_readme_documents_every_command_and_option() -> None:
 
 def test_a_logged_warning_shows_its_facts_on_the_line() -> None:
     formatter = FactsFormatter(FORMAT)
-    record = logging.LogRecord("capture.pipeline", logging.WARNING, "x.py", 1, "timestamp failed",
-                               None, None)  # fmt: skip
+    record = logging.LogRecord("capture.run.pipeline", logging.WARNING, "x.py", 1,
+                               "timestamp failed", None, None)  # fmt: skip
     record.folder, record.error = "/archives/a", "Could not reach https://tsa.example (timed out)."
 
     line = formatter.format(record)
 
     assert line == (
-        "WARNING capture.pipeline: timestamp failed (folder=/archives/a, "
+        "WARNING capture.run.pipeline: timestamp failed (folder=/archives/a, "
         "error=Could not reach https://tsa.example (timed out).)"
     )
     plain = logging.LogRecord("capture", logging.WARNING, "x.py", 1, "no WACZ", None, None)
@@ -338,14 +383,14 @@ def test_a_logged_error_shows_its_facts_before_its_traceback_and_on_one_line() -
     try:
         raise ZeroDivisionError("division by zero")
     except ZeroDivisionError:
-        record = logging.LogRecord("capture.runner", logging.ERROR, "x.py", 1, "capture crashed",
-                                   None, sys.exc_info())  # fmt: skip
+        record = logging.LogRecord("capture.run.runner", logging.ERROR, "x.py", 1,
+                                   "capture crashed", None, sys.exc_info())  # fmt: skip
     record.url, record.error = "https://a.example/", "Timeout 30000ms exceeded.\nCall log:\n  - x"
 
     first, *rest = formatter.format(record).splitlines()
 
     assert first == (
-        "ERROR capture.runner: capture crashed (url=https://a.example/, "
+        "ERROR capture.run.runner: capture crashed (url=https://a.example/, "
         "error=Timeout 30000ms exceeded. Call log: - x)"
     )
     assert rest[0] == "Traceback (most recent call last):"

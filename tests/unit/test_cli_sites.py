@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from capture import api, cli
+from capture.browser.recorder import ExchangeSink
 from capture.demo import DEMO_SITE_CONFIG
 from capture.models import CaptureRequest, PageCapture
-from capture.recorder import ExchangeSink
 from tests.fakes import FakeRenderer
 from tests.unit.test_cli import keep_sigterm, opener
 

@@ -16,9 +16,9 @@ from collections.abc import Awaitable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from capture.browser.recorder import ExchangeSink
 from capture.models import CaptureRequest, PageCapture
 from capture.progress import ProgressEvent
-from capture.recorder import ExchangeSink
 from tests.unit.test_distributed_submit import URLS, FakeQueue, _job, _submit
 
 CHECK_S = 0.02

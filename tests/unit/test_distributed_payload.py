@@ -12,10 +12,11 @@ from capture.distributed.payload import read_payload, task_payload
 from capture.distributed.redact import password_of, redact_text, redact_url, with_password
 from capture.errors import UsageError
 from capture.evidence.keys import generate_key_pair
-from capture.models import CaptureOptions, CaptureRequest, Viewport
-from capture.pipeline import Sealing
-from capture.runner import RunPolicy
-from capture.sessions import SessionStore, session_files
+from capture.evidence.seal import Sealing
+from capture.models import CaptureRequest
+from capture.options import CaptureOptions, Viewport
+from capture.run.runner import RunPolicy
+from capture.sessions.logins import SessionStore, session_files
 
 ROOT = Path("/shared/archives")
 SITES = Path(__file__).resolve().parents[2] / "configs" / "sites"

@@ -24,9 +24,10 @@ from capture.distributed.submit import submit_job
 from capture.distributed.worker import Worker, WorkerSettings
 from capture.errors import ExitCode, OutputError
 from capture.evidence.keys import SigningKey, generate_key_pair
+from capture.evidence.seal import Sealing
 from capture.evidence.verify import verify_path
-from capture.pipeline import Sealing, Seams
 from capture.progress import CaptureFinished, ProgressEvent, RunFinished, RunStarted
+from capture.run.pipeline import Seams
 from tests.evidence_folder import make_capture
 from tests.fakes import FAKE_MACHINE
 from tests.unit.test_distributed_worker import MemoryCoordination, ReadyFake

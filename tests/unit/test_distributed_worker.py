@@ -16,14 +16,15 @@ from pathlib import Path
 import pytest
 
 from capture import paths
+from capture.browser.recorder import ExchangeSink
+from capture.browser.recycle import RecyclingRenderer
 from capture.distributed.payload import TaskSpec
 from capture.distributed.worker import Worker, WorkerSettings
 from capture.errors import NavigationError
-from capture.models import CaptureOptions, CaptureRequest, PageCapture
-from capture.pipeline import Seams, capture_page
-from capture.recorder import ExchangeSink
-from capture.recycle import RecyclingRenderer
-from capture.runner import RunPolicy
+from capture.models import CaptureRequest, PageCapture
+from capture.options import CaptureOptions
+from capture.run.pipeline import Seams, capture_page
+from capture.run.runner import RunPolicy
 from tests.fakes import FAKE_BROWSER, FAKE_MACHINE, FakeClock, FakeRenderer, small_viewport
 
 SEAMS = Seams(machine=FAKE_MACHINE)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from capture.evidence.report_html import provenance_html
+from capture.output.provenance_html import provenance_html
 from tests.evidence_folder import INTERVENTION, record_facts
 
 HASHES = [{"name": "screenshot.png", "bytes": 2056, "sha256": "ab" * 32}]

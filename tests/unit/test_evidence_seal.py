@@ -14,7 +14,8 @@ from capture.evidence.keys import SigningKey, generate_key_pair
 from capture.evidence.seal import SEAL, seal_capture, seal_wacz
 from capture.evidence.signature import SIGNED_FIELDS
 from capture.evidence.verify import verify_path
-from capture.wacz import verify_wacz, write_wacz
+from capture.evidence.waczfixity import verify_wacz
+from capture.output.wacz import write_wacz
 from tests.evidence_folder import clock, make_capture, make_run
 from tests.evidence_tsa import OPENSSL, Authority, make_authority, serve
 

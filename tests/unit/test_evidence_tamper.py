@@ -15,7 +15,7 @@ import pytest
 from capture.evidence.keys import generate_key_pair
 from capture.evidence.seal import SEAL, seal_capture, seal_wacz
 from capture.evidence.verify import verify_path
-from capture.wacz import write_wacz
+from capture.output.wacz import write_wacz
 from tests.evidence_folder import clock, make_run
 from tests.evidence_tsa import Authority, make_authority, serve
 

@@ -8,23 +8,24 @@ from pathlib import Path
 
 from capture import paths
 from capture.config.site import SiteConfig
-from capture.expiry import (
+from capture.models import (
+    CaptureRequest,
+    CaptureResult,
+    CaptureState,
+    PageCapture,
+    StepResult,
+    StepState,
+)
+from capture.options import CaptureOptions
+from capture.run.pipeline import Seams
+from capture.run.runner import run_captures
+from capture.sessions.expiry import (
     LOGGED_OUT_LIMIT,
     STEP,
     ExpiryWatch,
     found_logged_out,
     logged_out_reason,
 )
-from capture.models import (
-    CaptureOptions,
-    CaptureRequest,
-    CaptureState,
-    PageCapture,
-    StepResult,
-    StepState,
-)
-from capture.pipeline import CaptureResult, Seams
-from capture.runner import run_captures
 from tests.fakes import FAKE_MACHINE, FakeRenderer, complete_page
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from capture.extract.boilerplate import strip_furniture
 from capture.extract.render import Block
+from capture.extract.rules import ExtractionRules
 
 
 def _blocks(*texts: str) -> list[Block]:
@@ -33,3 +34,56 @@ def test_credits_and_copyright_at_the_end_still_go() -> None:
         "Copyright 2026 Riverside Daily. All rights reserved.",
     )
     assert [block.text for block in strip_furniture(blocks, None)] == [body]
+
+
+STORY = (
+    "The ferry company said on Monday that the winter timetable would start a week late, "
+    "after repairs to the pier ran over."
+)
+
+
+def test_closing_lines_that_credit_reporters_and_editors_go() -> None:
+    for credit in (
+        "Additional reporting by Jane Doe",
+        "Reporting by Jane Doe; Editing by John Roe",
+        "(Reporting by Jane Doe in Riverside; Writing by John Roe)",
+        "John Roe contributed reporting from Harbourtown.",
+        "Riverside Daily's Jane Doe contributed to this report.",
+    ):
+        kept = strip_furniture(_blocks(STORY, credit), None)
+        assert [block.text for block in kept] == [STORY], credit
+
+
+def test_reporting_inside_the_story_and_a_credit_not_at_the_end_stay() -> None:
+    quoted = "Reporting by the Riverside Daily contributed to the inquiry, the minister said."
+    blocks = _blocks(quoted, STORY, "Reporting by Jane Doe; Editing by John Roe", "Riverside")
+    assert strip_furniture(blocks, None) == blocks
+
+
+def test_the_credit_rule_can_be_switched_off_for_the_bench() -> None:
+    blocks = _blocks(STORY, "Additional reporting by Jane Doe")
+    assert strip_furniture(blocks, None, ExtractionRules(credit_lines=False)) == blocks
+
+
+SUMMARY = "The ferry timetable for winter starts a week late after the pier repairs ran over"
+
+
+def test_a_heading_above_the_body_that_repeats_the_description_goes() -> None:
+    blocks = [Block("head", f"{SUMMARY}.", f"## {SUMMARY}."), *_blocks(STORY)]
+    kept = strip_furniture(blocks, None, description=f"{SUMMARY}.")
+    assert [block.text for block in kept] == [STORY]
+
+
+def test_a_first_paragraph_repeating_the_description_and_later_headings_stay() -> None:
+    """Pages reuse their first paragraph as their description: it is still the article's."""
+    lede = _blocks(f"{SUMMARY}, the company said on Monday.")
+    heading = [Block("head", SUMMARY, f"## {SUMMARY}")]
+    for blocks in (lede + _blocks(STORY), lede + heading + _blocks(STORY)):
+        kept = strip_furniture(blocks, None, description=f"{SUMMARY}, the company said on Monday.")
+        assert kept == blocks
+
+
+def test_the_standfirst_rule_can_be_switched_off_for_the_bench() -> None:
+    blocks = [Block("head", SUMMARY, f"## {SUMMARY}"), *_blocks(STORY)]
+    rules = ExtractionRules(drop_standfirst=False)
+    assert strip_furniture(blocks, None, rules, description=SUMMARY) == blocks

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from capture.extract import LAYOUT_SCRIPT, BlockBox, RenderedPage, extract_article
+from capture.extract import BlockBox, RenderedPage, extract_article
 from capture.extract.model import FLAG_FIXED, FLAG_HIDDEN
+from capture.js import page_script
 
 PARAGRAPH = (
     "The committee met on Thursday to agree the plan for the new harbour wall, which will be "
@@ -54,5 +55,5 @@ def test_rendered_page_round_trips_through_json() -> None:
 
 
 def test_layout_script_is_a_function_that_stamps_capture_ids() -> None:
-    assert LAYOUT_SCRIPT.strip().startswith("() =>")
-    assert "data-capture-id" in LAYOUT_SCRIPT
+    assert page_script("layout.js").strip().startswith("() =>")
+    assert "data-capture-id" in page_script("layout.js")

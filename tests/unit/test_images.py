@@ -8,8 +8,8 @@ import random
 import pytest
 from PIL import Image
 
-from capture import images
 from capture.models import FirstScreen
+from capture.output import images
 
 
 def page_png(width: int = 320, height: int = 2000, *, interlace: bool = False) -> bytes:

@@ -10,7 +10,7 @@ import pytest
 
 from capture.config.job import Job, load_job
 from capture.errors import ConfigError, ExitCode
-from capture.models import Viewport
+from capture.options import Viewport
 
 REPO = Path(__file__).resolve().parents[2]
 JOBS = REPO / "tests" / "sites" / "jobs"
@@ -45,7 +45,7 @@ def test_a_full_job_loads_with_urls_from_the_file_and_the_list_each_once() -> No
         "https://news.example/sport/regatta",
         "https://gazette.example/harbour/vote?id=7",
     ]
-    assert (job.concurrency, job.retries, job.retry_backoff, job.host_delay) == (4, 3, 0.5, 1.5)
+    assert (job.concurrency, job.retries, job.retry_backoff_s, job.host_delay_s) == (4, 3, 0.5, 1.5)
     assert job.wacz is False
 
 
@@ -81,7 +81,7 @@ def test_a_minimal_job_gets_the_documented_defaults(tmp_path: Path) -> None:
     job, urls = load_job(write(tmp_path, GOOD_TOP))
 
     assert urls == ["https://a.example/1"]
-    assert (job.concurrency, job.retries, job.retry_backoff, job.host_delay) == (2, 2, 2.0, 0.0)
+    assert (job.concurrency, job.retries, job.retry_backoff_s, job.host_delay_s) == (2, 2, 2.0, 0.0)
     assert job.output == Path("archives")
     assert job.wacz is True
     assert job.settings_for(urls[0]).options().viewport == Viewport(1280, 800)
@@ -112,7 +112,7 @@ def test_an_unknown_key_is_an_error_listing_the_allowed_keys(tmp_path: Path) -> 
 
 
 def test_an_unknown_key_inside_defaults_names_its_key_path_and_line(tmp_path: Path) -> None:
-    path = write(tmp_path, GOOD_TOP + "defaults:\n  timeout: 30\n  viewports: 800x600\n")
+    path = write(tmp_path, GOOD_TOP + "defaults:\n  timeout_s: 30\n  viewports: 800x600\n")
     message = problem(path)
     assert message.startswith(f"{path}:7: defaults.viewports: unknown key. Allowed here: ")
     assert "viewport" in message
@@ -122,7 +122,7 @@ def test_an_unknown_key_in_the_second_override_names_it_by_index(tmp_path: Path)
     text = GOOD_TOP + (
         "overrides:\n"
         "  - url: https://a.example/1\n"
-        "    timeout: 5\n"
+        "    timeout_s: 5\n"
         "  - url: https://a.example/1\n"
         "    wait: 3\n"
     )
@@ -159,11 +159,14 @@ def test_every_problem_of_a_file_is_reported_at_once(tmp_path: Path) -> None:
             ":5: defaults.viewport: 'wide' is not a viewport. Write WIDTHxHEIGHT",
         ),
         (
-            "version: 1\nname: t\nurls: [https://a.example/]\noverrides:\n  - timeout: 5\n",
+            "version: 1\nname: t\nurls: [https://a.example/]\noverrides:\n  - timeout_s: 5\n",
             ":5: overrides[0].url: this key is required. Add it.",
         ),
         ("version: 1\nname: t\nurls: [https://a.example/]\nretries: 11\n", ":4: retries: "),
-        ("version: 1\nname: t\nurls: [https://a.example/]\nhost_delay: -1\n", ":4: host_delay: "),
+        (
+            "version: 1\nname: t\nurls: [https://a.example/]\nhost_delay_s: -1\n",
+            ":4: host_delay_s: ",
+        ),
     ],
 )
 def test_missing_and_out_of_range_values_name_line_and_key(

@@ -9,13 +9,15 @@ from typing import Any
 
 import pytest
 
-from capture import printing, sessions
+from capture.browser import printing
+from capture.browser import session as login
+from capture.browser.recorder import utc_now
+from capture.browser.session import log_in_once
 from capture.distributed.sessioncache import SessionStores
 from capture.errors import PrintError
-from capture.models import CaptureOptions
-from capture.recorder import utc_now
-from capture.sessions import SessionStore, log_in_once
-from capture.signin import check_session
+from capture.login.signin import check_session
+from capture.options import CaptureOptions
+from capture.sessions.logins import SessionStore
 from capture.steps import SYSTEM_CLOCK, MonotonicClock
 from tests.browser.session_site import members_config
 from tests.fakes import FakeClock
@@ -66,17 +68,25 @@ async def test_a_login_on_a_private_address_is_refused_before_any_context() -> N
     assert browser.made == []
 
 
-async def test_a_runs_store_passes_the_guard_on_to_its_one_login() -> None:
-    store = SessionStore()
-    session = await store.obtain(
-        members_config(),
-        "http://10.1.2.3/members/article",
-        FakeBrowser(),  # type: ignore[arg-type]
-        {},
-        GUARDED,
-        policy=lambda address: "private" if address.startswith("10.") else None,
-    )
-    assert session.failure is not None and "10.1.2.3 is a private address" in session.failure
+async def test_a_runs_store_logs_in_once_and_remembers_a_refused_login() -> None:
+    store, browser, tries = SessionStore(), FakeBrowser(), []
+
+    def guarded_login() -> Any:
+        tries.append(1)
+        return log_in_once(
+            members_config(),
+            "http://10.1.2.3/members/article",
+            browser,  # type: ignore[arg-type]
+            {},
+            GUARDED,
+            utc_now,
+            policy=lambda address: "private" if address.startswith("10.") else None,
+        )
+
+    first = await store.obtain(members_config(), guarded_login)
+    again = await store.obtain(members_config(), guarded_login)
+    assert first.failure is not None and "10.1.2.3 is a private address" in first.failure
+    assert again is first and len(tries) == 1 and browser.made == []
 
 
 async def test_checking_a_session_on_a_private_address_loads_nothing() -> None:
@@ -105,7 +115,7 @@ async def test_a_login_that_hangs_is_given_up() -> None:
         monotonic=clock,
     )
     assert session.failure is not None and "login not done" in session.failure
-    assert clock.now() - began == pytest.approx(sessions.LOGIN_BUDGET_S + 10)  # its bound
+    assert clock.now() - began == pytest.approx(login.LOGIN_BUDGET_S + 10)  # its bound
 
 
 async def test_a_print_context_that_comes_after_the_timeout_is_closed() -> None:

@@ -6,7 +6,13 @@ from collections.abc import Mapping
 
 import pytest
 
-from capture.netguard import Blocked, NetworkGuard, Resolve, address_kind, is_blocked_address
+from capture.browser.netguard import (
+    Blocked,
+    NetworkGuard,
+    Resolve,
+    address_kind,
+    is_blocked_address,
+)
 
 
 @pytest.mark.parametrize(

@@ -11,12 +11,13 @@ from typing import Any
 import pytest
 import yaml
 
-from capture.cli.parser import build_parser, flag_of, options_from_args
+from capture.cli import build_parser
+from capture.cli.parser import flag_of, options_from_args
 from capture.config.job import load_job
 from capture.distributed.payload import read_payload, task_payload
 from capture.models import CaptureRequest
 from capture.options import CaptureOptions, Option, Viewport, option_fields
-from capture.runner import RunPolicy
+from capture.run.runner import RunPolicy
 
 URL = "https://example.org/news/story"
 

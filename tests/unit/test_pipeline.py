@@ -16,22 +16,19 @@ import pytest
 from PIL import Image
 from warcio.archiveiterator import ArchiveIterator
 
-from capture import api, files, pipeline, runner
-from capture import folder as folder_files
+from capture import api
 from capture.api import capture_urls
+from capture.browser.recorder import ExchangeSink
 from capture.errors import NavigationError, OutputError, UsageError
-from capture.models import (
-    CaptureOptions,
-    CaptureRequest,
-    CaptureState,
-    Exchange,
-    FirstScreen,
-    PageCapture,
-)
-from capture.pipeline import Seams, capture_page
+from capture.exchanges import Exchange
+from capture.models import CaptureRequest, CaptureState, FirstScreen, PageCapture
+from capture.options import CaptureOptions
+from capture.output import files
+from capture.output import folder as folder_files
+from capture.output.warc import WarcFile
 from capture.progress import CaptureFinished, CaptureStarted, ProgressEvent
-from capture.recorder import ExchangeSink
-from capture.warc import WarcFile
+from capture.run import pipeline, runner
+from capture.run.pipeline import Seams, capture_page
 from tests.fakes import (
     ARTICLE_TITLE,
     FAKE_MACHINE,

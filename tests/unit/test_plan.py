@@ -8,7 +8,7 @@ import pytest
 
 from capture import paths
 from capture.errors import UsageError
-from capture.models import CaptureOptions
+from capture.options import CaptureOptions
 from capture.plan import normalise_url, plan
 
 OPTIONS = CaptureOptions()

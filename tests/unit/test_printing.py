@@ -11,12 +11,13 @@ from pathlib import Path
 
 import pytest
 
+from capture.browser.printing import Printer
+from capture.browser.recycle import RecyclingRenderer
 from capture.errors import PrintError
 from capture.evidence.verify import verify_path
-from capture.models import CaptureOptions, CaptureRequest, CaptureState
-from capture.pipeline import Seams, capture_page
-from capture.printing import Printer
-from capture.recycle import RecyclingRenderer
+from capture.models import CaptureRequest, CaptureState
+from capture.options import CaptureOptions
+from capture.run.pipeline import Seams, capture_page
 from tests.fakes import FAKE_MACHINE, FakeRenderer, counting_ids, fixed_clock, small_viewport
 
 URL = "https://news.example.org/story"
@@ -82,7 +83,7 @@ async def test_a_changed_provenance_pdf_fails_verification(tmp_path: Path) -> No
 async def test_a_print_that_fails_makes_the_capture_partial_and_every_record_says_so(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
-    with caplog.at_level(logging.WARNING, logger="capture.pipeline"):
+    with caplog.at_level(logging.WARNING, logger="capture.run.pipeline"):
         state = await _capture(tmp_path, PrintingRenderer(fails=True))
 
     assert state is CaptureState.PARTIAL  # a file every folder should hold is missing

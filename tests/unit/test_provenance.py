@@ -6,8 +6,10 @@ import hashlib
 import json
 from pathlib import Path
 
-from capture import __version__, provenance
-from capture.models import CaptureOptions, CaptureRequest, Viewport
+from capture import __version__
+from capture.models import CaptureRequest
+from capture.options import CaptureOptions, Viewport
+from capture.output import provenance
 from tests.fakes import (
     FAKE_BROWSER,
     FAKE_MACHINE,

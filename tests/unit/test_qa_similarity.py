@@ -6,8 +6,8 @@ import io
 
 from PIL import Image
 
-from capture.qa import first_shot_at_s, replay_options
-from capture.similarity import pixel_score, text_similarity
+from capture.qa.check import first_shot_at_s, replay_options
+from capture.qa.similarity import pixel_score, text_similarity
 
 
 def png(width: int, height: int, colour: tuple[int, int, int] = (255, 255, 255)) -> bytes:

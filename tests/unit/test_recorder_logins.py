@@ -12,9 +12,9 @@ import json
 from dataclasses import dataclass, field
 from typing import Any, cast
 
-from capture.models import Exchange
-from capture.recorder import Recorder
-from capture.redaction import SESSION_BYTES, Redactor
+from capture.browser.recorder import Recorder
+from capture.exchanges import Exchange
+from capture.sessions.redaction import SESSION_BYTES, Redactor
 from tests.unit.test_recorder_viewer import FakeFrame, FakeRequest, FakeResponse
 
 USER, PASSWORD = "member-4c1b", "pw-8e2f-members-only"

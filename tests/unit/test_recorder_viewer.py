@@ -11,9 +11,9 @@ import asyncio
 from dataclasses import dataclass, field
 from typing import Any, cast
 
-from capture.devtools import VIEWER_READ_MAX_BYTES, is_viewer_document
-from capture.models import Exchange
-from capture.recorder import PDF_VIEWER_ORIGIN, Recorder
+from capture.browser.devtools import VIEWER_READ_MAX_BYTES, is_viewer_document
+from capture.browser.recorder import PDF_VIEWER_ORIGIN, Recorder
+from capture.exchanges import Exchange
 
 PDF_URL = "http://127.0.0.1:8000/report.pdf"
 PLACEHOLDER = b"<!doctype html><embed type='application/pdf'>"

@@ -14,9 +14,9 @@ import pytest
 from warcio.archiveiterator import ArchiveIterator
 from warcio.warcwriter import WARCWriter
 
-from capture import records
-from capture.files import sha256_label
-from capture.models import Exchange, HttpRequest, HttpResponse
+from capture.exchanges import Exchange, HttpRequest, HttpResponse
+from capture.output import records
+from capture.output.files import sha256_label
 from tests.fakes import counting_ids
 
 GOLDEN = Path(__file__).parent / "golden" / "records.warc"

@@ -7,17 +7,18 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
+from capture.exchanges import Exchange, HttpRequest, HttpResponse
 from capture.models import (
-    CaptureOptions,
     CaptureRequest,
     CaptureState,
-    Exchange,
-    HttpRequest,
-    HttpResponse,
+    PageFacts,
+    Reason,
     StepResult,
     StepState,
+    Verdict,
 )
-from capture.redaction import (
+from capture.options import CaptureOptions
+from capture.sessions.redaction import (
     REDACTED,
     SESSION_MARK,
     Redactor,
@@ -25,8 +26,7 @@ from capture.redaction import (
     redact_exchange,
     redact_text,
 )
-from capture.scrub import without_secrets
-from capture.verdict import PageFacts, Reason, Verdict
+from capture.sessions.scrub import without_secrets
 from tests.fakes import complete_page
 
 SECRETS = ("reader@x.org", "p&ss word")

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from capture import api
+from capture.browser.recorder import ExchangeSink
 from capture.models import CaptureRequest, CaptureState, PageCapture
-from capture.recorder import ExchangeSink
 from tests.fakes import FakeRenderer
 
 URLS = [f"https://site.example/{n}" for n in range(4)]

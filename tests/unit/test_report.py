@@ -9,7 +9,14 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from capture import paths
-from capture.report import InterventionRow, Link, ReportRow, report_html, report_rows, write_report
+from capture.run.report import (
+    InterventionRow,
+    Link,
+    ReportRow,
+    report_html,
+    report_rows,
+    write_report,
+)
 
 HOSTILE = '<script>alert("x")</script><img src=x onerror=alert(1)> & "quotes"'
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from capture.models import CaptureState
-from capture.retry import backoff_s, is_transient, retry_delay_s
-from capture.verdict import Document, PageFacts, judge
+from capture.models import CaptureState, PageFacts
+from capture.run.retry import backoff_s, is_transient, retry_delay_s
+from capture.verdict.judge import Document, judge
 
 FAILED, COMPLETE, PARTIAL = CaptureState.FAILED, CaptureState.COMPLETE, CaptureState.PARTIAL
 URL = "https://news.example/story"

@@ -20,12 +20,12 @@ import pytest
 from warcio.archiveiterator import ArchiveIterator
 
 from capture import api, cli
+from capture.browser.recorder import ExchangeSink
 from capture.cli.display import Printer
 from capture.errors import ExitCode, OutputError
 from capture.models import CaptureRequest, PageCapture
+from capture.output.runfolder import RunFolder
 from capture.progress import CaptureFinished, CaptureStarted, RunFinished, RunStarted
-from capture.recorder import ExchangeSink
-from capture.runfolder import RunFolder
 from tests.fakes import FakeRenderer, failed_page, partial_page
 
 REPO = Path(__file__).resolve().parents[2]
@@ -387,8 +387,7 @@ def test_json_progress_is_one_json_object_a_line(
 
 def bar_output(finish: RunFinished | None) -> str:
     """Return what a progress bar printer writes for 4 URLs: 1 complete, 1 failed, then finish."""
-    from capture.models import CaptureState
-    from capture.pipeline import CaptureResult
+    from capture.models import CaptureResult, CaptureState
 
     out = io.StringIO()
     printer = Printer(False, out, bar=True)
@@ -530,7 +529,7 @@ def test_schema_of_jobs_is_json_schema_that_forbids_unknown_keys(
     schema = json.loads(capsys.readouterr().out)
     assert schema["title"] == "Job"
     assert schema["additionalProperties"] is False
-    assert {"urls", "urls_file", "concurrency", "retries", "host_delay"} <= set(
+    assert {"urls", "urls_file", "concurrency", "retries", "host_delay_s"} <= set(
         schema["properties"]
     )
 

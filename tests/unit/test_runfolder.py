@@ -10,13 +10,13 @@ import pytest
 
 from capture.api import capture_urls, execute
 from capture.errors import UsageError
-from capture.models import CaptureOptions
-from capture.pipeline import Seams
+from capture.options import CaptureOptions
+from capture.output.runfolder import RunFolder
 from capture.plan import plan
 from capture.progress import CaptureFinished, ProgressEvent
-from capture.runfolder import RunFolder
-from capture.runner import RunPolicy
-from capture.runs import RunSettings
+from capture.run.lifecycle import RunSettings
+from capture.run.pipeline import Seams
+from capture.run.runner import RunPolicy
 from tests.fakes import FakeRenderer
 
 MOMENT = datetime(2026, 11, 27, 7, 0, 0, tzinfo=UTC)

@@ -15,15 +15,16 @@ from warcio.archiveiterator import ArchiveIterator
 
 from capture import api
 from capture.api import RunResult
+from capture.browser.recorder import ExchangeSink
 from capture.config.job import Job
 from capture.errors import OutputError, UsageError
-from capture.models import CaptureOptions, CaptureRequest, CaptureState, PageCapture
-from capture.pipeline import Seams
+from capture.models import CaptureRequest, CaptureState, PageCapture
+from capture.options import CaptureOptions
+from capture.output.runfolder import RunFolder
 from capture.plan import plan
 from capture.progress import CaptureRetrying, CaptureStarted, ProgressEvent
-from capture.recorder import ExchangeSink
-from capture.runfolder import RunFolder
-from capture.runner import RunPolicy, run_captures
+from capture.run.pipeline import Seams
+from capture.run.runner import RunPolicy, run_captures
 from tests.fakes import (
     FAKE_MACHINE,
     FakeClock,
@@ -492,7 +493,7 @@ async def test_a_job_run_writes_one_result_row_per_url_in_order(tmp_path: Path) 
 
 
 async def test_run_json_holds_the_job_times_counts_and_versions(tmp_path: Path) -> None:
-    result = await run(job(tmp_path, URLS[:2], retries=1, host_delay=0.01), FakeRenderer())
+    result = await run(job(tmp_path, URLS[:2], retries=1, host_delay_s=0.01), FakeRenderer())
 
     info = run_json(result.folder)
     assert info["state"] == "finished"

@@ -9,9 +9,9 @@ from typing import Any, cast
 import pytest
 from playwright.async_api import Error as PlaywrightError
 
-from capture import images
+from capture.browser.screenshot import SHOT_ATTEMPTS, _shoot, first_screen_later, with_first_screen
 from capture.models import Screenshot
-from capture.screenshot import SHOT_ATTEMPTS, _shoot, first_screen_later, with_first_screen
+from capture.output import images
 from tests.fakes import png
 
 NO_FRAME = "Protocol error (Page.captureScreenshot): Unable to capture screenshot"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from capture.scrolling import NOT_SCROLLED, Scrollable, Scrolled
+from capture.page.scrolling import NOT_SCROLLED, Scrollable, Scrolled
 
 WINDOW = 800
 THROUGH = Scrolled(steps=6, reached_px=5_000, stopped="bottom")

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from capture.errors import UsageError
-from capture.sessionfile import parse_cookies_txt, read_session, write_session
-from capture.sessions import state_values
+from capture.sessions.logins import state_values
+from capture.sessions.statefile import parse_cookies_txt, read_session, write_session
 
 COOKIES_TXT = """# Netscape HTTP Cookie File
 # This is a generated file! Do not edit.

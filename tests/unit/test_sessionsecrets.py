@@ -6,10 +6,11 @@ import json
 from pathlib import Path
 
 from capture.config.site import load_site
-from capture.models import CaptureOptions, CaptureRequest
-from capture.redaction import SESSION_MARK
-from capture.sessions import SessionStore, redactor_for
-from capture.sessionsecrets import looks_secret, own_sites, session_secrets, site_of
+from capture.models import CaptureRequest
+from capture.options import CaptureOptions
+from capture.sessions.logins import SessionStore, redactor_for
+from capture.sessions.redaction import SESSION_MARK
+from capture.sessions.secrets import looks_secret, own_sites, session_secrets, site_of
 from tests.unit.test_redaction import session_exchange
 
 SID = "5f1c9a0e7b3d42c8a6e1f09b"

@@ -16,10 +16,10 @@ from typing import Any, cast
 import pytest
 from playwright.async_api import Error as PlaywrightError
 
-from capture import activity
-from capture.activity import NetworkActivity
-from capture.recorder import Recorder
-from capture.settle import TIMER_SLACK_S, Settled, until_settled
+from capture.browser.recorder import Recorder
+from capture.page import activity
+from capture.page.activity import NetworkActivity
+from capture.page.settle import TIMER_SLACK_S, Settled, until_settled
 from tests.fakes import FakeClock
 
 

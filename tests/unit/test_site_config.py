@@ -6,11 +6,12 @@ from pathlib import Path
 
 import pytest
 
+from capture.config.match import SiteSet, load_sites
 from capture.config.selector import selector_problem
-from capture.config.site import load_site, load_sites, site_schema
+from capture.config.site import load_site, site_schema
 from capture.errors import ConfigError
-from capture.overlays.login import REDACTED, credential_values, redact
-from capture.sites import SiteSet
+from capture.overlays.login import REDACTED, redact
+from capture.sessions.secrets import credential_values
 
 ROOT = Path(__file__).resolve().parents[2]
 GOOD = """version: 1
@@ -54,9 +55,9 @@ def test_bad_selector_names_its_line_and_the_problem(tmp_path: Path) -> None:
 
 
 def test_wrong_type_names_key_path(tmp_path: Path) -> None:
-    text = GOOD + "  - wait_for:\n      selector: '#x'\n      timeout: soon\n"
+    text = GOOD + "  - wait_for:\n      selector: '#x'\n      timeout_s: soon\n"
     message = error_of(write(tmp_path, "c.yaml", text))
-    assert ":9: actions[1].wait_for.timeout:" in message and "number" in message
+    assert ":9: actions[1].wait_for.timeout_s:" in message and "number" in message
 
 
 def test_two_actions_in_one_item_are_refused(tmp_path: Path) -> None:

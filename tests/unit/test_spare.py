@@ -1,4 +1,4 @@
-"""The spare context and page made ahead for the next capture (capture.spare).
+"""The spare context and page made ahead for the next capture (capture.browser.spare).
 
 The browser is a fake here; tests/browser/test_spare.py captures with the real one.
 """
@@ -12,7 +12,7 @@ from typing import Any, cast
 
 import pytest
 
-from capture.spare import SparePage
+from capture.browser.spare import SparePage
 
 
 @dataclass(eq=False)

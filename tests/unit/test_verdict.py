@@ -1,11 +1,11 @@
-"""The verdict on what a page is (`capture.verdict.judge`), from small documents and page facts."""
+"""The verdict on what a page is (`capture.verdict.judge.judge`), from documents and page facts."""
 
 from __future__ import annotations
 
 import pytest
 
-from capture.models import CaptureState
-from capture.verdict import Document, PageFacts, Reason, Verdict, judge, retry_after_s
+from capture.models import CaptureState, PageFacts, Reason, Verdict
+from capture.verdict.judge import Document, judge, retry_after_s
 
 URL = "https://news.example/2026/11/harbour-wall"
 ARTICLE = PageFacts(

@@ -16,15 +16,16 @@ from capture.api import RunResult
 from capture.cli import exit_code_for
 from capture.config.job import Job
 from capture.errors import ExitCode
-from capture.evidence.report_html import PROVENANCE_HTML
-from capture.models import CaptureOptions, CaptureRequest, CaptureState, PageCapture
-from capture.pipeline import Seams, capture_page
+from capture.models import CaptureRequest, CaptureState, PageCapture, PageFacts, Reason, Verdict
+from capture.options import CaptureOptions
+from capture.output.provenance_html import PROVENANCE_HTML
 from capture.plan import plan
 from capture.progress import CaptureRetrying, CaptureStarted, ProgressEvent
-from capture.report import report_html, report_rows
-from capture.retry import MAX_RETRY_AFTER_S, retry_delay_s
-from capture.runner import RunPolicy, run_captures
-from capture.verdict import Document, PageFacts, Reason, Verdict, judge
+from capture.run.pipeline import Seams, capture_page
+from capture.run.report import report_html, report_rows
+from capture.run.retry import MAX_RETRY_AFTER_S, retry_delay_s
+from capture.run.runner import RunPolicy, run_captures
+from capture.verdict.judge import Document, judge
 from tests.fakes import FAKE_MACHINE, FakeClock, FakeRenderer, complete_page, small_viewport
 
 SEAMS = Seams(machine=FAKE_MACHINE)

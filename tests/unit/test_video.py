@@ -16,8 +16,9 @@ import pytest
 from PIL import Image
 
 from capture.errors import VideoError
-from capture.models import ScreencastFrame, Viewport
-from capture.video import FPS, LAST_FRAME_S, Encoder, choose_encoder, durations_s, encode
+from capture.models import ScreencastFrame
+from capture.options import Viewport
+from capture.output.video import FPS, LAST_FRAME_S, Encoder, choose_encoder, durations_s, encode
 
 VIEW = Viewport(320, 200)
 COLOURS = ("#ff0000", "#00ff00", "#0000ff")

@@ -1,11 +1,14 @@
-"""The PDF viewer's documents and streams, matched without a browser (capture.viewerfiles)."""
+"""The PDF viewer's documents and streams, matched without a browser.
+
+(capture.browser.viewerfiles)
+"""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from capture.models import Exchange, HttpRequest, HttpResponse
-from capture.viewerfiles import STREAM_ABORTED, ViewerFiles
+from capture.browser.viewerfiles import STREAM_ABORTED, ViewerFiles
+from capture.exchanges import Exchange, HttpRequest, HttpResponse
 
 REPORT = "http://127.0.0.1:8000/report.pdf"
 ANNEX = "http://127.0.0.1:8000/annex.pdf"

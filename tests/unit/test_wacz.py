@@ -16,14 +16,15 @@ from pathlib import Path
 import pytest
 
 from capture import paths
-from capture.cdxj import IndexLayout
 from capture.errors import NothingToPackageError, OutputError, PackageError
 from capture.evidence.checks import Check
 from capture.evidence.verify import verify_path
-from capture.models import Exchange, HttpRequest, HttpResponse
-from capture.records import exchange_records, resource_record, warcinfo_record
-from capture.wacz import verify_wacz, write_wacz
-from capture.warc import WarcFile
+from capture.evidence.waczfixity import verify_wacz
+from capture.exchanges import Exchange, HttpRequest, HttpResponse
+from capture.output.cdxj import IndexLayout
+from capture.output.records import exchange_records, resource_record, warcinfo_record
+from capture.output.wacz import write_wacz
+from capture.output.warc import WarcFile
 
 CREATED = datetime(2026, 11, 27, 6, 45, 0, tzinfo=UTC)
 PAGES = {

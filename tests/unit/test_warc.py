@@ -14,9 +14,9 @@ import pytest
 from warcio.archiveiterator import ArchiveIterator
 
 from capture.errors import OutputError
-from capture.models import HttpResponse
-from capture.records import resource_record, response_record
-from capture.warc import (
+from capture.exchanges import HttpResponse
+from capture.output.records import resource_record, response_record
+from capture.output.warc import (
     FAST_LEVEL,
     OPEN_SUFFIX,
     STORED_LEVEL,

@@ -1,0 +1,1 @@
+"""`capture login`: session files made by a site config's login or by a person at a browser."""

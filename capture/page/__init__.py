@@ -1,0 +1,1 @@
+"""When a page is ready: its network quiet, its timers run, scrolled through, watched."""

@@ -1,0 +1,1 @@
+"""Captures end to end: one capture's pipeline, the runner, the run folder, report and WACZ."""

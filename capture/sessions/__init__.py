@@ -1,0 +1,1 @@
+"""Logged-in captures: sessions, logging in, and keeping every secret out of the outputs."""
