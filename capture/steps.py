@@ -1,26 +1,70 @@
-"""Named capture steps with explicit states, timings and a shared time budget."""
+"""Named capture steps with explicit states, timings and a shared time budget, and the
+monotonic clock that policies read (budgets, step timeouts, the runner's host delays and
+back-offs): a seam, so tests move time on instead of sleeping."""
 
 from __future__ import annotations
 
 import asyncio
 import time
+from contextlib import AbstractAsyncContextManager
 from dataclasses import replace
 from types import TracebackType
-from typing import Any
+from typing import Any, Protocol
 
 from capture.models import StepResult, StepState
+
+
+class MonotonicClock(Protocol):
+    """The time policies are measured in: seconds that only go forward, and waits on them.
+
+    Timestamps written to outputs come from another seam (`Seams.clock`, wall-clock UTC).
+    """
+
+    def now(self) -> float:
+        """Return the current time in seconds (only differences mean anything)."""
+        ...
+
+    async def sleep(self, seconds: float) -> None:
+        """Return after seconds have passed on this clock."""
+        ...
+
+    def timeout(self, seconds: float) -> AbstractAsyncContextManager[Any]:
+        """Return an async context manager that raises TimeoutError out of its block once
+        seconds have passed on this clock (as `asyncio.timeout` does)."""
+        ...
+
+
+class SystemClock:
+    """The real clock: `time.monotonic`, `asyncio.sleep` and `asyncio.timeout`."""
+
+    def now(self) -> float:
+        """Return `time.monotonic()`."""
+        return time.monotonic()
+
+    async def sleep(self, seconds: float) -> None:
+        """Sleep on the event loop."""
+        await asyncio.sleep(seconds)
+
+    def timeout(self, seconds: float) -> AbstractAsyncContextManager[Any]:
+        """Return `asyncio.timeout(seconds)`."""
+        return asyncio.timeout(seconds)
+
+
+SYSTEM_CLOCK = SystemClock()
+"""The clock every policy uses unless its caller injects another (a test's fake)."""
 
 
 class Budget:
     """A whole-page time budget that steps draw on."""
 
-    def __init__(self, total_s: float) -> None:
+    def __init__(self, total_s: float, clock: MonotonicClock = SYSTEM_CLOCK) -> None:
         self.total_s = total_s
-        self._deadline = time.monotonic() + total_s
+        self._clock = clock
+        self._deadline = clock.now() + total_s
 
     def remaining_s(self) -> float:
         """Return the seconds left (never negative)."""
-        return max(0.0, self._deadline - time.monotonic())
+        return max(0.0, self._deadline - self._clock.now())
 
     def allow(self, wanted_s: float, *, reserve_s: float = 0.0) -> float:
         """Return the seconds a step may take: wanted_s, within what is left after reserve_s."""
@@ -30,8 +74,10 @@ class Budget:
 class StepLog:
     """Records each step's outcome; optional steps that fail leave the capture partial."""
 
-    def __init__(self) -> None:
+    def __init__(self, clock: MonotonicClock = SYSTEM_CLOCK) -> None:
         self.results: list[StepResult] = []
+        self.clock = clock
+        """Times each step and bounds it by its timeout."""
 
     def step(self, name: str, *, timeout_s: float, required: bool = False) -> Step:
         """Return an async context manager that times, bounds and records one step.
@@ -66,7 +112,7 @@ class Step:
         self.required = required
         self.detail: dict[str, Any] = {}
         self.failure: str | None = None
-        self._timeout = asyncio.timeout(timeout_s)
+        self._timeout = log.clock.timeout(timeout_s)
         self._start = 0.0
 
     def fail(self, reason: str) -> None:
@@ -74,7 +120,7 @@ class Step:
         self.failure = reason
 
     async def __aenter__(self) -> Step:
-        self._start = time.monotonic()
+        self._start = self.log.clock.now()
         await self._timeout.__aenter__()
         return self
 
@@ -89,7 +135,7 @@ class Step:
             await self._timeout.__aexit__(exc_type, exc, tb)
         except TimeoutError as timeout:
             error = timeout
-        duration = time.monotonic() - self._start
+        duration = self.log.clock.now() - self._start
         if error is None:
             state = StepState.FAILED if self.failure else StepState.OK
             self.log.add(StepResult(self.name, state, duration, self.failure, self.detail))

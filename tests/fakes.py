@@ -1,17 +1,23 @@
-"""The fake of the browser seam: a `Renderer` that returns canned page captures.
+"""The fakes of the seams: a `Renderer` that returns canned page captures, and a clock.
 
 `FakeRenderer` never starts a browser. For each request it feeds canned `Exchange` values to the
 pipeline's sink, yields to the event loop (so concurrent renders really overlap), and returns a
 canned `PageCapture`, or raises the canned exception. It records which URLs it rendered and the
 most renders that were in flight at once, so runner tests can check the concurrency bound.
+
+`FakeClock` is the `MonotonicClock` of policies (host delays, back-offs, budgets, step timeouts)
+in virtual time: a test of a 5 s delay takes no 5 s, and what it measures is exact.
 """
 
 from __future__ import annotations
 
 import asyncio
+import heapq
 import io
 import itertools
-from collections.abc import Callable, Iterator, Mapping, Sequence
+import math
+from collections.abc import AsyncIterator, Callable, Iterator, Mapping, Sequence
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 
@@ -223,3 +229,78 @@ class FakeRenderer:
 def small_viewport() -> Viewport:
     """Return a small viewport so fake screenshots cost little to crop and thumbnail."""
     return Viewport(320, 240)
+
+
+class FakeClock:
+    """A `MonotonicClock` in virtual time, that moves on by itself when everything waits.
+
+    `sleep` parks its caller until the clock reaches its deadline. Once any task sleeps, a
+    driver lets the event loop run `IDLE_ROUNDS` rounds (every runnable task goes on until it
+    waits), then moves the clock to the earliest deadline and wakes whoever is due. Work done
+    in threads (a capture's files) takes no virtual time unless something is sleeping then, as
+    on a fast machine. `advance` moves it by hand.
+    """
+
+    IDLE_ROUNDS = 50
+
+    def __init__(self, start_s: float = 1000.0) -> None:
+        self.now_s = start_s
+        self._sleepers: list[tuple[float, int, asyncio.Future[None]]] = []
+        self._order = itertools.count()
+        self._driver: asyncio.Task[None] | None = None
+
+    def now(self) -> float:
+        """Return the virtual time."""
+        return self.now_s
+
+    async def sleep(self, seconds: float) -> None:
+        """Return once the clock has moved on by seconds (at once, after a yield, for <= 0)."""
+        if seconds <= 0:
+            await asyncio.sleep(0)
+            return
+        future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        # Never due now: a wait of a hair's breadth still moves the clock on (as a real clock
+        # does), or a loop that waits out the rest of a quiet would never see it end.
+        deadline = max(self.now_s + seconds, math.nextafter(self.now_s, math.inf))
+        heapq.heappush(self._sleepers, (deadline, next(self._order), future))
+        if self._driver is None or self._driver.done():
+            self._driver = asyncio.ensure_future(self._drive())
+        await future
+
+    @asynccontextmanager
+    async def timeout(self, seconds: float) -> AsyncIterator[None]:
+        """Raise TimeoutError out of the block once seconds have passed on this clock."""
+        async with asyncio.timeout(None) as bound:
+
+            async def expire() -> None:
+                await self.sleep(seconds)
+                bound.reschedule(asyncio.get_running_loop().time())
+
+            watcher = asyncio.ensure_future(expire())
+            try:
+                yield
+            finally:
+                watcher.cancel()
+                await asyncio.gather(watcher, return_exceptions=True)
+
+    def advance(self, seconds: float) -> None:
+        """Move the clock on by seconds and wake the sleepers now due."""
+        self.now_s += seconds
+        self._wake_due()
+
+    def _wake_due(self) -> None:
+        while self._sleepers and self._sleepers[0][0] <= self.now_s:
+            _, _, future = heapq.heappop(self._sleepers)
+            if not future.done():
+                future.set_result(None)
+
+    async def _drive(self) -> None:
+        while True:
+            for _ in range(self.IDLE_ROUNDS):
+                await asyncio.sleep(0)
+            self._sleepers = [entry for entry in self._sleepers if not entry[2].done()]
+            heapq.heapify(self._sleepers)
+            if not self._sleepers:
+                return
+            self.now_s = max(self.now_s, self._sleepers[0][0])
+            self._wake_due()

@@ -29,6 +29,7 @@ from capture.overlays.log import InterventionLog
 from capture.page import watch as pagewatch
 from capture.page.looking import Looking
 from capture.sessions import expiry
+from capture.sessions.secrets import credential_values
 from capture.steps import Budget, StepLog
 from capture.verdict.judge import Document, judge
 
@@ -68,7 +69,12 @@ class PageRun:
             sink,
             policy=settings.address_policy,
         )
-        self.recorder = Recorder(self.gate.keep if self.gate.guard else sink, self.clock)
+        # The login's credentials: exchanges wait behind a login in flight (see Recorder).
+        self.recorder = Recorder(
+            self.gate.keep if self.gate.guard else sink,
+            self.clock,
+            credentials=credential_values(request.site),
+        )
         self.steps = StepLog()
         self.budget = Budget(self.options.timeout_s)
         self.page_events = PageEvents(self.clock, self.recorder.record_download)

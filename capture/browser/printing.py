@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from capture.browser.background import Background
 from capture.errors import PrintError
+from capture.steps import SYSTEM_CLOCK, MonotonicClock
 
 if TYPE_CHECKING:
     from playwright.async_api import Browser, BrowserContext, Page
@@ -49,7 +50,12 @@ async def open_print_page(browser: Browser) -> Page:
 
 
 async def print_html(
-    browser: Browser, html: str, *, timeout_s: float = PRINT_TIMEOUT_S, page: Page | None = None
+    browser: Browser,
+    html: str,
+    *,
+    timeout_s: float = PRINT_TIMEOUT_S,
+    page: Page | None = None,
+    clock: MonotonicClock = SYSTEM_CLOCK,
 ) -> bytes:
     """Return a self-contained HTML page printed to PDF in a fresh scriptless, offline context.
 
@@ -60,7 +66,7 @@ async def print_html(
     from playwright.async_api import Error as PlaywrightError
 
     try:
-        async with asyncio.timeout(timeout_s):
+        async with clock.timeout(timeout_s):
             context = page.context if page is not None else await _new_context(browser)
             try:
                 page = page or await context.new_page()

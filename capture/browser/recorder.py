@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import time
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
@@ -22,6 +21,8 @@ from capture.browser.viewerfiles import ViewerFiles, with_body
 from capture.exchanges import Exchange, FailedRequest, Header, HttpRequest, HttpResponse
 from capture.models import TrafficSummary
 from capture.page.activity import NetworkActivity
+from capture.sessions.redaction import LoginBarrier
+from capture.steps import SYSTEM_CLOCK, MonotonicClock
 
 if TYPE_CHECKING:
     from playwright._impl._api_structures import HttpHeader
@@ -73,11 +74,24 @@ def is_recordable(url: str) -> bool:
 
 
 class Recorder:
-    """Turns a browser context's network events into Exchanges handed to a sink."""
+    """Turns a browser context's network events into Exchanges handed to a sink.
 
-    def __init__(self, sink: ExchangeSink, clock: Clock = utc_now) -> None:
+    Exchanges reach the sink as their bodies are read, in no fixed order, except that none
+    passes a login in flight (a request whose body carries one of `credentials`): see
+    `capture.redaction.LoginBarrier`.
+    """
+
+    def __init__(
+        self,
+        sink: ExchangeSink,
+        clock: Clock = utc_now,
+        *,
+        credentials: Sequence[str] = (),
+        monotonic: MonotonicClock = SYSTEM_CLOCK,
+    ) -> None:
         self._sink = sink
         self._clock = clock
+        self._logins = LoginBarrier(credentials, self._store)
         self._started: dict[Request, datetime] = {}
         self._tasks = Background()
         self._download_held: dict[str, Exchange] = {}
@@ -92,7 +106,7 @@ class Recorder:
         self._waiting: set[Request] = set()
         """Requests with no response yet: they (and PDF bodies not yet streamed) keep it busy."""
         self._streaming: dict[Request, float] = {}
-        """Requests whose headers came (time.monotonic()) but whose body has not finished (or
+        """Requests whose headers came (on the monotonic clock) but whose body has not finished (or
         is never read)."""
         self._salvaged: set[Request] = set()
         self._stopped = False
@@ -102,7 +116,7 @@ class Recorder:
             self._emit_late, self._file_lost, self._buffered.holds_viewer_body
         )
         """PDF documents shown in the viewer, matched with the viewer's streams of their bytes."""
-        self.network = NetworkActivity(self._busy, self._arriving)
+        self.network = NetworkActivity(self._busy, self._arriving, monotonic)
         """The network's last events; waits for quiet (see `capture.page.settle`)."""
         self.exchanges = 0
         self.bytes = 0
@@ -129,13 +143,15 @@ class Recorder:
             return
         self._started[request] = self._clock()
         self._waiting.add(request)
+        if self._logins.watching:  # reads the body only when there is a login to see
+            self._logins.started(request, request.post_data_buffer)
         self._touch()
 
     def _on_response(self, response: Response) -> None:
         request = response.request
         if request in self._waiting:
             self._waiting.discard(request)
-            self._streaming[request] = time.monotonic()
+            self._streaming[request] = self.network.clock.now()
         self._touch()
 
     def _on_finished(self, request: Request) -> None:
@@ -162,6 +178,7 @@ class Recorder:
         self._waiting.discard(request)
         self._streaming.pop(request, None)
         self.network.wake()
+        self._logins.ended(request)
 
     async def _finish(self, request: Request) -> None:
         try:
@@ -327,6 +344,9 @@ class Recorder:
             self._emit(with_body(exchange, self._downloaded.pop(url)))
 
     def _emit(self, exchange: Exchange) -> None:
+        self._logins.pass_on(exchange)  # now, or after the login in flight (see LoginBarrier)
+
+    def _store(self, exchange: Exchange) -> None:
         self._sink(exchange)  # Counted only once stored: a refused write is not recorded.
         self.exchanges += 1
         self.bytes += len(exchange.response.body)
@@ -376,6 +396,7 @@ class Recorder:
                 exchange, "the file's body never arrived (PDF viewer stream or download missing)"
             )
         self._download_held.clear()
+        self._logins.release()  # a login that never ended teaches nothing more
         self._stopped = True
         for request in self._waiting:
             self._failed.append(_failure(request, "no response when the capture ended"))

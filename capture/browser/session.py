@@ -6,7 +6,6 @@ the login itself is the site config's `login` action (`capture.overlays.login`).
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import time
 from typing import TYPE_CHECKING, Any
@@ -19,6 +18,7 @@ from capture.overlays.actions import Navigations, Run
 from capture.overlays.log import InterventionLog
 from capture.overlays.login import log_in
 from capture.sessions.logins import Session, login_start
+from capture.steps import SYSTEM_CLOCK, MonotonicClock
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -44,13 +44,15 @@ async def log_in_once(  # noqa: PLR0917 - one login's inputs, all needed
     clock: Callable[[], datetime],
     *,
     policy: netguard.AddressPolicy | None = None,
+    monotonic: MonotonicClock = SYSTEM_CLOCK,
 ) -> Session:
     """Return the session of one login by the site's `login`, made in a context of its own
     that nothing records; a failed login gives a Session with the failure.
 
     With `block_private_networks`, the login is guarded as a capture is (`policy` decides which
     addresses are refused): a start page on a non-public address is not loaded at all. The
-    whole login, its context's preparation and its storage state included, is bounded.
+    whole login, its context's preparation and its storage state included, is bounded (on
+    `monotonic`; the page's own steps keep Playwright's timeouts).
     """
     key, started = site.rule("login"), clock()
     start = login_start(site, url)
@@ -61,7 +63,7 @@ async def log_in_once(  # noqa: PLR0917 - one login's inputs, all needed
         else None
     )
     try:
-        async with asyncio.timeout(LOGIN_BUDGET_S + 10):
+        async with monotonic.timeout(LOGIN_BUDGET_S + 10):
             blocked = await guard.check(start) if guard is not None else None
             if blocked is not None:
                 return Session(key, started, failure=_refused(key, blocked.describe()))

@@ -13,7 +13,6 @@ import asyncio
 import contextlib
 import logging
 import socket
-import time
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, replace
@@ -156,7 +155,7 @@ class Worker:
     async def _watch_cancel(self, submission: str, stop: asyncio.Event) -> None:
         """Set stop once the submission is cancelled: no new attempt of the task starts."""
         while not stop.is_set():
-            await asyncio.sleep(self.poll_s)
+            await self.seams.monotonic.sleep(self.poll_s)
             try:
                 if await self.coordination.cancelled(submission):
                     stop.set()
@@ -166,13 +165,13 @@ class Worker:
     @contextlib.asynccontextmanager
     async def _lease(self, spec: TaskSpec) -> AsyncIterator[bool]:
         """Hold the folder's lease (renewed meanwhile); yield False when it could not be had."""
-        ttl = self.settings.lease_s
-        deadline = time.monotonic() + self.settings.lease_wait_s
+        ttl, clock = self.settings.lease_s, self.seams.monotonic
+        deadline = clock.now() + self.settings.lease_wait_s
         while not await self.coordination.claim(spec.key, self.owner, ttl):
-            if time.monotonic() >= deadline or _finished(spec) is not None:
+            if clock.now() >= deadline or _finished(spec) is not None:
                 yield False
                 return
-            await asyncio.sleep(self.poll_s)
+            await clock.sleep(self.poll_s)
         renewing = asyncio.create_task(self._renew(spec.key, ttl, asyncio.current_task()))
         try:
             yield True
@@ -185,17 +184,18 @@ class Worker:
     async def _renew(self, key: str, ttl_s: float, holder: asyncio.Task[Any] | None) -> None:
         """Renew the lease until cancelled; when another worker took it, or it lapses before
         a renewal gets through, stop our capture."""
-        renewed_at = time.monotonic()
+        clock = self.seams.monotonic
+        renewed_at = clock.now()
         while True:
-            await asyncio.sleep(ttl_s / 3)
-            asked_at = time.monotonic()
+            await clock.sleep(ttl_s / 3)
+            asked_at = clock.now()
             try:
                 renewed = await self.coordination.renew(key, self.owner, ttl_s)
             except Exception as exc:
                 log.warning("could not renew a lease", extra={"key": key, "error": str(exc)})
                 # Redis away for a moment: the next renewal may work, if it comes in time.
                 # Once the lease lapses the capture is sent again and another worker takes it.
-                renewed = time.monotonic() + ttl_s / 3 < renewed_at + ttl_s
+                renewed = clock.now() + ttl_s / 3 < renewed_at + ttl_s
             else:
                 renewed_at = asked_at if renewed else renewed_at
             if not renewed:

@@ -1,7 +1,8 @@
 """How busy a page's network is: when it was last active, and waiting for it to go quiet.
 
-Pure timing over `time.monotonic()` and asyncio: the recorder reports events, and says what keeps
-the network busy (requests still waiting for an answer); the settle step waits here.
+Pure timing over a monotonic clock (`capture.steps.MonotonicClock`, the real one unless a test
+injects a fake) and asyncio: the recorder reports events, and says what keeps the network busy
+(requests still waiting for an answer); the settle step waits here.
 """
 
 from __future__ import annotations
@@ -9,8 +10,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import math
-import time
 from collections.abc import Callable
+
+from capture.steps import SYSTEM_CLOCK, MonotonicClock
 
 BODY_HOLD_S = 1.0
 """How long a body still arriving after its headers holds the quiet: an image or a script on
@@ -24,11 +26,14 @@ class NetworkActivity:
         self,
         busy: Callable[[], bool],
         arriving: Callable[[], float | None] = lambda: None,
+        clock: MonotonicClock = SYSTEM_CLOCK,
     ) -> None:
         self._busy = busy
         self._arriving = arriving
-        """When the newest body still arriving had its headers (time.monotonic()), or None."""
-        self._last = time.monotonic()
+        """When the newest body still arriving had its headers (on clock), or None."""
+        self.clock = clock
+        """The time events are noted in and quiet is waited on."""
+        self._last = clock.now()
         self._last_code = -math.inf
         """When the last script or frame document ended."""
         self.count = 0
@@ -37,7 +42,7 @@ class NetworkActivity:
 
     def touch(self) -> None:
         """Note an event, and wake whoever waits."""
-        self._last = time.monotonic()
+        self._last = self.clock.now()
         self.count += 1
         self.wake()
 
@@ -49,7 +54,7 @@ class NetworkActivity:
 
     def code_arrived(self) -> None:
         """Note that a script or frame document ended: its code runs from now on."""
-        self._last_code = time.monotonic()
+        self._last_code = self.clock.now()
 
     async def wait_quiet(
         self,
@@ -62,7 +67,7 @@ class NetworkActivity:
         """Return True once the network was idle for quiet_s seconds; False at timeout_s.
 
         Quiet counts from the last event, which may be before this call; events before
-        `loaded_at` (time.monotonic() at the load event) ask for none: what they led to ran
+        `loaded_at` (the clock's time at the load event) ask for none: what they led to ran
         before `load`, or runs before the page's next look. A script or frame document that
         ended after `loaded_at` asks for `after_code_s` of quiet instead: its code runs only
         after it arrives.
@@ -75,7 +80,7 @@ class NetworkActivity:
         """Return 0 when quiet, the seconds quiet still needs, or None while busy."""
         if self._busy():
             return None
-        now = time.monotonic()
+        now = self.clock.now()
         left = quiet_s - (now - self._last) if self._last > loaded_at else 0.0
         if (headers_at := self._arriving()) is not None:
             left = max(left, headers_at + BODY_HOLD_S - now)
@@ -89,11 +94,14 @@ class NetworkActivity:
         left() returns the seconds still to wait, or None to wait for the next event.
         """
         try:
-            async with asyncio.timeout(max(timeout_s, 0.0)):
+            async with self.clock.timeout(max(timeout_s, 0.0)):
                 while (wait_s := left()) != 0:
                     changed = self._changed
+                    if wait_s is None:
+                        await changed.wait()
+                        continue
                     with contextlib.suppress(TimeoutError):
-                        async with asyncio.timeout(wait_s):
+                        async with self.clock.timeout(wait_s):
                             await changed.wait()
         except TimeoutError:
             return False

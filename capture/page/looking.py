@@ -9,7 +9,6 @@ scrolled through again, and settles again. Every wait is bounded by the capture'
 
 from __future__ import annotations
 
-import time
 from typing import TYPE_CHECKING, Any
 
 from capture.options import CaptureOptions
@@ -43,12 +42,12 @@ class Looking:
         self.budget = budget
         self.reserve_s = reserve_s
         self.loaded_at: float | None = None
-        """time.monotonic() at the main frame's last load event: traffic before it needs no
-        quiet."""
+        """The network's clock at the main frame's last load event: traffic before it needs
+        no quiet."""
         page.on("load", self._on_load)
 
     def _on_load(self, _page: Page) -> None:
-        self.loaded_at = time.monotonic()
+        self.loaded_at = self.network.clock.now()
 
     async def load(self, detail: dict[str, Any], limit_s: float, *, quiet: bool) -> None:
         """Wait for the load event, then (when quiet) for the page to settle.
@@ -62,7 +61,7 @@ class Looking:
             await self.page.wait_for_load_state("load", timeout=limit_s * 1000)
             detail["load"] = True
             if self.loaded_at is None:  # no load event reached us (it should): stamp it now
-                self.loaded_at = time.monotonic()
+                self.loaded_at = self.network.clock.now()
         except PlaywrightError:
             detail["load"] = False
         if quiet:
@@ -79,6 +78,7 @@ class Looking:
             timers_s=options.timers_s,
             loaded_at=self.loaded_at,
             limit_s=self.budget.allow(limit_s, reserve_s=self.reserve_s),
+            clock=self.network.clock,
         )
 
     async def scroll(self, detail: dict[str, Any]) -> None:

@@ -34,9 +34,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import math
-import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
+
+from capture.steps import SYSTEM_CLOCK, MonotonicClock
 
 if TYPE_CHECKING:
     from playwright.async_api import Page
@@ -103,20 +104,21 @@ async def until_settled(
     timers_s: float,
     loaded_at: float | None,
     limit_s: float,
+    clock: MonotonicClock = SYSTEM_CLOCK,
 ) -> Settled:
-    """Wait until page has settled (see the module's doc), at most limit_s.
+    """Wait until page has settled (see the module's doc), at most limit_s on clock.
 
-    `loaded_at` is time.monotonic() at the load event (None: it never fired, and every script
+    `loaded_at` is the clock's time at the load event (None: it never fired, and every script
     asks for quiet_s); `timers_s` how long after it the page's timers are waited for.
     """
-    deadline = time.monotonic() + limit_s
+    deadline = clock.now() + limit_s
     since_load = -math.inf if loaded_at is None else loaded_at
     passive_s = min(PASSIVE_QUIET_S, quiet_s)
     waited = 0.0
     looks = unanswered = 0
 
     async def quiet_for(seconds: float) -> bool:
-        left = deadline - time.monotonic()
+        left = deadline - clock.now()
         return left > 0 and await network.wait_quiet(
             seconds, left, after_code_s=quiet_s, loaded_at=since_load
         )
@@ -127,20 +129,20 @@ async def until_settled(
         if not await quiet_for(0.0):
             return Settled(False, waited, looks)
         mark = network.count
-        pending_ms = await look(page, timers_s, deadline - time.monotonic())
+        pending_ms = await look(page, timers_s, deadline - clock.now(), clock=clock)
         looks += 1
         if pending_ms is None:  # no answer (busy, navigating, gone): quiet is not known
             unanswered += 1
-            if unanswered >= UNANSWERED_LOOKS or time.monotonic() >= deadline:
+            if unanswered >= UNANSWERED_LOOKS or clock.now() >= deadline:
                 return Settled(False, waited, looks)
-            await asyncio.sleep(UNANSWERED_PAUSE_S)
+            await clock.sleep(UNANSWERED_PAUSE_S)
             continue
         unanswered = 0
         if pending_ms:
-            pause = min(pending_ms / 1000 + TIMER_SLACK_S, deadline - time.monotonic())
+            pause = min(pending_ms / 1000 + TIMER_SLACK_S, deadline - clock.now())
             if pause <= 0:
                 return Settled(False, waited, looks)
-            await asyncio.sleep(pause)
+            await clock.sleep(pause)
             waited += pause
         elif network.count == mark:
             # The page had nothing left to do: settled once the quiet has lasted passive_s
@@ -151,13 +153,19 @@ async def until_settled(
                 return Settled(True, waited, looks)
 
 
-async def look(page: Page, timers_s: float, limit_s: float = LOOK_TIMEOUT_S) -> int | None:
+async def look(
+    page: Page,
+    timers_s: float,
+    limit_s: float = LOOK_TIMEOUT_S,
+    *,
+    clock: MonotonicClock = SYSTEM_CLOCK,
+) -> int | None:
     """Return the milliseconds until the last of page's timers due within timers_s of load.
 
     0 when none is pending or timers are not followed (timers_s 0); None when the page did not
-    answer (it navigated away, crashed, or stayed busy for LOOK_TIMEOUT_S or limit_s).
+    answer (it navigated away, crashed, or stayed busy for LOOK_TIMEOUT_S or limit_s on clock).
     """
-    pending = await _ask(page, LOOK_JS, round(max(timers_s, 0.0) * 1000), limit_s)
+    pending = await _ask(page, LOOK_JS, round(max(timers_s, 0.0) * 1000), limit_s, clock)
     return pending if pending is None or timers_s > 0 else 0
 
 
@@ -181,10 +189,12 @@ async def look_ahead(page: Page, within_s: float, *, set_since: float) -> int:
     return await _ask(page, AHEAD_JS, args, LOOK_AHEAD_TIMEOUT_S) or 0
 
 
-async def _ask(page: Page, script: str, arg: object, limit_s: float) -> int | None:
+async def _ask(
+    page: Page, script: str, arg: object, limit_s: float, clock: MonotonicClock = SYSTEM_CLOCK
+) -> int | None:
     from playwright.async_api import Error as PlaywrightError
 
     with contextlib.suppress(PlaywrightError, TimeoutError):
-        async with asyncio.timeout(max(0.0, min(LOOK_TIMEOUT_S, limit_s))):
+        async with clock.timeout(max(0.0, min(LOOK_TIMEOUT_S, limit_s))):
             return int(await page.evaluate(script, arg) or 0)
     return None

@@ -39,6 +39,7 @@ from capture.overlays.removed import recovered_article
 from capture.sessions.logins import redactor_for
 from capture.sessions.redaction import Redactor
 from capture.sessions.scrub import without_secrets
+from capture.steps import SYSTEM_CLOCK, MonotonicClock
 from capture.verdict.judge import judge_page
 
 log = logging.getLogger(__name__)
@@ -63,6 +64,8 @@ class Seams:
     """What a capture needs from outside: the clock, record ids, the machine facts, sealing."""
 
     clock: Callable[[], datetime] = utc_now
+    monotonic: MonotonicClock = SYSTEM_CLOCK
+    """The time a run's policies wait on (host delays, retry back-offs); a test's is fake."""
     new_id: Callable[[], str] = new_record_id
     machine: provenance.Machine | None = None
     sealing: Sealing = field(default_factory=Sealing)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import time
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -19,6 +18,7 @@ from capture.progress import CaptureFinished, CaptureRetrying, CaptureStarted, P
 from capture.run import retry
 from capture.run.pipeline import Renderer, Seams, capture_page
 from capture.sessions.logins import SessionStore
+from capture.steps import SYSTEM_CLOCK, MonotonicClock
 
 log = logging.getLogger(__name__)
 
@@ -48,31 +48,34 @@ class RunPolicy:
 
 
 class HostGate:
-    """Spaces out the starts of captures on the same host by at least delay_s.
+    """Spaces out the starts of captures on the same host by at least delay_s (on clock).
 
     Waiting for a host holds no concurrency slot: a capture first waits until its host is free,
     then takes a slot, then claims the host (and goes back to waiting if another claimed it).
     """
 
-    def __init__(self, delay_s: float) -> None:
+    def __init__(self, delay_s: float, clock: MonotonicClock = SYSTEM_CLOCK) -> None:
         self.delay_s = delay_s
+        self._clock = clock
         self._next: dict[str, float] = {}
 
     def wait_s(self, url: str) -> float:
         """Return how long until a capture of url's host may start (0 when it may now)."""
-        return max(0.0, self._next.get(host_key(url), 0.0) - time.monotonic())
+        next_s = self._next.get(host_key(url))
+        return 0.0 if next_s is None else max(0.0, next_s - self._clock.now())
 
     def hold(self, url: str, delay_s: float) -> None:
         """Keep url's host free of new captures for delay_s (the site asked to slow down)."""
         key = host_key(url)
-        self._next[key] = max(self._next.get(key, 0.0), time.monotonic() + delay_s)
+        until = self._clock.now() + delay_s
+        self._next[key] = max(self._next.get(key, until), until)
 
     def claim(self, url: str) -> bool:
         """Return True and mark the host busy for delay_s if it is free now, else False."""
         if self.wait_s(url) > 0:
             return False
         if self.delay_s > 0:
-            self._next[host_key(url)] = time.monotonic() + self.delay_s
+            self._next[host_key(url)] = self._clock.now() + self.delay_s
         return True
 
 
@@ -151,7 +154,7 @@ class _Run:
         self.stop = stop
         self.total = total
         self.gate = asyncio.Semaphore(max(1, policy.concurrency))
-        self.hosts = HostGate(policy.host_delay_s)
+        self.hosts = HostGate(policy.host_delay_s, seams.monotonic)
         self.after_each = after_each
         self.host_turns = host_turns if policy.host_delay_s > 0 else None
         self.expiry = sessions.expiry
@@ -248,13 +251,19 @@ class _Run:
         )
 
     async def _stopped_within(self, delay_s: float) -> bool:
-        if delay_s <= 0:
+        """Wait delay_s on the run's clock, or less when the run is stopped meanwhile; return
+        whether it was."""
+        if delay_s <= 0 or self.stop.is_set():
             return self.stop.is_set()
+        stopped = asyncio.ensure_future(self.stop.wait())
+        waited = asyncio.ensure_future(self.seams.monotonic.sleep(delay_s))
         try:
-            await asyncio.wait_for(self.stop.wait(), timeout=delay_s)
-        except TimeoutError:
-            return False
-        return True
+            await asyncio.wait({stopped, waited}, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            for task in (stopped, waited):
+                task.cancel()
+            await asyncio.gather(stopped, waited, return_exceptions=True)
+        return self.stop.is_set()
 
 
 async def _bounded(

@@ -178,4 +178,5 @@ def redactor_for(request: CaptureRequest) -> Redactor:
         session=True,
         known=known,
         sources=(lambda: store.known(site, sites),) if store is not None else (),
+        sites=sites,
     )

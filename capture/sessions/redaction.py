@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
+import logging
 import re
 import urllib.parse
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 
 from capture.exchanges import Exchange, Header
-from capture.sessions.secrets import LOGIN_SECRET_CHARS, login_secrets
+from capture.sessions.secrets import (
+    LOGIN_SECRET_CHARS,
+    is_own,
+    is_tracking_name,
+    login_secrets,
+    looks_secret,
+)
+
+log = logging.getLogger(__name__)
 
 REDACTED = b"[redacted by capture: login credential]"
 """What replaces a credential in any recorded bytes."""
@@ -21,6 +30,13 @@ def _forms(secret: str) -> list[bytes]:
     """Return the ways a secret can appear on the wire, longest first."""
     forms = {secret, urllib.parse.quote(secret, safe=""), urllib.parse.quote_plus(secret)}
     return sorted((form.encode() for form in forms if form), key=len, reverse=True)
+
+
+def sends_credential(body: bytes | None, credentials: Sequence[str]) -> bool:
+    """Return True when a request body carries one of the credentials (as typed or
+    URL-encoded): the request is a login, and its response teaches the session's secrets."""
+    data = body or b""
+    return any(form in data for secret in credentials if secret for form in _forms(secret))
 
 
 def redact_bytes(
@@ -149,6 +165,66 @@ def _masked_header(header: Header) -> Header:
     return header
 
 
+class LoginBarrier:
+    """Passes exchanges on to `store`, except while a login is in flight: then they wait, and
+    go after the login's own exchange.
+
+    The redactor learns a session's secrets from a login's exchange (its Set-Cookie, its token
+    fields), and a page answered after the login may quote them in a body (a csrf field, a
+    token in a script). Bodies are read in no fixed order: without the barrier such a page
+    could be written before the login taught the redactor what to replace. A login is a
+    request whose body carries one of `credentials`; it is in flight from its start to its
+    end (recorded, failed, or abandoned by `release`).
+    """
+
+    def __init__(self, credentials: Sequence[str], store: Callable[[Exchange], None]) -> None:
+        self._credentials = tuple(value for value in credentials if value)
+        self._store = store
+        self._logins: set[object] = set()
+        self._held: list[Exchange] = []
+
+    @property
+    def watching(self) -> bool:
+        """Return True when there are credentials to recognise a login by."""
+        return bool(self._credentials)
+
+    def started(self, request: object, body: bytes | None) -> None:
+        """Note a request that started; one that sends a credential holds later exchanges."""
+        if self._credentials and sends_credential(body, self._credentials):
+            self._logins.add(request)
+
+    def ended(self, request: object) -> None:
+        """Note a request that ended (its exchange passed on, or none); when it was the last
+        login in flight, pass on what waited."""
+        if request in self._logins:
+            self._logins.discard(request)
+            self.release(everything=False)
+
+    def pass_on(self, exchange: Exchange) -> None:
+        """Store exchange now, or after the logins in flight (a login's own exchange goes at
+        once: it teaches what the held ones may carry)."""
+        if self._logins and not sends_credential(exchange.request.body, self._credentials):
+            self._held.append(exchange)
+            return
+        self._store(exchange)
+
+    def release(self, *, everything: bool = True) -> None:
+        """Store the held exchanges in the order they came, once no login is in flight;
+        everything=True gives up on the logins in flight (the capture is ending)."""
+        if everything:
+            self._logins.clear()
+        if self._logins:
+            return
+        held, self._held = self._held, []
+        for exchange in held:
+            try:
+                self._store(exchange)
+            except Exception as exc:  # One exchange the sink refused never stops the rest.
+                log.warning(
+                    "exchange not recorded", extra={"url": exchange.request.url, "error": str(exc)}
+                )
+
+
 class Redactor:
     """Removes one capture's secrets from what it stores, learning them as the capture goes.
 
@@ -157,9 +233,13 @@ class Redactor:
     Proxy-Authorization credential is masked in its header (names kept, a marker in place of
     each value), whatever the site. Inside URLs, bodies, the DOM and text, only the session's
     own secrets are replaced: `known` and `sources` (its own sites' cookies and storage, chosen
-    by `capture.sessions.secrets.session_secrets`), and the cookies and token fields of a login's
-    response (an exchange whose request sent a credential). A third party's cookie value is
-    never rewritten in a body: that would change the evidence.
+    by `capture.sessions.secrets.session_secrets`), the cookies and token fields of a login's
+    response (an exchange whose request sent a credential), and, with `sites`, the values the
+    browser sends to those sites (its Cookie and Authorization headers' values that look like
+    secrets). The last make the replacement independent of timing: whatever became of the
+    login's own exchange (its body unread, its exchange lost), an exchange that carries the
+    session has it replaced in its own body, and the DOM and texts after it. A third party's
+    cookie value is never rewritten in a body: that would change the evidence.
     """
 
     def __init__(
@@ -169,9 +249,13 @@ class Redactor:
         session: bool = False,
         known: Iterable[str] = (),
         sources: Sequence[Callable[[], Iterable[str]]] = (),
+        sites: frozenset[str] = frozenset(),
     ) -> None:
         self.credentials = tuple(value for value in credentials if value)
         self.session = session
+        self._sites = sites
+        """The capture's own sites (`capture.sessionsecrets.own_sites`): what is sent to them
+        is the session's."""
         self._learned: set[str] = set()
         self._sources = tuple(sources)
         """Asked for more values before each use (a run's session, once it is logged in)."""
@@ -205,6 +289,7 @@ class Redactor:
         masked = exchange
         if self.session:
             masked = self._masked_headers(exchange)
+            self.learn(self._sent_secrets(exchange))
         if self._is_login(exchange):
             tokens = [
                 (
@@ -226,10 +311,24 @@ class Redactor:
         text, learned = redact_text(text, self._session_values(), SESSION_BYTES)
         return text, found or learned
 
+    def _sent_secrets(self, exchange: Exchange) -> list[str]:
+        """Return what the request sends one of the own sites that looks like the session's:
+        its cookies' values (tracking ones left out) and its Authorization credentials."""
+        host = urllib.parse.urlsplit(exchange.request.url).hostname or ""
+        if not is_own(host, self._sites):
+            return []
+        values = []
+        for name, value in exchange.request.headers:
+            lowered = name.lower()
+            if lowered == "cookie":
+                values += [v for n, v in cookie_pairs(value) if not is_tracking_name(n)]
+            elif lowered in AUTH_HEADERS:
+                values.append(value.strip().partition(" ")[2].strip() or value.strip())
+        return [value for value in values if looks_secret(value)]
+
     def _is_login(self, exchange: Exchange) -> bool:
         """Return True when the request sent a credential: its response is a login's."""
-        body = exchange.request.body or b""
-        return any(form in body for secret in self.credentials for form in _forms(secret))
+        return sends_credential(exchange.request.body, self.credentials)
 
     @staticmethod
     def _masked_headers(exchange: Exchange) -> Exchange:

@@ -118,9 +118,19 @@ class MembersSite:
     @property
     def secrets(self) -> list[str]:
         """Return every secret this site knows: credentials and each session's values."""
-        values = [USER, PASSWORD, EMAIL]
-        for member in self.members.values():
-            values += [member.session_id, member.csrf, member.token]
+        return list(self.named_secrets.values())
+
+    @property
+    def named_secrets(self) -> dict[str, str]:
+        """Return every secret this site knows by what it is (`session 1 token`), for leak
+        reports that say which one leaked."""
+        values = {"user": USER, "password": PASSWORD, "e-mail": EMAIL}
+        with self.lock:
+            members = list(self.members.values())
+        for number, member in enumerate(members, start=1):
+            values[f"session {number} sid"] = member.session_id
+            values[f"session {number} csrf"] = member.csrf
+            values[f"session {number} token"] = member.token
         return values
 
     def article(self, request: SiteRequest) -> Reply:

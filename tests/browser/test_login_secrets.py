@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import json
 import zipfile
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import pytest
@@ -40,11 +41,42 @@ def every_output_byte(run_folder: Path) -> dict[str, bytes]:
     return blobs
 
 
-def assert_no_secret(blobs: dict[str, bytes], secrets: list[str]) -> None:
-    """Assert no blob holds any of the secrets, naming the files that do."""
-    for secret in secrets:
-        leaks = [name for name, blob in blobs.items() if secret.encode() in blob]
-        assert leaks == [], f"{secret!r} found in {leaks}"
+LEAK_CONTEXT_BYTES = 120
+"""How many bytes either side of a leaked secret its report shows."""
+
+
+def leaks_of(blobs: Mapping[str, bytes], secrets: Sequence[str] | Mapping[str, str]) -> list[str]:
+    """Return one line per place a secret is found: which secret, which file, at which offset,
+    and the bytes around it (every occurrence, so a report names them all)."""
+    named = secrets if isinstance(secrets, Mapping) else {f"#{i}": s for i, s in enumerate(secrets)}
+    found = []
+    for label, secret in named.items():
+        needle = secret.encode()
+        for name, blob in blobs.items():
+            at = blob.find(needle)
+            while at >= 0:
+                start = max(0, at - LEAK_CONTEXT_BYTES)
+                around = blob[start : at + len(needle) + LEAK_CONTEXT_BYTES]
+                found.append(f"secret {label} {secret!r} in {name} at byte {at}: {around!r}")
+                at = blob.find(needle, at + 1)
+    return found
+
+
+def assert_no_secret(
+    blobs: Mapping[str, bytes], secrets: Sequence[str] | Mapping[str, str]
+) -> None:
+    """Fail, naming every leak in full (secret, file, offset, context), when any blob holds
+    any of the secrets.
+
+    `pytest.fail` is used because pytest truncates an assertion's explanation: a run that
+    leaked once must say where, whatever the verbosity.
+    """
+    __tracebackhide__ = True
+    if not secrets:
+        pytest.fail("no secrets to look for: the test would pass whatever the outputs hold")
+    leaks = leaks_of(blobs, secrets)
+    if leaks:
+        pytest.fail(f"{len(leaks)} leak(s):\n" + "\n".join(leaks))
 
 
 async def test_no_output_of_a_login_run_holds_the_secrets(

@@ -1,5 +1,9 @@
 """A worker that dies mid-task: the submitter sends its task again once the capture's lease
-lapses, never while a living worker holds it, and retires the run's tasks at its end."""
+lapses, never while a living worker holds it, and retires the run's tasks at its end.
+
+These tests stay on the wall clock: the submitter checks for orphans from a thread of its own
+(`capture.distributed.submit`, on time.monotonic), which the event loop's clock does not drive.
+"""
 
 from __future__ import annotations
 

@@ -87,11 +87,13 @@ class FakeQueue:
     async def work(self, limit: int | None = None, worker_root: Path | None = None) -> None:
         """Run sent tasks in order (the first `limit` only), as a worker on worker_root."""
         settings = WorkerSettings(output=worker_root or self.root)
-        worker = Worker(settings, self.renderer, self.coordination, seams=SEAMS, owner="w")
+        seams = replace(SEAMS, monotonic=self.coordination.clock)  # its host turns' clock
+        worker = Worker(settings, self.renderer, self.coordination, seams=seams, owner="w")
         done = 0
         while limit is None or done < limit:
             taken = self.take()
             if taken is None:
+                # Real time: the tasks are sent from the submitting thread, not this loop.
                 await asyncio.sleep(0.01)
                 continue
             task_id, payload = taken

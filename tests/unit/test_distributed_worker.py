@@ -1,13 +1,16 @@
-"""A worker process's tasks with a fake browser and fake shared state: no Redis, no Chromium."""
+"""A worker process's tasks with a fake browser and fake shared state: no Redis, no Chromium.
+
+The worker's waits (polls, lease renewals, host turns, back-offs) run on the fake shared state's
+FakeClock: virtual time, exact, and no sleeps.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import json
-import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pytest
@@ -22,7 +25,7 @@ from capture.models import CaptureRequest, PageCapture
 from capture.options import CaptureOptions
 from capture.run.pipeline import Seams, capture_page
 from capture.run.runner import RunPolicy
-from tests.fakes import FAKE_BROWSER, FAKE_MACHINE, FakeRenderer, small_viewport
+from tests.fakes import FAKE_BROWSER, FAKE_MACHINE, FakeClock, FakeRenderer, small_viewport
 
 SEAMS = Seams(machine=FAKE_MACHINE)
 URL = "https://news.example/story/1"
@@ -30,9 +33,11 @@ KEY = "news/run-1/captures/news.example-story-1"
 
 
 class MemoryCoordination:
-    """Leases and cancellations in a dict, as RedisCoordination keeps them in Redis."""
+    """Leases and cancellations in a dict, as RedisCoordination keeps them in Redis; its host
+    turns are on `clock`, which the workers that share it wait on too."""
 
     def __init__(self) -> None:
+        self.clock = FakeClock()
         self.leases: dict[str, str] = {}
         self.stopped: set[str] = set()
         self.turns: dict[str, float] = {}
@@ -53,8 +58,8 @@ class MemoryCoordination:
 
     async def host_turn(self, host: str, delay_s: float) -> float:
         self.hosts_asked.append(host)
-        now = time.monotonic()
-        start = max(now, self.turns.get(host, 0.0))
+        now = self.clock.now()
+        start = max(now, self.turns.get(host, now))
         self.turns[host] = start + delay_s
         return start - now
 
@@ -75,7 +80,8 @@ def _worker(root: Path, renderer: ReadyFake, shared: MemoryCoordination, **kw: f
     settings = WorkerSettings(output=root, lease_s=kw.get("lease_s", 30.0))
     if "lease_wait_s" in kw:
         settings = WorkerSettings(output=root, lease_wait_s=kw["lease_wait_s"])
-    return Worker(settings, renderer, shared, seams=SEAMS, owner="me", poll_s=0.01)
+    seams = replace(SEAMS, monotonic=shared.clock)
+    return Worker(settings, renderer, shared, seams=seams, owner="me", poll_s=0.01)
 
 
 async def test_a_task_captures_its_folder_and_gives_the_lease_back(tmp_path: Path) -> None:
@@ -133,7 +139,7 @@ async def test_a_task_waits_for_another_workers_capture_then_skips_it(tmp_path: 
     shared.leases[KEY] = "other worker"
 
     async def other_worker_finishes() -> None:
-        await asyncio.sleep(0.05)
+        await shared.clock.sleep(0.05)
         await capture_page(_spec(tmp_path).request, FakeRenderer(), SEAMS)
         await shared.release(KEY, "other worker")
 
@@ -238,7 +244,7 @@ async def test_a_worker_that_loses_its_lease_stops_writing_the_folder(tmp_path: 
     slow = ReadyFake(yields={URL: 2_000_000})  # renders for seconds
 
     async def steal() -> None:
-        await asyncio.sleep(0.05)
+        await shared.clock.sleep(0.05)
         shared.leases[KEY] = "another-worker"  # e.g. our lease expired while Redis was away
 
     thief = asyncio.create_task(steal())
@@ -255,7 +261,7 @@ async def test_a_hosts_captures_are_spaced_out_across_worker_processes(tmp_path:
 
     class Timed(ReadyFake):
         async def render(self, request: CaptureRequest, sink: ExchangeSink) -> PageCapture:
-            starts.append(time.monotonic())
+            starts.append(shared.clock.now())
             return await super().render(request, sink)
 
     shared, delay_s = MemoryCoordination(), 0.2
@@ -276,7 +282,7 @@ async def test_a_hosts_captures_are_spaced_out_across_worker_processes(tmp_path:
     assert [o.state for o in outcomes] == ["complete", "complete"]
     assert shared.hosts_asked == ["news.example:8443", "news.example:8443"]  # no credentials
     first, second = sorted(starts)
-    assert second - first >= delay_s - 0.01
+    assert second - first == pytest.approx(delay_s)
 
 
 async def test_a_task_stopped_during_its_retry_wait_is_cancelled_and_keeps_no_failure(

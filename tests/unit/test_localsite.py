@@ -182,6 +182,10 @@ def test_redirect_helper_sends_location(site: LocalSite) -> None:
     assert (got.status, got.headers["Location"]) == (301, "/docs/")
 
 
+# The next three tests stay on the wall clock: they time a real server's threads and sockets
+# (a delay, a trickle, a hang), which run on no clock a test can inject.
+
+
 def test_delayed_reply_arrives_after_the_delay(site: LocalSite) -> None:
     site.add_route("/slow", lambda _: Reply(body=b"late", delay_s=0.3))
     started = time.monotonic()

@@ -451,6 +451,13 @@ def test_capture_result_to_json_is_one_json_line(tmp_path: Path) -> None:
     assert json.loads(line)["error"] == "why"
 
 
+async def let_the_loop_run(rounds: int = 20) -> None:
+    """Let every task the event loop can run take its turns (a cancel is delivered and handled):
+    no wall-clock sleep, the thread the test holds waits on an event."""
+    for _ in range(rounds):
+        await asyncio.sleep(0)
+
+
 async def test_a_capture_cancelled_while_its_files_are_written_lets_the_writing_end_first() -> None:
     # Clean-up after a cancel (the WARC abandoned) must never race a thread still writing.
     started, release = threading.Event(), threading.Event()
@@ -465,10 +472,10 @@ async def test_a_capture_cancelled_while_its_files_are_written_lets_the_writing_
     task = asyncio.ensure_future(pipeline._off_loop(write))
     await asyncio.to_thread(started.wait, 5)
     task.cancel()
-    await asyncio.sleep(0.05)
+    await let_the_loop_run()
     task.cancel()  # a second cancel (a shutdown after a lost lease) waits all the same
-    await asyncio.sleep(0.05)
-    assert not task.done()  # still waiting for the thread
+    await let_the_loop_run()
+    assert not task.done()  # still waiting for the thread, which waits for release
     release.set()
     with pytest.raises(asyncio.CancelledError):
         await task
@@ -488,7 +495,7 @@ async def test_a_writing_thread_that_fails_after_a_cancel_is_logged_not_lost(
     task = asyncio.ensure_future(pipeline._off_loop(write))
     await asyncio.to_thread(started.wait, 5)
     task.cancel()
-    await asyncio.sleep(0.05)
+    await let_the_loop_run()
     release.set()
     with pytest.raises(asyncio.CancelledError):
         await task

@@ -185,3 +185,39 @@ def test_a_pages_facts_step_details_and_verdict_lose_their_secrets() -> None:
     assert f"login?sid={SESSION_MARK}" in text and text.count(REDACTED.decode()) == 2
     (redact,) = [entry for entry in cleaned.interventions if entry.action == "redact"]
     assert "the steps" in redact.detail and "the page's facts" in redact.detail
+
+
+CSRF, TOKEN = "b1bcb5b90a5a2d04c6bf", "b93a42eed59537877c805d1919e84581"
+"""A session's csrf cookie and bearer token, as a login hands them out."""
+
+
+def test_what_the_browser_sends_its_own_site_is_replaced_even_when_the_login_was_never_read() -> (
+    None
+):
+    # The login's exchange never reached the redactor (its body unread, the exchange lost):
+    # the next request to the site carries the session, and teaches it.
+    redactor = Redactor(SECRETS, session=True, sites=frozenset({"x.org"}))
+    sent = (("Cookie", f"csrf={CSRF}; theme=dark"), ("Authorization", f"Bearer {TOKEN}"))
+    page = f'<input name="csrf" value="{CSRF}"><script>t="{TOKEN}"</script>'.encode()
+    cleaned = redactor.exchange(session_exchange(sent, response_body=page))
+
+    assert CSRF.encode() not in cleaned.response.body
+    assert TOKEN.encode() not in cleaned.response.body
+    assert cleaned.response.body.count(SESSION_MARK.encode()) == 2
+    dom, found = redactor.text(f"<input value='csrf={CSRF}'>")  # the DOM, later
+    assert found and CSRF not in dom
+
+
+def test_what_the_browser_sends_another_site_or_a_tracker_stays_in_bodies() -> None:
+    redactor = Redactor(SECRETS, session=True, sites=frozenset({"x.org"}))
+    partner = replace(
+        session_exchange((("Cookie", f"visitor={CSRF}"),), response_body=CSRF.encode()),
+        request=HttpRequest("GET", "https://partner.example/p", (("Cookie", f"visitor={CSRF}"),)),
+    )
+    tracked = session_exchange(
+        (("Cookie", f"_ga={TOKEN}"),), response_body=f"analytics {TOKEN}".encode()
+    )
+
+    assert redactor.exchange(partner).response.body == CSRF.encode()  # a third party's value
+    assert redactor.exchange(tracked).response.body == f"analytics {TOKEN}".encode()
+    assert not redactor.text(f"{CSRF} {TOKEN}")[1]  # neither was learned

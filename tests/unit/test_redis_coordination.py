@@ -1,4 +1,8 @@
-"""RedisCoordination's scripts on a real redis-server: leases, cancellation, hosts' turns."""
+"""RedisCoordination's scripts on a real redis-server: leases, cancellation, hosts' turns.
+
+These tests stay on the wall clock: leases lapse and turns pass on Redis's own clock (key TTLs,
+its TIME), which no test can move; the waits are kept a few tenths of a second.
+"""
 
 from __future__ import annotations
 

@@ -38,7 +38,9 @@ class SignallingRenderer(FakeRenderer):
     """A fake renderer that, when it starts certain URLs, sends this process SIGINT and holds.
 
     `signals` maps a URL to how many SIGINTs to send as its render starts; `hold_s` maps a URL
-    to how long its render takes (a page still loading when the signal lands).
+    to how long its render takes (a page still loading when the signal lands). The hold is
+    real time: the CLI builds its own run (no clock to inject through argv), and a real OS
+    signal has to reach its handlers meanwhile.
     """
 
     signals: dict[str, int] = field(default_factory=dict)
@@ -469,7 +471,7 @@ def test_sigterm_stops_like_a_first_interrupt(
 ) -> None:
     async def terminate_then_render(request: CaptureRequest, sink: ExchangeSink) -> PageCapture:
         os.kill(os.getpid(), signal.SIGTERM)
-        await asyncio.sleep(0.1)
+        await asyncio.sleep(0.1)  # real time: the signal reaches the CLI's handler via the OS
         return await FakeRenderer.render(fake, request, sink)
 
     monkeypatch.setattr(fake, "render", terminate_then_render)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
-import time
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -28,6 +27,7 @@ from capture.run.pipeline import Seams
 from capture.run.runner import RunPolicy, run_captures
 from tests.fakes import (
     FAKE_MACHINE,
+    FakeClock,
     FakeRenderer,
     complete_page,
     failed_page,
@@ -63,6 +63,12 @@ def failing(error: str, times: int = 1_000, status: int | None = None) -> Callab
     return make
 
 
+async def stop_after(clock: FakeClock, delay_s: float, stop: asyncio.Event) -> None:
+    """Set stop once delay_s have passed on clock (a Ctrl-C that comes a little later)."""
+    await clock.sleep(delay_s)
+    stop.set()
+
+
 def capture_json(result_folder: Path) -> dict[str, Any]:
     """Return a capture folder's capture.json."""
     data: dict[str, Any] = json.loads((result_folder / "capture.json").read_text("utf-8"))
@@ -70,16 +76,22 @@ def capture_json(result_folder: Path) -> dict[str, Any]:
 
 
 class Starts:
-    """Records when each attempt started (monotonic seconds), by URL, from progress events."""
+    """Records when each attempt started (on the run's clock), by URL, from progress events."""
 
-    def __init__(self) -> None:
+    def __init__(self, clock: FakeClock | None = None) -> None:
+        self.clock = clock or FakeClock()
         self.at: list[tuple[str, float]] = []
         self.events: list[ProgressEvent] = []
 
     def __call__(self, event: ProgressEvent) -> None:
         self.events.append(event)
         if isinstance(event, CaptureStarted):
-            self.at.append((event.url, time.monotonic()))
+            self.at.append((event.url, self.clock.now()))
+
+    @property
+    def seams(self) -> Seams:
+        """Return the run's seams, on this clock: its host delays and back-offs are virtual."""
+        return replace(SEAMS, monotonic=self.clock)
 
     def of(self, url: str) -> list[float]:
         return [moment for started, moment in self.at if started == url]
@@ -108,43 +120,46 @@ async def test_pages_of_one_host_start_at_least_the_host_delay_apart(tmp_path: P
     await run_captures(
         requests(tmp_path, urls),
         FakeRenderer(),
-        seams=SEAMS,
+        seams=starts.seams,
         on_event=starts,
-        policy=RunPolicy(concurrency=3, host_delay_s=0.15),
+        policy=RunPolicy(concurrency=3, host_delay_s=15),
     )
     moments = sorted(moment for _, moment in starts.at)
     gaps = [later - earlier for earlier, later in itertools.pairwise(moments)]
     assert len(moments) == 3
-    assert all(gap >= 0.14 for gap in gaps), gaps
+    assert gaps == [pytest.approx(15), pytest.approx(15)]  # the delay apart, no more
 
 
 async def test_pages_of_different_hosts_do_not_wait_for_each_other(tmp_path: Path) -> None:
     starts = Starts()
     urls = ["https://a.example/1", "https://b.example/1", "https://c.example/1"]
-    began = time.monotonic()
+    began = starts.clock.now()
     await run_captures(
         requests(tmp_path, urls),
         FakeRenderer(),
-        seams=SEAMS,
+        seams=starts.seams,
         on_event=starts,
         policy=RunPolicy(concurrency=3, host_delay_s=5.0),
     )
-    assert time.monotonic() - began < 4.0  # not the 10 s two host delays would take
-    assert len(starts.at) == 3
+    assert starts.clock.now() == began  # no wait at all, not the 10 s two host delays take
+    assert [moment for _, moment in starts.at] == [began] * 3
 
 
 async def test_a_page_of_another_host_does_not_wait_behind_a_polite_host(tmp_path: Path) -> None:
     starts = Starts()
     urls = [*(f"https://a.example/{n}" for n in range(4)), "https://b.example/1"]
-    began = time.monotonic()
+    began = starts.clock.now()
     await run_captures(
         requests(tmp_path, urls),
         FakeRenderer(),
-        seams=SEAMS,
+        seams=starts.seams,
         on_event=starts,
         policy=RunPolicy(concurrency=2, host_delay_s=0.5),
     )
-    assert starts.of("https://b.example/1")[0] - began < 0.3
+    assert starts.of("https://b.example/1") == [began]  # at once, not behind a.example's 0.5 s
+    polite = sorted(moment for url, moment in starts.at if "a.example" in url)
+    gaps = [later - earlier for earlier, later in itertools.pairwise(polite)]
+    assert len(polite) == 4 and min(gaps) >= 0.5 - 1e-9, gaps
 
 
 # -- retries --------------------------------------------------------------------------------------
@@ -223,15 +238,15 @@ async def test_retries_wait_a_doubling_backoff(tmp_path: Path) -> None:
     await run_captures(
         requests(tmp_path, [url]),
         FakeRenderer(outcomes={url: failing(TIMEOUT)}),
-        seams=SEAMS,
+        seams=starts.seams,
         on_event=starts,
-        policy=RunPolicy(retries=2, retry_backoff_s=0.1),
+        policy=RunPolicy(retries=2, retry_backoff_s=10),
     )
     first, second, third = starts.of(url)
-    assert second - first >= 0.09
-    assert third - second >= 0.19
+    assert second - first == pytest.approx(10)
+    assert third - second == pytest.approx(20)
     delays = [e.delay_s for e in starts.events if isinstance(e, CaptureRetrying)]
-    assert delays == [0.1, 0.2]
+    assert delays == [10, 20]
 
 
 async def test_a_retry_starts_from_an_empty_folder(tmp_path: Path) -> None:
@@ -313,22 +328,25 @@ async def test_once_stopped_no_new_capture_starts_and_those_in_flight_finish(
 async def test_a_stop_during_a_retry_backoff_leaves_the_capture_for_resume(tmp_path: Path) -> None:
     url = URLS[0]
     stop = asyncio.Event()
+    clock = FakeClock()
+    stopping: list[asyncio.Task[None]] = []
 
     def on_event(event: ProgressEvent) -> None:
         if isinstance(event, CaptureRetrying):
-            asyncio.get_running_loop().call_later(0.05, stop.set)
+            stopping.append(asyncio.ensure_future(stop_after(clock, 0.05, stop)))
 
-    began = time.monotonic()
+    began = clock.now()
     (request,) = requests(tmp_path, [url])
     results = await run_captures(
         [request],
         FakeRenderer(outcomes={url: failing(TIMEOUT)}),
-        seams=SEAMS,
+        seams=replace(SEAMS, monotonic=clock),
         on_event=on_event,
         policy=RunPolicy(retries=3, retry_backoff_s=30),
         stop=stop,
     )
-    assert time.monotonic() - began < 2
+    await asyncio.gather(*stopping)
+    assert clock.now() - began == pytest.approx(0.05)  # the stop cut the 30 s back-off short
     # A transient failure is not kept as the URL's final word: the folder is cleared, so a
     # resumed run captures the URL again.
     assert results == []
@@ -361,21 +379,25 @@ async def test_a_stop_during_an_attempt_that_fails_for_now_leaves_it_for_resume(
 
 async def test_a_capture_waiting_for_its_host_does_not_start_once_stopped(tmp_path: Path) -> None:
     stop = asyncio.Event()
+    clock = FakeClock()
+    stopping: list[asyncio.Task[None]] = []
 
     def on_event(event: ProgressEvent) -> None:
         if isinstance(event, CaptureStarted) and event.index == 0:
-            asyncio.get_running_loop().call_later(0.05, stop.set)
+            stopping.append(asyncio.ensure_future(stop_after(clock, 0.05, stop)))
 
     fake = FakeRenderer()
     await run_captures(
         requests(tmp_path, URLS[:2]),
         fake,
-        seams=SEAMS,
+        seams=replace(SEAMS, monotonic=clock),
         on_event=on_event,
         policy=RunPolicy(concurrency=2, host_delay_s=0.3),
         stop=stop,
     )
+    await asyncio.gather(*stopping)
     assert fake.rendered == URLS[:1]
+    assert clock.now() < 1000.3  # stopped while the second page waited for its host
 
 
 # -- job runs: results.jsonl, run.json, resume ----------------------------------------------------

@@ -1,4 +1,7 @@
-"""Named steps: states, timings, timeouts, required re-raise, skips, and cancellation."""
+"""Named steps: states, timings, timeouts, required re-raise, skips, and cancellation.
+
+Timings and timeouts run on a fake clock: a 5 s timeout takes no 5 s, and durations are exact.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +11,7 @@ import pytest
 
 from capture.models import StepResult, StepState
 from capture.steps import Budget, StepLog, describe
+from tests.fakes import FakeClock
 
 
 class Boom(Exception):
@@ -15,14 +19,16 @@ class Boom(Exception):
 
 
 async def test_a_step_that_finishes_is_ok_with_its_detail() -> None:
-    log = StepLog()
+    clock = FakeClock()
+    log = StepLog(clock)
     async with log.step("dom", timeout_s=5) as step:
         step.detail["chars"] = 42
+        await clock.sleep(1.5)  # the step's work
 
     (result,) = log.results
     assert (result.name, result.state, result.error) == ("dom", StepState.OK, None)
     assert result.detail == {"chars": 42}
-    assert 0 <= result.duration_s < 5
+    assert result.duration_s == pytest.approx(1.5)  # timed on the clock, within its 5 s
 
 
 async def test_an_optional_step_that_raises_is_recorded_failed_and_the_capture_goes_on() -> None:
@@ -40,15 +46,15 @@ async def test_an_optional_step_that_raises_is_recorded_failed_and_the_capture_g
 
 
 async def test_an_optional_step_that_times_out_is_recorded_as_a_timeout() -> None:
-    log = StepLog()
+    log = StepLog(FakeClock())
     never = asyncio.Event()
-    async with log.step("settle", timeout_s=0.01):
+    async with log.step("settle", timeout_s=15):
         await never.wait()
 
     (result,) = log.results
     assert result.state is StepState.FAILED
-    assert result.error == "timed out after 0.0 s"
-    assert result.duration_s > 0
+    assert result.error == "timed out after 15.0 s"
+    assert result.duration_s == pytest.approx(15)
 
 
 async def test_a_required_step_that_raises_re_raises_after_recording() -> None:
@@ -62,13 +68,23 @@ async def test_a_required_step_that_raises_re_raises_after_recording() -> None:
 
 
 async def test_a_required_step_that_times_out_raises_timeout_error() -> None:
-    log = StepLog()
+    log = StepLog(FakeClock())
     never = asyncio.Event()
     with pytest.raises(TimeoutError):
-        async with log.step("navigate", timeout_s=0.01, required=True):
+        async with log.step("navigate", timeout_s=30, required=True):
             await never.wait()
 
-    assert log.results[0].error == "timed out after 0.0 s"
+    assert log.results[0].error == "timed out after 30.0 s"
+
+
+async def test_a_step_that_ends_in_time_is_not_timed_out_later() -> None:
+    clock = FakeClock()
+    log = StepLog(clock)
+    async with log.step("dom", timeout_s=2):
+        await clock.sleep(1.9)
+    await clock.sleep(10)  # long past the step's timeout: nothing fires any more
+
+    assert [(r.state, r.duration_s) for r in log.results] == [(StepState.OK, pytest.approx(1.9))]
 
 
 async def test_fail_marks_the_step_failed_without_raising() -> None:
@@ -127,11 +143,17 @@ async def test_steps_are_recorded_in_the_order_they_ran() -> None:
 
 
 def test_budget_allows_what_is_wanted_within_what_is_left() -> None:
-    budget = Budget(100)
+    clock = FakeClock()
+    budget = Budget(100, clock)
     assert budget.allow(10) == 10
-    assert 89 < budget.allow(1000, reserve_s=10) <= 90
+    assert budget.allow(1000, reserve_s=10) == 90
     assert budget.allow(10, reserve_s=1000) == 0
-    assert Budget(0).remaining_s() == 0
+    clock.advance(70)
+    assert budget.remaining_s() == 30
+    assert budget.allow(25, reserve_s=10) == 20
+    clock.advance(31)
+    assert budget.remaining_s() == 0  # spent: never negative
+    assert Budget(0, clock).remaining_s() == 0
 
 
 def test_describe_names_the_exception_when_it_has_no_message() -> None:
