@@ -6,12 +6,22 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Callable
 from contextlib import AbstractAsyncContextManager
 from dataclasses import replace
+from datetime import UTC, datetime
 from types import TracebackType
 from typing import Any, Protocol
 
 from capture.models import StepResult, StepState
+
+Clock = Callable[[], datetime]
+"""The wall clock that dates records and steps (tests pass a fixed one)."""
+
+
+def utc_now() -> datetime:
+    """Return the current time in UTC (the default wall clock)."""
+    return datetime.now(UTC)
 
 
 class MonotonicClock(Protocol):

@@ -1,8 +1,9 @@
 """Recording a page's HTTP exchanges from Playwright's network events.
 
-This is the only module that touches Playwright's Request and Response objects. Another recording
-strategy (a recording proxy, raw CDP) would replace this module and nothing else: the rest of the
-pipeline sees only `Exchange` values handed to a sink as each exchange finishes.
+With `capture.browser.wire`, which reads them, this is the only module that touches Playwright's
+Request and Response objects. Another recording strategy (a recording proxy, raw CDP) would replace
+these two and nothing else: the rest of the pipeline sees only `Exchange` values handed to a sink
+as each exchange finishes.
 """
 
 from __future__ import annotations
@@ -10,22 +11,32 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable, Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
-from urllib.parse import urldefrag, urlsplit
+from urllib.parse import urlsplit
 
 from capture.browser.background import Background
 from capture.browser.devtools import VIEWER_TYPES, BufferedBodies, Connection
 from capture.browser.viewerfiles import ViewerFiles, with_body
-from capture.exchanges import Exchange, FailedRequest, Header, HttpRequest, HttpResponse
+from capture.browser.wire import (
+    PDF_VIEWER_ORIGIN,
+    content_type_of,
+    failure_of,
+    frame_url,
+    header_value,
+    http_request,
+    http_response,
+    inside_viewer,
+    is_recordable,
+)
+from capture.exchanges import Exchange, FailedRequest, HttpResponse
 from capture.models import TrafficSummary
 from capture.page.activity import NetworkActivity
 from capture.sessions.redaction import LoginBarrier
-from capture.steps import SYSTEM_CLOCK, MonotonicClock
+from capture.steps import SYSTEM_CLOCK, Clock, MonotonicClock, utc_now
 
 if TYPE_CHECKING:
-    from playwright._impl._api_structures import HttpHeader
     from playwright.async_api import (
         BrowserContext,
         Download,
@@ -37,40 +48,12 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 ExchangeSink = Callable[[Exchange], None]
-Clock = Callable[[], datetime]
-
-PDF_VIEWER_ORIGIN = "chrome-extension://mhjfbmdgcfjbbpaeojofohoefgiehjai/"
-"""Chromium's built-in PDF viewer: it replaces a PDF document's body with a placeholder page and
-streams the real bytes to itself under this origin."""
-
 SALVAGE_S = 2.0
 """How long reading one unread body over CDP may take."""
 
 CODE_TYPES = frozenset({"script", "document"})
 """Resource types that run code the page has not yet run when they arrive: a script compiles
 off the main thread before it runs, and a frame's document parses and loads its own."""
-
-
-def utc_now() -> datetime:
-    """Return the current time in UTC (the default clock)."""
-    return datetime.now(UTC)
-
-
-def _headers(raw: Sequence[HttpHeader]) -> tuple[Header, ...]:
-    return tuple((item["name"], item["value"]) for item in raw)
-
-
-def _header(headers: tuple[Header, ...], wanted: str) -> str | None:
-    return next((value for name, value in headers if name.lower() == wanted), None)
-
-
-def _content_type(headers: tuple[Header, ...]) -> str:
-    return (_header(headers, "content-type") or "").split(";")[0].strip().lower()
-
-
-def is_recordable(url: str) -> bool:
-    """Return True for http(s) URLs: data:, blob: and the browser's own pages are not traffic."""
-    return url.startswith(("http://", "https://"))
 
 
 class Recorder:
@@ -186,14 +169,14 @@ class Recorder:
                 if request.resource_type == "other":  # the stream; the rest is the viewer's UI
                     await self._viewer_stream(request)
                 return
-            if not is_recordable(request.url) or _inside_viewer(request):
+            if not is_recordable(request.url) or inside_viewer(request):
                 return
             if request in self._salvaged:  # read late, after drain already saved its body
                 return
             exchange = await self._exchange(request)
             if exchange is None:
                 return
-            content_type = _content_type(exchange.response.headers)
+            content_type = content_type_of(exchange.response.headers)
             if exchange.resource_type == "document" and content_type in VIEWER_TYPES:
                 # The body we got is the viewer's placeholder: the real one was read off the
                 # network (our own target's documents), or follows as the viewer's stream.
@@ -211,13 +194,13 @@ class Recorder:
     async def _fail(self, request: Request) -> None:
         try:
             if request.url.startswith(PDF_VIEWER_ORIGIN) and request.resource_type == "other":
-                self._viewer.stream(_frame_url(request), None)
+                self._viewer.stream(frame_url(request), None)
                 return
             if not is_recordable(request.url):
                 return
             exchange = await self._exchange(request)
             if exchange is None:
-                self._failed.append(_failure(request, request.failure or "failed"))
+                self._failed.append(failure_of(request, request.failure or "failed"))
             elif exchange.resource_type == "document":
                 # A navigation that turns into a download is aborted once its headers came:
                 # the download hands over the body, before or after this point.
@@ -229,7 +212,7 @@ class Recorder:
                 # and headers are still what the server said.
                 self._emit(exchange)
                 if exchange.response.status < 400:
-                    self._failed.append(_failure(request, request.failure or "failed"))
+                    self._failed.append(failure_of(request, request.failure or "failed"))
         except Exception as exc:
             log.warning("failure not recorded", extra={"url": request.url, "error": str(exc)})
         finally:
@@ -240,36 +223,16 @@ class Recorder:
         if response is None:
             return None
         return Exchange(
-            request=await self._http_request(request),
+            request=await http_request(request),
             response=await self._http_response(response),
             started_at=self._started.get(request) or self._clock(),
             resource_type=request.resource_type,
         )
 
-    async def _http_request(self, request: Request) -> HttpRequest:
-        return HttpRequest(
-            method=request.method,
-            url=request.url,
-            headers=_headers(await request.headers_array()),
-            body=request.post_data_buffer,
-        )
-
     async def _http_response(self, response: Response, body: bytes | None = None) -> HttpResponse:
         if body is None:
             body = await self._body(response)
-        address = await response.server_addr()
-        seen = await self._connection(response)
-        return HttpResponse(
-            status=response.status,
-            reason=response.status_text,
-            headers=_headers(await response.headers_array()),
-            body=body,
-            http_version=seen.protocol or "HTTP/1.1",
-            remote_ip=address["ipAddress"] if address else None,
-            remote_port=address["port"] if address else None,
-            tls_version=seen.tls_version,
-            tls_cipher=seen.tls_cipher,
-        )
+        return await http_response(response, body, await self._connection(response))
 
     async def _connection(self, response: Response) -> Connection:
         """Return how response came; frames in other processes have no CDP facts, so their
@@ -310,7 +273,7 @@ class Recorder:
 
     async def _viewer_stream(self, request: Request) -> None:
         """Hand the viewer's stream to its document (see `capture.browser.viewerfiles`)."""
-        url, body = _frame_url(request), None
+        url, body = frame_url(request), None
         if not self._viewer.needless(url):
             # The stream's own headers never arrive (headers_array() hangs): take its body.
             response = await request.response()
@@ -382,7 +345,7 @@ class Recorder:
             if not await self._salvage(request, complete_only=False):
                 abandoned += 1
                 self._failed.append(
-                    _failure(request, "the body had not arrived when the capture ended")
+                    failure_of(request, "the body had not arrived when the capture ended")
                 )
         self._streaming.clear()
         await self._buffered.finish(timeout_s)  # documents paused: read and continued
@@ -399,7 +362,7 @@ class Recorder:
         self._logins.release()  # a login that never ended teaches nothing more
         self._stopped = True
         for request in self._waiting:
-            self._failed.append(_failure(request, "no response when the capture ended"))
+            self._failed.append(failure_of(request, "no response when the capture ended"))
         self._waiting.clear()
         return abandoned
 
@@ -415,14 +378,14 @@ class Recorder:
         except Exception as exc:  # Gone with its page, or the session never started.
             log.info("unread body not saved", extra={"url": request.url, "error": str(exc)})
             return False
-        declared = _header(http_response.headers, "content-length")
+        declared = header_value(http_response.headers, "content-length")
         if complete_only and (declared is None or declared != str(len(body))):
             return False
         self._streaming.pop(request, None)
         self._salvaged.add(request)
         self._emit(
             Exchange(
-                request=await self._http_request(request),
+                request=await http_request(request),
                 response=http_response,
                 started_at=self._started.get(request) or self._clock(),
                 resource_type=request.resource_type,
@@ -435,27 +398,3 @@ class Recorder:
         return TrafficSummary(
             exchanges=self.exchanges, bytes=self.bytes, failed=tuple(self._failed)
         )
-
-
-def _failure(request: Request, error: str) -> FailedRequest:
-    return FailedRequest(
-        url=request.url, method=request.method, error=error, resource_type=request.resource_type
-    )
-
-
-def _frame_url(request: Request) -> str:
-    """Return the URL of request's frame without its fragment (a request's URL has none: a
-    link to `report.pdf#page=3` requests `report.pdf`)."""
-    try:
-        return urldefrag(request.frame.url).url
-    except Exception:  # Service worker requests have no frame.
-        return ""
-
-
-def _inside_viewer(request: Request) -> bool:
-    """Return True for the PDF viewer's own copy of the document (an inner frame of the viewer)."""
-    try:
-        parent = request.frame.parent_frame
-    except Exception:  # Service worker requests have no frame.
-        return False
-    return parent is not None and parent.url.startswith(PDF_VIEWER_ORIGIN)

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 from capture.browser import netguard, printing
 from capture.browser.launch import launch_chosen, launched_ahead, playwright_driver
 from capture.browser.pagerun import PageRun
-from capture.browser.recorder import Clock, ExchangeSink, utc_now
+from capture.browser.recorder import ExchangeSink
 from capture.browser.settings import PageHook, RenderSettings
 from capture.browser.spare import SparePage
 from capture.models import (
@@ -18,6 +18,7 @@ from capture.models import (
     CaptureRequest,
     PageCapture,
 )
+from capture.steps import Clock, utc_now
 
 if TYPE_CHECKING:
     from playwright.async_api import Browser, Page

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from capture import overlays
-from capture.browser.recorder import Clock, utc_now
+from capture.steps import Clock, utc_now
 
 if TYPE_CHECKING:
     from playwright.async_api import Browser, BrowserContext, Page

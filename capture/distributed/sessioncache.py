@@ -13,8 +13,8 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable
 
-from capture.browser.recorder import Clock
 from capture.sessions.logins import SessionStore
+from capture.steps import Clock
 
 STORES = 4
 """How many submissions' sessions a worker keeps at most."""

@@ -11,11 +11,11 @@ from typing import TYPE_CHECKING, Any
 
 from capture import overlays
 from capture.browser.netguard import NetworkGuard
-from capture.browser.recorder import utc_now
 from capture.browser.session import log_in_once
 from capture.errors import UsageError
 from capture.options import CaptureOptions
 from capture.sessions.expiry import CHECK_S, session_gone
+from capture.steps import utc_now
 
 if TYPE_CHECKING:
     from playwright.async_api import Browser

@@ -28,7 +28,6 @@ from typing import Any
 
 from capture import paths
 from capture._version import __version__
-from capture.browser.recorder import utc_now
 from capture.browser.recycle import RecyclingRenderer
 from capture.browser.renderer import ChromiumRenderer
 from capture.errors import UsageError
@@ -40,6 +39,7 @@ from capture.qa.replay import NOWHERE_PROXY, WarcIndex, WarcReplay
 from capture.qa.similarity import PixelScore, pixel_score, text_similarity
 from capture.run.pipeline import Renderer
 from capture.run.runner import AfterEach
+from capture.steps import utc_now
 
 log = logging.getLogger(__name__)
 

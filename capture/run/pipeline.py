@@ -16,7 +16,7 @@ from typing import Any, Protocol, TypeVar
 
 from capture import paths
 from capture.browser.printing import Printer
-from capture.browser.recorder import ExchangeSink, utc_now
+from capture.browser.recorder import ExchangeSink
 from capture.errors import OutputError, PageError, PrintError
 from capture.evidence.seal import Sealing, seal_capture
 from capture.exchanges import Exchange
@@ -39,7 +39,7 @@ from capture.overlays.removed import recovered_article
 from capture.sessions.logins import redactor_for
 from capture.sessions.redaction import Redactor
 from capture.sessions.scrub import without_secrets
-from capture.steps import SYSTEM_CLOCK, MonotonicClock
+from capture.steps import SYSTEM_CLOCK, MonotonicClock, utc_now
 from capture.verdict.judge import judge_page
 
 log = logging.getLogger(__name__)

@@ -11,14 +11,13 @@ import pytest
 
 from capture.browser import printing
 from capture.browser import session as login
-from capture.browser.recorder import utc_now
 from capture.browser.session import log_in_once
 from capture.distributed.sessioncache import SessionStores
 from capture.errors import PrintError
 from capture.login.signin import check_session
 from capture.options import CaptureOptions
 from capture.sessions.logins import SessionStore
-from capture.steps import SYSTEM_CLOCK, MonotonicClock
+from capture.steps import SYSTEM_CLOCK, MonotonicClock, utc_now
 from tests.browser.session_site import members_config
 from tests.fakes import FakeClock
 

@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 from typing import Any, cast
 
 from capture.browser.devtools import VIEWER_READ_MAX_BYTES, is_viewer_document
-from capture.browser.recorder import PDF_VIEWER_ORIGIN, Recorder
+from capture.browser.recorder import Recorder
+from capture.browser.wire import PDF_VIEWER_ORIGIN
 from capture.exchanges import Exchange
 
 PDF_URL = "http://127.0.0.1:8000/report.pdf"
