@@ -18,12 +18,9 @@ from capture.overlays.actions import Navigations, Run
 from capture.overlays.log import InterventionLog
 from capture.overlays.login import log_in
 from capture.sessions.logins import Session, login_start
-from capture.steps import SYSTEM_CLOCK, MonotonicClock
+from capture.steps import SYSTEM_CLOCK, Clock, MonotonicClock
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
-    from datetime import datetime
-
     from playwright.async_api import Browser
 
     from capture.config.site import SiteConfig
@@ -41,7 +38,7 @@ async def log_in_once(  # noqa: PLR0917 - one login's inputs, all needed
     browser: Browser,
     context_options: dict[str, Any],
     options: CaptureOptions,
-    clock: Callable[[], datetime],
+    clock: Clock,
     *,
     policy: netguard.AddressPolicy | None = None,
     monotonic: MonotonicClock = SYSTEM_CLOCK,
@@ -88,7 +85,7 @@ async def _log_in(  # noqa: PLR0917 - one login's inputs, all needed
     browser: Browser,
     context_options: dict[str, Any],
     options: CaptureOptions,
-    clock: Callable[[], datetime],
+    clock: Clock,
     guard: netguard.NetworkGuard | None,
 ) -> tuple[str | None, dict[str, Any]]:
     """Log in from start in a new context; return the failure, or None and the storage state."""
