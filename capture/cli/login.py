@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from capture.cli.parser import add_option_flags, options_from_args
 from capture.errors import ExitCode, UsageError
 
 if TYPE_CHECKING:
@@ -25,7 +26,10 @@ DESCRIPTION = """Make a session file (a Playwright storage state) for a site con
 
 The file goes where the site config's `before: - storage_state:` says (or --session), written
 for its owner only (0600) and never inside an archive. Captures of the site load it from there.
---check and --interactive need the config's `logged_in:` (or `logged_out:`) selector."""
+--check and --interactive need the config's `logged_in:` (or `logged_out:`) selector.
+--block-private-networks guards the login and the check as it guards a capture: a page or
+resource on a loopback, private or link-local address is refused (not with --interactive, where
+the person's browser goes wherever they click)."""
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -44,6 +48,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     how.add_argument("--check", action="store_true", help="check the saved session")
     parser.add_argument("--port", type=int, default=0, help="--interactive without a display")
     parser.add_argument("--browser", metavar="PATH", help="the Chromium executable")
+    add_option_flags(parser, ("block_private_networks",))
 
 
 def session_path(args: argparse.Namespace, site: SiteConfig) -> Path:
@@ -75,6 +80,11 @@ async def run_login(args: argparse.Namespace, stop: asyncio.Event) -> ExitCode:
         return ExitCode.OK
     if not args.url:
         raise UsageError("Give --url: a page of the site to log in from, or to check.")
+    if args.interactive and args.block_private_networks:
+        raise UsageError(
+            "--block-private-networks cannot guard --interactive: the person's browser goes "
+            "wherever they click. Log in by the config's `login`, or give --cookies"
+        )
     if args.check:
         return await _check(args, site, read_session(path))
     state = await _log_in(args, site, stop)
@@ -103,7 +113,9 @@ async def _log_in(
             say=lambda line: print(line, flush=True),
         )
     async with open_renderer(args.browser) as renderer:
-        return await scripted_session(renderer.browser, site, args.url)
+        return await scripted_session(
+            renderer.browser, site, args.url, options=options_from_args(args)
+        )
 
 
 async def _check(args: argparse.Namespace, site: SiteConfig, state: dict[str, Any]) -> ExitCode:
@@ -111,7 +123,9 @@ async def _check(args: argparse.Namespace, site: SiteConfig, state: dict[str, An
     from capture.login.signin import check_session
 
     async with open_renderer(args.browser) as renderer:
-        result = await check_session(renderer.browser, site, args.url, state)
+        result = await check_session(
+            renderer.browser, site, args.url, state, options=options_from_args(args)
+        )
     if result.works:
         print(f"session works: {args.url} is logged in")
         return ExitCode.OK

@@ -130,6 +130,13 @@ def _add_option(parser: argparse.ArgumentParser, name: str, spec: Option) -> Non
     )
 
 
+def add_option_flags(parser: argparse.ArgumentParser, names: tuple[str, ...]) -> None:
+    """Add the flags of the named capture options only (a command that is not a capture)."""
+    specs = dict(option_fields())
+    for name in names:
+        _add_option(parser, name, specs[name])
+
+
 def given_options(args: argparse.Namespace) -> dict[str, Any]:
     """Return the capture options given as flags, each in its data form (YAML and JSON)."""
     return {

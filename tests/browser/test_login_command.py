@@ -103,6 +103,26 @@ def test_a_scripted_login_makes_an_owner_only_session_that_check_follows(
         assert logins(site) == 1
 
 
+def test_block_private_networks_refuses_a_login_and_a_check_on_loopback(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv(USER_ENV, USER)
+    monkeypatch.setenv(PASSWORD_ENV, PASSWORD)
+    session = tmp_path / "session.json"
+    with members_site() as (site, _):
+        url = site.url("/members/article?n=1")
+        common = ["login", "--site", str(CONFIG), "--session", str(session), "--url", url]
+        assert main([*common, "--block-private-networks"]) == ExitCode.USAGE
+        assert "127.0.0.1 is a loopback" in capsys.readouterr().err
+        assert not session.exists() and logins(site) == 0
+        write_session(session, {"cookies": [], "origins": []})
+        assert main([*common, "--check", "--block-private-networks"]) == ExitCode.NOT_VERIFIED
+        assert "refused: " in capsys.readouterr().out
+        assert main([*common, "--interactive", "--block-private-networks"]) == ExitCode.USAGE
+        assert "cannot guard --interactive" in capsys.readouterr().err
+        assert not site.requests and logins(site) == 0  # nothing reached the server
+
+
 def test_a_session_file_is_never_written_into_an_archive(tmp_path: Path) -> None:
     (tmp_path / "run.json").write_text("{}")
     cookies = tmp_path / "cookies.txt"
