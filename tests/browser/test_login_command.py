@@ -186,7 +186,10 @@ async def test_cookies_exported_from_a_browser_log_the_captures_in(
         opener = urllib.request.build_opener(NoRedirect)
         with pytest.raises(urllib.error.HTTPError) as answer:
             opener.open(site.url("/login-wall/session"), data=form)
-        cookie = answer.value.headers["Set-Cookie"].split(";")[0]
+        # The redirect comes as an HTTPError holding the response: closed here, or its socket
+        # is left for the garbage collector to report in whichever test runs then.
+        with answer.value:
+            cookie = answer.value.headers["Set-Cookie"].split(";")[0]
         name, _, value = cookie.partition("=")
         cookies = tmp_path / "cookies.txt"
         line = "\t".join(("#HttpOnly_127.0.0.1", "FALSE", "/", "FALSE", "0", name, value))
