@@ -49,6 +49,8 @@ def post_query(url: str, query: bytes, timeout_s: float) -> bytes:
         with urllib.request.urlopen(request, timeout=timeout_s) as response:
             body: bytes = response.read()
     except (urllib.error.URLError, http.client.HTTPException, OSError, ValueError) as exc:
+        if isinstance(exc, urllib.error.HTTPError):
+            exc.close()  # it holds the TSA's answer, and its socket, open
         raise TimestampError(
             f"Could not get a timestamp from {url} ({exc}). "
             "Check the --tsa URL and the network, or leave --tsa out."

@@ -6,6 +6,7 @@ import hashlib
 import socket
 import subprocess
 import threading
+import urllib.error
 from pathlib import Path
 
 import pytest
@@ -89,8 +90,14 @@ def test_a_changed_byte_in_the_signed_part_of_a_token_breaks_it(authority: Autho
 
 
 def test_a_tsa_that_answers_with_an_error_raises_timestamp_error(authority: Authority) -> None:
-    with serve(authority, status=500) as server, pytest.raises(TimestampError, match=server.url):
+    with (
+        serve(authority, status=500) as server,
+        pytest.raises(TimestampError, match=server.url) as raised,
+    ):
         request_token(server.url, DIGEST)
+    answer = raised.value.__cause__
+    assert isinstance(answer, urllib.error.HTTPError)
+    assert answer.fp.closed  # its socket is not left for the garbage collector
     with pytest.raises(TimestampError, match="Could not get a timestamp"):
         request_token("http://127.0.0.1:9/none", DIGEST, timeout_s=2)
 
