@@ -318,9 +318,10 @@ EXTRACTOR = "capture.extract.article"
 
 
 @functools.cache
+@functools.cache
 def _load_extractor_soon() -> None:
-    """Start importing the extractor in a thread, once: the page renders meanwhile (mostly
-    waiting for the browser), and the extraction after it finds the extractor loaded."""
+    """Start importing the extractor in a thread, once per process: the page renders meanwhile
+    (mostly waiting for the browser), and the extraction after it finds the extractor loaded."""
     threading.Thread(target=_import_quietly, args=(EXTRACTOR,), name="capture-extractor").start()
 
 
