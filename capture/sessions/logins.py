@@ -14,8 +14,7 @@ import logging
 import urllib.parse
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime
-from functools import partial
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -24,6 +23,7 @@ from capture.sessions.expiry import ExpiryWatch
 from capture.sessions.redaction import Redactor
 from capture.sessions.secrets import credential_values, own_sites, session_secrets
 from capture.sessions.statefile import read_session
+from capture.steps import utc_now
 
 if TYPE_CHECKING:
     from capture.config.site import SiteConfig
@@ -107,7 +107,7 @@ class SessionStore:
     which sites' sessions the run has found gone (`expiry`)."""
 
     def __init__(self, clock: Callable[[], datetime] | None = None) -> None:
-        self._clock = clock or partial(datetime.now, UTC)
+        self._clock = clock or utc_now
         self.expiry = ExpiryWatch()
         """Counts the captures that found a site's session gone; stops the site after a few."""
         self._sessions: dict[str, Session] = {}
