@@ -53,6 +53,20 @@ def _extract(rules: ExtractionRules, ids: Sequence[str]) -> dict[str, str]:
     return found
 
 
+def _folded(folds: Any, assignment: dict[str, int]) -> Any:
+    """Return the folded evaluation of the test pages under assignment, scored exactly."""
+    scorer = _exact_scorer()
+    variants = folds.variant_predictions(_extract, PAGES)
+    return folds.folded(
+        scorer,
+        truth=TRUTH,
+        extract=_extract,
+        variants=variants,
+        scored=folds.page_scores(scorer, TRUTH, variants),
+        assignment=assignment,
+    )
+
+
 def test_folds_are_fixed_by_the_seed_and_balanced() -> None:
     folds = _folds_module()
     first = folds.fold_of(PAGES, 5, 19)
@@ -62,16 +76,7 @@ def test_folds_are_fixed_by_the_seed_and_balanced() -> None:
 
 def test_a_rule_that_helps_one_page_is_dropped_when_that_page_is_held_out() -> None:
     folds = _folds_module()
-    scorer = _exact_scorer()
-    variants = folds.variant_predictions(_extract, PAGES)
-    result: Any = folds.folded(
-        scorer,
-        truth=TRUTH,
-        extract=_extract,
-        variants=variants,
-        scored=folds.page_scores(scorer, TRUTH, variants),
-        assignment=folds.fold_of(PAGES, 5, 19),
-    )
+    result = _folded(folds, folds.fold_of(PAGES, 5, 19))
     # The heading rule helps pages in every fold, so every fold keeps it; the closing rule helps
     # page0 only, so the fold holding page0 sees no gain on its training pages and drops it.
     assert [chosen["flow_headings"] for chosen in result.chosen] == [True] * 5
@@ -83,16 +88,7 @@ def test_a_rule_that_helps_one_page_is_dropped_when_that_page_is_held_out() -> N
 
 def test_leave_one_out_keeps_a_rule_that_two_pages_support() -> None:
     folds = _folds_module()
-    scorer = _exact_scorer()
-    variants = folds.variant_predictions(_extract, PAGES)
-    result: Any = folds.folded(
-        scorer,
-        truth=TRUTH,
-        extract=_extract,
-        variants=variants,
-        scored=folds.page_scores(scorer, TRUTH, variants),
-        assignment=folds.leave_one_out(PAGES),
-    )
+    result = _folded(folds, folds.leave_one_out(PAGES))
     assert len(result.chosen) == len(PAGES)
     assert all(chosen["flow_headings"] for chosen in result.chosen)
     assert result.changed_pages == ("page0",)
